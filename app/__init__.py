@@ -1,0 +1,1 @@
+"""Resident ID: the city's resident-ID card service."""

@@ -1,0 +1,1 @@
+"""Applicants: registration, correction, search, photo, and the approve/deny decision."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Model
+from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
+
+
+class Applicant(Model):
+    """A person applying for (or holding) a card: only what the card and the city need.
+
+    Deliberately absent: immigration status, citizenship, nationality, country of birth, any
+    identity-document number. What is not stored cannot be demanded.
+    """
+
+    __tablename__ = "applicants"
+
+    id: Mapped[UUIDPk]
+    given_name: Mapped[str] = mapped_column(sa.String(100))
+    family_name: Mapped[str] = mapped_column(sa.String(100))
+    # Case- and accent-folded "given family" for search and duplicate warnings.
+    name_key: Mapped[str] = mapped_column(sa.String(220), index=True)
+    date_of_birth: Mapped[date] = mapped_column(sa.Date, index=True)
+    street: Mapped[str] = mapped_column(sa.String(200))
+    unit: Mapped[str | None] = mapped_column(sa.String(50))
+    city: Mapped[str] = mapped_column(sa.String(100))
+    postal_code: Mapped[str] = mapped_column(sa.String(20))
+    # False for domestic-violence survivors and people without a fixed address.
+    address_on_card: Mapped[bool] = mapped_column(default=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    language_1: Mapped[str | None] = mapped_column(sa.String(40))
+    language_2: Mapped[str | None] = mapped_column(sa.String(40))
+    # Self-designated: F, M, X, or NULL when the person chose none.
+    gender: Mapped[str | None] = mapped_column(sa.String(1))
+    emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,118 @@
+"""Appending to the audit trail and proving it unbroken.
+
+Services call `record()` at any point of their work; the events are chained and written when the
+request's transaction commits, so the chain head is locked only for the last moment of a
+transaction, and an event is kept exactly when the work it describes is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.audit import repository
+from app.audit.models import AuditEvent
+from app.audit.schemas import ChainReport
+from app.kit.types import utcnow
+
+_PENDING = "audit_pending"
+
+
+@dataclass
+class _Pending:
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def record(
+    session: Session, *, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None
+) -> None:
+    """Note an event; it is chained and stored when this session commits."""
+    session.info.setdefault(_PENDING, []).append(
+        _Pending(at=utcnow(), actor=actor, action=action, subject=subject, detail=detail or {})
+    )
+
+
+def _digest(
+    prev_hash: str, seq: int, at: datetime, actor: str, action: str, subject: str, detail: str
+) -> str:
+    body = json.dumps(
+        [prev_hash, seq, at.isoformat(timespec="microseconds"), actor, action, subject, detail],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    head = repository.lock_head(session)
+    for item in pending:
+        seq = head.seq + 1
+        detail = json.dumps(item.detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest = _digest(head.hash, seq, item.at, item.actor, item.action, item.subject, detail)
+        repository.add(
+            session,
+            AuditEvent(
+                seq=seq,
+                at=item.at,
+                actor=item.actor,
+                action=item.action,
+                subject=item.subject,
+                detail=detail,
+                prev_hash=head.hash,
+                hash=digest,
+            ),
+        )
+        head.seq, head.hash = seq, digest
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute every link; an edited, inserted or deleted row breaks it."""
+    expected_prev = repository.GENESIS
+    expected_seq = 1
+    checked = 0
+    for row in repository.iter_chain(session):
+        if row.seq != expected_seq:
+            return ChainReport(
+                ok=False, checked=checked, broken_at=expected_seq, problem="a row is missing"
+            )
+        if row.prev_hash != expected_prev:
+            return ChainReport(
+                ok=False,
+                checked=checked,
+                broken_at=row.seq,
+                problem="the link to the previous row is broken",
+            )
+        digest = _digest(
+            row.prev_hash, row.seq, row.at, row.actor, row.action, row.subject, row.detail
+        )
+        if digest != row.hash:
+            return ChainReport(
+                ok=False, checked=checked, broken_at=row.seq, problem="the row was edited"
+            )
+        expected_prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    head = repository.head(session)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, repository.GENESIS)
+    if (head_seq, head_hash) != (checked, expected_prev):
+        return ChainReport(
+            ok=False, checked=checked, broken_at=checked + 1, problem="rows at the end are missing"
+        )
+    return ChainReport(ok=True, checked=checked)

@@ -1,0 +1,1 @@
+"""Staff accounts, roles and tokens; the guard every route declares."""

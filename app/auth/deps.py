@@ -1,0 +1,85 @@
+"""Who is calling, and the guard through which every route declares the roles it allows.
+
+Staff send `Authorization: Bearer <token from /v1/auth/token>`; merchants send their API key the
+same way (keys start with `rid_mk_`, tokens never do). Every route lists its roles with an alias such
+as `Clerks = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]`, or declares itself
+public with `dependencies=[Depends(public())]`; tests/auth/test_route_roles.py walks them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import repository
+from app.auth.roles import Role
+from app.auth.service import user_id_from_token
+from app.db import SessionDep
+from app.kit.errors import Forbidden, NotAuthenticated
+
+API_KEY_PREFIX = "rid_mk_"
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: a staff account or a merchant's API key."""
+
+    id: str
+    role: Role
+    name: str
+    branch: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this caller."""
+        kind = "merchant" if self.role is Role.MERCHANT else "user"
+        return f"{kind}:{self.id}"
+
+
+def _resolve(session: SessionDep, token: str) -> Principal:
+    if token.startswith(API_KEY_PREFIX):
+        # Imported here: merchants build on auth, not the other way round.
+        from app.merchants.service import principal_for_api_key
+
+        principal = principal_for_api_key(session, token)
+        if principal is None:
+            raise NotAuthenticated("unknown or disabled API key")
+        return principal
+    user = repository.get(session, user_id_from_token(token))
+    if user is None or not user.active:
+        raise NotAuthenticated("the account is disabled or gone")
+    return Principal(id=user.id, role=Role(user.role), name=user.username, branch=user.branch)
+
+
+class RoleGuard:
+    """A dependency that admits only the listed roles; `roles=None` marks a public route."""
+
+    def __init__(self, roles: frozenset[Role] | None) -> None:
+        self.roles = roles
+
+    def __call__(
+        self, request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
+    ) -> Principal | None:
+        if self.roles is None:
+            return None
+        if not token:
+            raise NotAuthenticated("sign in first: send Authorization: Bearer <token>")
+        principal = _resolve(session, token)
+        if principal.role not in self.roles:
+            allowed = ", ".join(sorted(self.roles))
+            raise Forbidden(f"the {principal.role} role may not do this (allowed: {allowed})")
+        request.state.principal = principal
+        return principal
+
+
+def allow(*roles: Role) -> RoleGuard:
+    return RoleGuard(frozenset(roles))
+
+
+def public() -> RoleGuard:
+    return RoleGuard(None)

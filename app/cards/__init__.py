@@ -1,0 +1,1 @@
+"""Card records: numbers, lifecycle (pending_print, active, revoked, expired), replacement."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Model
+from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
+
+
+class Card(Model):
+    """One physical card. A replacement is a new Card; the old one is revoked."""
+
+    __tablename__ = "cards"
+    __table_args__ = (sa.UniqueConstraint("status_list_id", "status_index"),)
+
+    id: Mapped[UUIDPk]
+    # 16 digits, random with a Luhn check digit: no card number reveals another.
+    number: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending_print", index=True)
+    issued_at: Mapped[CreatedAt]
+    expires_on: Mapped[date] = mapped_column(sa.Date)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoke_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    replaces_card_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cards.id"))
+    fee_cents: Mapped[int] = mapped_column(default=0)
+    fee_waiver: Mapped[str | None] = mapped_column(sa.String(32))
+    # The card's entry in the revocation list (IETF Token Status List): a random index.
+    status_list_id: Mapped[str] = mapped_column(sa.String(16))
+    status_index: Mapped[int]

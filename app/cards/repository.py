@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.cards.models import Card
+
+
+def get_by_number(session: Session, number: str, *, for_update: bool = False) -> Card | None:
+    query = sa.select(Card).where(Card.number == number)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def number_taken(session: Session, number: str) -> bool:
+    return session.scalar(sa.select(sa.exists().where(Card.number == number))) or False
+
+
+def status_index_taken(session: Session, list_id: str, index: int) -> bool:
+    query = sa.exists().where(Card.status_list_id == list_id, Card.status_index == index)
+    return session.scalar(sa.select(query)) or False
+
+
+def add(session: Session, card: Card) -> None:
+    session.add(card)
+    session.flush()

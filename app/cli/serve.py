@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import secrets
+
+import typer
+import uvicorn
+from rich import print as rprint
+
+from app import migrate
+from app.auth import repository, service
+from app.auth.schemas import UserCreate
+from app.cli.session import command_session
+from app.config import settings
+from app.db import is_sqlite
+
+
+def _ensure_demo_admin() -> None:
+    """Create the demo administrator once; its password is printed now and never again."""
+    with command_session() as session:
+        if repository.get_by_username(session, "admin") is not None:
+            rprint(
+                "demo administrator [bold]admin[/bold] exists (its password was printed when it was made)"
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        service.create_user(
+            session, UserCreate(username="admin", password=password, role="admin"), actor="cli"
+        )
+    rprint(
+        f"demo administrator: username [bold]admin[/bold], password [bold]{password}[/bold] (shown once)"
+    )
+
+
+def register(cli: typer.Typer) -> None:
+    @cli.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        demo: bool = typer.Option(
+            False, help="Create a demo administrator and print its password once."
+        ),
+        workers: int = typer.Option(1, help="Worker processes (PostgreSQL deployments)."),
+    ) -> None:
+        """Serve the API; on the embedded SQLite default, first bring the schema up to date."""
+        if is_sqlite(settings.database_url):
+            migrate.upgrade(settings.database_url)
+        if demo:
+            _ensure_demo_admin()
+        rprint(f"API docs at http://{host}:{port}/docs")
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )

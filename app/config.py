@@ -1,0 +1,69 @@
+"""Settings, read once from the environment (prefix RESIDENT_ID_, and DATABASE_URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RESIDENT_ID_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{VAR_DIR / 'resident-id.sqlite3'}",
+        validation_alias=AliasChoices("DATABASE_URL", "RESIDENT_ID_DATABASE_URL"),
+    )
+    # Where the embedded deployment keeps what is not in the database (signing keys, the token secret).
+    data_dir: Path = VAR_DIR
+    # HS256 secret for staff tokens; when empty one is generated into data_dir on first use.
+    secret_key: str = ""
+    access_token_minutes: int = 60
+
+    # The city: printed on cards and used as the credential issuer.
+    city_name: str = "City of New Haven"
+    issuer: str = "https://id.example.city"
+    public_base_url: str = "https://id.example.city"
+
+    # Approval rules (IDNYC-style points); every rule can be changed per deployment.
+    min_identity_points: int = 3
+    require_photo_document: bool = True
+    require_date_of_birth_document: bool = True
+    require_residency_proof: bool = True
+    residency_max_age_days: int = 90
+    require_photo_on_file: bool = True
+    min_age_years: int = 10
+    # Path to the document catalog; empty means the default shipped with the app.
+    document_catalog: Path | None = None
+
+    # Fees in cents.
+    fee_adult_cents: int = 1000
+    fee_minor_cents: int = 500
+    replacement_fee_cents: int = 1000
+
+    # Card validity.
+    validity_years_adult: int = 5
+    validity_years_minor: int = 2
+    validity_adult_from_age: int = 16
+
+    # Revocation list (IETF Token Status List): cards get random indexes in a list this large.
+    status_list_id: str = "1"
+    status_list_size: int = 131_072
+
+    # Photos.
+    photo_max_bytes: int = 5 * 1024 * 1024
+    photo_max_pixels: int = 40_000_000
+
+    # Verification rate limit: requests per minute per merchant key.
+    verify_rate_per_minute: int = 600
+
+    # Stored value.
+    balance_cap_cents: int = 15_000
+    daily_spend_limit_cents: int = 5_000
+    transaction_retention_days: int = 400
+
+
+settings = Settings()

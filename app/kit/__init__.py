@@ -1,0 +1,1 @@
+"""Small shared pieces: errors, schema base, column types, money."""

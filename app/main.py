@@ -1,0 +1,95 @@
+"""create_app(): routers, middleware and error handlers; nothing else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.applicants.router import router as applicants_router
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.cards.router import router as cards_router
+from app.keys.router import router as keys_router
+from app.kit.errors import ResidentIdError
+from app.merchants.router import router as merchants_router
+from app.payments.router import router as payments_router
+from app.printing.router import router as printing_router
+from app.proofs.router import router as proofs_router
+from app.verification.router import router as verification_router
+
+log = logging.getLogger("resident_id")
+
+ROUTERS = (
+    auth_router,
+    applicants_router,
+    proofs_router,
+    cards_router,
+    keys_router,
+    printing_router,
+    merchants_router,
+    verification_router,
+    payments_router,
+    audit_router,
+)
+
+
+def _error(
+    status: int, error: str, detail: Any, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Name each offending field; never echo the submitted value back (it may be a document number).
+    return [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+
+
+async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ResidentIdError)
+    body: dict[str, Any] = {"error": exc.name, "detail": exc.detail, **exc.extra}
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _error(422, "ValidationError", _validation_detail(exc))
+
+
+async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return _error(exc.status_code, "HTTPError", exc.detail, dict(exc.headers or {}))
+
+
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error (a bug): %s", type(exc).__name__)
+    return _error(500, "InternalError", "an unexpected error; it has been logged")
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Resident ID",
+        version="0.1.0",
+        description="Municipal resident-ID cards: registration, printing, verification, stored value.",
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: answers 200 while the process serves."""
+        return {"status": "ok"}
+
+    app.add_exception_handler(ResidentIdError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+    return app

@@ -1,0 +1,1 @@
+"""Merchants (library desks, parking, banks, pharmacies) and their API keys."""

@@ -1,0 +1,29 @@
+"""Every domain's tables, imported together so Alembic and the tests see the whole schema."""
+
+from app.applicants import models as applicants
+from app.audit import models as audit
+from app.auth import models as auth
+from app.cards import models as cards
+from app.db import Model
+from app.keys import models as keys
+from app.merchants import models as merchants
+from app.payments import models as payments
+from app.printing import models as printing
+from app.proofs import models as proofs
+from app.verification import models as verification
+
+metadata = Model.metadata
+
+__all__ = [
+    "applicants",
+    "audit",
+    "auth",
+    "cards",
+    "keys",
+    "merchants",
+    "metadata",
+    "payments",
+    "printing",
+    "proofs",
+    "verification",
+]

@@ -1,0 +1,1 @@
+"""Stored value: a double-entry ledger of loads, charges, refunds and parking."""

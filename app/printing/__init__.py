@@ -1,0 +1,1 @@
+"""The print queue and what the card-printer workstation pulls from it."""

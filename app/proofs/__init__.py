@@ -1,0 +1,1 @@
+"""Proof checks against the city's document catalog, and the public eligibility pre-check."""

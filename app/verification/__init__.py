@@ -1,0 +1,1 @@
+"""Merchant verification of a card's QR, and the public revocation (status) lists."""

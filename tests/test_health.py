@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_healthz_answers_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_openapi_documents_the_error_shape(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "ErrorBody" in spec["components"]["schemas"]
+    token_route = spec["paths"]["/v1/auth/token"]["post"]
+    assert "401" in token_route["responses"]
