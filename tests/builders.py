@@ -1,0 +1,46 @@
+"""Small typed builders for tests that need records without walking the whole HTTP flow."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.applicants.models import Applicant
+from app.cards import service as cards
+from app.cards.models import Card
+from app.kit.types import utcnow
+
+
+def make_applicant(session: Session, **overrides: Any) -> Applicant:
+    fields: dict[str, Any] = {
+        "given_name": "Ánh",
+        "family_name": "Nguyễn",
+        "name_key": "anh nguyen",
+        "date_of_birth": date(1990, 4, 12),
+        "street": "165 Church St",
+        "city": "New Haven",
+        "postal_code": "06510",
+        "address_on_card": True,
+        "gender": None,
+        "status": "approved",
+    }
+    fields.update(overrides)
+    applicant = Applicant(**fields)
+    session.add(applicant)
+    session.flush()
+    return applicant
+
+
+def make_card(session: Session, applicant: Applicant | None = None, *, status: str = "active", **overrides: Any) -> Card:
+    """A card for the applicant (a new one when none is given), committed."""
+    applicant = applicant or make_applicant(session)
+    card = cards.issue_card(session, applicant, actor="test", fee_cents=0, fee_waiver=None)
+    card.status = status
+    if status == "active":
+        card.activated_at = utcnow()
+    for field, value in overrides.items():
+        setattr(card, field, value)
+    session.commit()
+    return card
