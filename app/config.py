@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     validity_years_minor: int = 2
     validity_adult_from_age: int = 16
 
+    # Credential signing: a key signs for this long before `keys rotate` must replace it. A key in
+    # RESIDENT_ID_SIGNING_KEY (base64url of the 32-byte seed) is used instead of the files.
+    signing_key_window_days: int = 365
+    signing_key: str = ""
+
     # Revocation list (IETF Token Status List): cards get random indexes in a list this large.
     status_list_id: str = "1"
     status_list_size: int = 131_072

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
+from app.auth.models import User
+from app.auth.service import hash_password
+from app.db import get_engine
 from app.cards import service as cards
 from app.cards.models import Card
 from app.kit.types import utcnow
+
+# One argon2 hash for every test account: hashing is deliberately slow.
+TEST_PASSWORD = "correct horse battery staple"
+_TEST_HASH = hash_password(TEST_PASSWORD)
+
+
+def make_user(role: str, *, username: str | None = None, branch: str = "city-hall") -> User:
+    """A staff account (committed) whose password is TEST_PASSWORD."""
+    user = User(
+        username=username or f"{role}-{secrets.token_hex(3)}",
+        password_hash=_TEST_HASH,
+        role=role,
+        branch=branch,
+    )
+    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+        s.add(user)
+    return user
 
 
 def make_applicant(session: Session, **overrides: Any) -> Applicant:
@@ -33,7 +54,13 @@ def make_applicant(session: Session, **overrides: Any) -> Applicant:
     return applicant
 
 
-def make_card(session: Session, applicant: Applicant | None = None, *, status: str = "active", **overrides: Any) -> Card:
+def make_card(
+    session: Session,
+    applicant: Applicant | None = None,
+    *,
+    status: str = "active",
+    **overrides: Any,
+) -> Card:
     """A card for the applicant (a new one when none is given), committed."""
     applicant = applicant or make_applicant(session)
     card = cards.issue_card(session, applicant, actor="test", fee_cents=0, fee_waiver=None)

@@ -42,16 +42,13 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app import migrate  # noqa: E402
-from app.auth.models import User  # noqa: E402
-from app.auth.service import hash_password, issue_token  # noqa: E402
+from app.auth.service import issue_token  # noqa: E402
 from app.db import get_engine, is_sqlite  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
+from tests.builders import make_user  # noqa: E402
 
 ON_POSTGRES = not is_sqlite(TEST_DATABASE_URL)
-# One argon2 hash for every test account: hashing is deliberately slow.
-TEST_PASSWORD = "correct horse battery staple"
-_TEST_HASH = hash_password(TEST_PASSWORD)
 
 Headers = dict[str, str]
 
@@ -116,18 +113,6 @@ def session() -> Iterator[Session]:
     """A plain session for looking at the database directly (committed work only)."""
     with Session(get_engine()) as s:
         yield s
-
-
-def make_user(role: str, *, username: str | None = None, branch: str = "city-hall") -> User:
-    user = User(
-        username=username or f"{role}-{secrets.token_hex(3)}",
-        password_hash=_TEST_HASH,
-        role=role,
-        branch=branch,
-    )
-    with Session(get_engine()) as s, s.begin():
-        s.add(user)
-    return user
 
 
 @pytest.fixture

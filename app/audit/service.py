@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,33 +87,56 @@ def _drop_pending(session: Session) -> None:
 
 def verify_chain(session: Session) -> ChainReport:
     """Recompute every link; an edited, inserted or deleted row breaks it."""
+    rows = repository.iter_chain(session)
+    try:
+        report, checked, last_hash = _walk(rows)
+    finally:
+        rows.close()  # a server-side cursor stays open when we stop at a break
+    if report is not None:
+        return report
+    head = repository.head(session)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, repository.GENESIS)
+    if (head_seq, head_hash) != (checked, last_hash):
+        return ChainReport(
+            ok=False, checked=checked, broken_at=checked + 1, problem="rows at the end are missing"
+        )
+    return ChainReport(ok=True, checked=checked)
+
+
+def _walk(rows: Iterable[AuditEvent]) -> tuple[ChainReport | None, int, str]:
     expected_prev = repository.GENESIS
     expected_seq = 1
     checked = 0
-    for row in repository.iter_chain(session):
+    for row in rows:
         if row.seq != expected_seq:
-            return ChainReport(
-                ok=False, checked=checked, broken_at=expected_seq, problem="a row is missing"
+            return (
+                ChainReport(
+                    ok=False, checked=checked, broken_at=expected_seq, problem="a row is missing"
+                ),
+                checked,
+                expected_prev,
             )
         if row.prev_hash != expected_prev:
-            return ChainReport(
-                ok=False,
-                checked=checked,
-                broken_at=row.seq,
-                problem="the link to the previous row is broken",
+            return (
+                ChainReport(
+                    ok=False,
+                    checked=checked,
+                    broken_at=row.seq,
+                    problem="the link to the previous row is broken",
+                ),
+                checked,
+                expected_prev,
             )
         digest = _digest(
             row.prev_hash, row.seq, row.at, row.actor, row.action, row.subject, row.detail
         )
         if digest != row.hash:
-            return ChainReport(
-                ok=False, checked=checked, broken_at=row.seq, problem="the row was edited"
+            return (
+                ChainReport(
+                    ok=False, checked=checked, broken_at=row.seq, problem="the row was edited"
+                ),
+                checked,
+                expected_prev,
             )
         expected_prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
-    head = repository.head(session)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, repository.GENESIS)
-    if (head_seq, head_hash) != (checked, expected_prev):
-        return ChainReport(
-            ok=False, checked=checked, broken_at=checked + 1, problem="rows at the end are missing"
-        )
-    return ChainReport(ok=True, checked=checked)
+    return None, checked, expected_prev
