@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     validity_years_adult: int = 5
     validity_years_minor: int = 2
     validity_adult_from_age: int = 16
+    # Renewal window: from this many days before a card's expiry to this many months after it.
+    renewal_opens_days_before: int = 60
+    renewal_closes_months_after: int = 6
 
     # Credential signing: a key signs for this long before `keys rotate` must replace it. A key in
     # RESIDENT_ID_SIGNING_KEY (base64url of the 32-byte seed) is used instead of the files.
