@@ -9,7 +9,16 @@ from alembic.config import Config
 
 from app.db import normalize_url
 
-ROOT = Path(__file__).resolve().parent.parent
+# The source tree in development; the working directory in the container, where the wheel is
+# installed apart from the Alembic scripts.
+ROOT = next(
+    (
+        p
+        for p in (Path(__file__).resolve().parent.parent, Path.cwd())
+        if (p / "alembic.ini").exists()
+    ),
+    Path.cwd(),
+)
 
 
 def alembic_config(url: str) -> Config:

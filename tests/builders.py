@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.applicants.models import Applicant
 from app.auth.models import User
 from app.auth.service import hash_password
-from app.db import get_engine
 from app.cards import service as cards
 from app.cards.models import Card
+from app.db import get_engine
 from app.kit.types import utcnow
 
 # One argon2 hash for every test account: hashing is deliberately slow.

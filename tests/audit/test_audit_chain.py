@@ -74,7 +74,8 @@ def test_audit_verify_passes_then_detects_an_edit_and_a_deletion(
     session.commit()
     edited = _verify(cli_env)
     assert edited.returncode == 1
-    assert "event 2" in edited.stdout and "edited" in edited.stdout
+    assert "event 2" in edited.stdout
+    assert "edited" in edited.stdout
     report = client.get("/v1/audit/verify", headers=login("auditor")).json()
     assert report == {"ok": False, "checked": 1, "broken_at": 2, "problem": "the row was edited"}
 
