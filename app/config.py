@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     balance_cap_cents: int = 15_000
     daily_spend_limit_cents: int = 5_000
     transaction_retention_days: int = 400
+    # The city's clock: daily spending limits, settlements and drawer reports run on its days.
+    city_timezone: str = "America/New_York"
+    # Idempotency keys (and offline meters' request ids) are remembered this long; a meter may
+    # upload charges up to offline_charge_max_age_days old, so keep the first above the second.
+    idempotency_key_days: int = 30
+    offline_charge_max_age_days: int = 14
 
 
 settings = Settings()
