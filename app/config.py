@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     fee_adult_cents: int = 1000
     fee_minor_cents: int = 500
     replacement_fee_cents: int = 1000
+    # First-card fees: the adult fee from this age on; no fee at all from the senior age on.
+    fee_adult_from_age: int = 18
+    fee_senior_from_age: int = 65
 
     # Card validity.
     validity_years_adult: int = 5
