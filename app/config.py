@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # Revocation list (IETF Token Status List): cards get random indexes in a list this large.
     status_list_id: str = "1"
     status_list_size: int = 131_072
+    # A signed status list is valid this long (its `exp`), and verifiers should fetch a fresh one
+    # after `ttl` seconds; the server re-signs at half the lifetime or at once after a revocation.
+    status_list_lifetime_hours: int = 24
+    status_list_ttl_seconds: int = 3600
 
     # Photos.
     photo_max_bytes: int = 5 * 1024 * 1024
