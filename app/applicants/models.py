@@ -41,3 +41,34 @@ class Applicant(Model):
     status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Photo(Model):
+    """The applicant's normalised portrait (JPEG, metadata stripped), kept to reprint a lost card."""
+
+    __tablename__ = "photos"
+
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), primary_key=True)
+    jpeg: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    uploaded_by: Mapped[str] = mapped_column(sa.String(80))
+    uploaded_at: Mapped[CreatedAt]
+
+
+class Decision(Model):
+    """An approval (with its fee and any waiver) or a denial (with its reason code)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[UUIDPk]
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), index=True)
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    # Denials only: a code from a fixed list, never free text.
+    reason: Mapped[str | None] = mapped_column(sa.String(32))
+    # Approvals only: what the applicant owes, and the (coarse) waiver that lowered it.
+    fee_cents: Mapped[int | None]
+    fee_waiver: Mapped[str | None] = mapped_column(sa.String(32))
+    card_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cards.id"))
+    decided_by: Mapped[str] = mapped_column(sa.String(80))
+    decided_at: Mapped[CreatedAt]

@@ -1,5 +1,130 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
+
+from app.applicants import decision, service
+from app.applicants.errors import PhotoTooLarge
+from app.applicants.fields import IsoDate
+from app.applicants.schemas import (
+    ApplicantCreate,
+    ApplicantCreated,
+    ApplicantMatch,
+    ApplicantRead,
+    ApplicantUpdate,
+    ApprovalRead,
+    ApproveRequest,
+    DenialRead,
+    DenyRequest,
+    PhotoRead,
+)
+from app.auth.deps import Principal, allow
+from app.auth.roles import Role
+from app.config import settings
+from app.db import SessionDep
+from app.kit.errors import responses
+
+router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
+
+# The full record is for counter staff only; the printer also needs the photo to print the card.
+CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
+PhotoReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, Role.PRINTER))]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApplicantCreated,
+    responses=responses(401, 403, 422),
+)
+def register_applicant(
+    session: SessionDep, staff: CounterStaff, body: ApplicantCreate
+) -> ApplicantCreated:
+    """Register an applicant; `warnings` names anyone already registered who looks alike."""
+    return service.register(session, body, actor=staff.actor)
+
+
+@router.get("", response_model=list[ApplicantMatch], responses=responses(401, 403, 422))
+def search_applicants(
+    session: SessionDep,
+    staff: CounterStaff,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    date_of_birth: Annotated[IsoDate | None, Query()] = None,
+) -> list[ApplicantMatch]:
+    """Find applicants by name (any order, case and accents ignored) and/or date of birth."""
+    return service.search(session, name, date_of_birth, actor=staff.actor)
+
+
+@router.get("/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404))
+def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) -> ApplicantRead:
+    """An applicant's full record (the read is written to the audit trail)."""
+    return service.read(session, applicant_id, actor=staff.actor)
+
+
+@router.patch(
+    "/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404, 422)
+)
+def correct_applicant(
+    session: SessionDep, staff: CounterStaff, applicant_id: str, body: ApplicantUpdate
+) -> ApplicantRead:
+    """Correct an applicant's record: only the fields sent change; null clears optional ones."""
+    return service.correct(session, applicant_id, body, actor=staff.actor)
+
+
+@router.put(
+    "/{applicant_id}/photo",
+    response_model=PhotoRead,
+    responses=responses(401, 403, 404, 413, 422),
+)
+def upload_photo(
+    session: SessionDep,
+    staff: CounterStaff,
+    applicant_id: str,
+    photo: Annotated[UploadFile, File(description="JPEG or PNG")],
+) -> PhotoRead:
+    """Upload the applicant's photo (multipart field `photo`): kept as a bare 600x800 JPEG."""
+    data = photo.file.read(settings.photo_max_bytes + 1)
+    if len(data) > settings.photo_max_bytes:
+        raise PhotoTooLarge(f"the photo is larger than {settings.photo_max_bytes:,} bytes")
+    return service.upload_photo(session, applicant_id, data, actor=staff.actor)
+
+
+@router.get(
+    "/{applicant_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, **responses(401, 403, 404)},
+)
+def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
+    """The applicant's normalised photo as JPEG."""
+    jpeg = service.download_photo(session, applicant_id, actor=staff.actor)
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{applicant_id}/approve",
+    status_code=201,
+    response_model=ApprovalRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def approve_applicant(
+    session: SessionDep,
+    staff: CounterStaff,
+    applicant_id: str,
+    body: Annotated[ApproveRequest | None, Body()] = None,
+) -> ApprovalRead:
+    """Approve when every rule holds (409 lists each unmet one); issues the card to print."""
+    waiver = body.fee_waiver if body else None
+    return decision.approve(session, applicant_id, waiver, actor=staff.actor)
+
+
+@router.post(
+    "/{applicant_id}/deny",
+    response_model=DenialRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def deny_applicant(
+    session: SessionDep, staff: CounterStaff, applicant_id: str, body: DenyRequest
+) -> DenialRead:
+    """Deny an application with a reason code."""
+    return decision.deny(session, applicant_id, body.reason, actor=staff.actor)

@@ -1,0 +1,41 @@
+"""Why an applicant operation is refused."""
+
+from __future__ import annotations
+
+from app.kit.errors import BadRequest, Conflict, NotFound, Unprocessable
+
+
+class ApplicantNotFound(NotFound):
+    pass
+
+
+class PhotoNotFound(NotFound):
+    pass
+
+
+class PhotoTooLarge(BadRequest):
+    status_code = 413
+
+
+class NotAnImage(Unprocessable):
+    pass
+
+
+class SearchTooBroad(Unprocessable):
+    pass
+
+
+class AlreadyApproved(Conflict):
+    pass
+
+
+class AlreadyDenied(Conflict):
+    pass
+
+
+class RequirementsNotMet(Conflict):
+    """Approval refused: the answer lists every unmet requirement, not just the first."""
+
+
+class WaiverNotApplicable(Unprocessable):
+    pass

@@ -1,0 +1,73 @@
+"""Field types for what staff type at the counter: bounded, printable text and ISO dates only."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+OLDEST_BIRTH = date(1900, 1, 1)
+
+
+def _printable(value: str) -> str:
+    # Control characters and lone surrogates cannot be printed on a card, and PostgreSQL refuses
+    # NUL outright (a 500 if it reached the database). Every other character is kept.
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            raise ValueError("control characters are not allowed")
+    return value
+
+
+def _nfc(value: Any) -> Any:
+    # Composed form, as fonts print it best; before the length check, which NFC can change.
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def _iso_date(value: Any) -> Any:
+    # Only "YYYY-MM-DD": lax parsing would read 0 as 1970-01-01 or accept a datetime.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+def _plausible_birth(value: date) -> date:
+    # UTC's today: a birthday in the city's today may be UTC's tomorrow for a few hours.
+    if value > datetime.now(UTC).date() + timedelta(days=1):
+        raise ValueError("a date of birth cannot be in the future")
+    if value < OLDEST_BIRTH:
+        raise ValueError(f"a date of birth before {OLDEST_BIRTH.isoformat()} is a typo")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_plausible_birth)]
+
+Name = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(_printable)
+]
+Street = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(_printable)
+]
+Unit = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=50), AfterValidator(_printable)
+]
+CityName = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(_printable)
+]
+PostalCode = Annotated[
+    str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
+]
+Phone = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ().-]*$")]
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Language = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=40), AfterValidator(_printable)
+]
+ContactName = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(_printable)
+]

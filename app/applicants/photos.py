@@ -1,0 +1,117 @@
+"""Turning an uploaded picture into the card's portrait: checked, cropped, re-encoded, bare.
+
+Pure: bytes in, bytes out. The output is a fresh JPEG built from pixels alone, so nothing of the
+upload survives but the picture: no EXIF (GPS says where a person lives), no comments, no ICC
+profile, no text chunks.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import struct
+import zlib
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# The card's portrait: 3:4, more than 300 dpi in a CR80 card's photo box (about 24 x 32 mm).
+WIDTH, HEIGHT = 600, 800
+JPEG_QUALITY = 85
+# Smaller than this is not a face anyone could recognise on a card.
+MIN_SIDE = 32
+FORMATS = ("JPEG", "PNG")
+
+
+def _not_debug(record: logging.LogRecord) -> bool:
+    return record.levelno > logging.DEBUG
+
+
+# Pillow logs every EXIF tag with its value at DEBUG (GPS coordinates, owner names, serial
+# numbers), and PNG profile names as sent. Those records are dropped whatever the log level, so
+# turning on debug logging never writes where a person lives into the logs.
+for _name in ("PIL.TiffImagePlugin", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "PIL.Image"):
+    logging.getLogger(_name).addFilter(_not_debug)
+
+
+class PhotoRejected(ValueError):
+    """The upload is not a usable JPEG or PNG; the message says why, for the clerk."""
+
+
+@dataclass(frozen=True)
+class Portrait:
+    jpeg: bytes
+    width: int
+    height: int
+
+
+# What a hostile or broken file can make Pillow raise while reading headers or decoding.
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,  # raised, not warned, where warnings are errors
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    IndexError,
+    TypeError,
+)
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRejected(f"the image has too many pixels; at most {max_pixels:,}") from exc
+    except _DECODE_ERRORS as exc:
+        raise PhotoRejected("the file is not a JPEG or PNG image") from exc
+    # Checked from the header, before a single pixel is decoded: a small file can claim a huge
+    # canvas (a decompression bomb).
+    if image.width * image.height > max_pixels:
+        raise PhotoRejected(
+            f"the image has {image.width} x {image.height} pixels; at most {max_pixels:,} are accepted"
+        )
+    if min(image.width, image.height) < MIN_SIDE:
+        raise PhotoRejected(f"the image is smaller than {MIN_SIDE} pixels on a side")
+    try:
+        image.load()
+        # The camera's rotation applies before the metadata that carries it is dropped.
+        upright = ImageOps.exif_transpose(image)
+    except _DECODE_ERRORS as exc:
+        raise PhotoRejected("the image is damaged or cannot be decoded") from exc
+    return upright
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    # Transparent pixels become white, as on a printed card.
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _portrait_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """The largest centred 3:4 box; a little above centre, where faces usually are."""
+    if width * HEIGHT > height * WIDTH:  # too wide: keep the full height
+        crop_w = max(1, height * WIDTH // HEIGHT)
+        left = (width - crop_w) // 2
+        return left, 0, left + crop_w, height
+    crop_h = max(1, width * HEIGHT // WIDTH)
+    top = (height - crop_h) // 3
+    return 0, top, width, top + crop_h
+
+
+def normalise(data: bytes, *, max_pixels: int) -> Portrait:
+    """A 600 x 800 JPEG portrait with no metadata, or PhotoRejected."""
+    image = _flatten(_open(data, max_pixels))
+    cropped = image.crop(_portrait_box(image.width, image.height))
+    resized = cropped.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+    # Pixels only: a new image carries none of the upload's info (comments, profiles, EXIF).
+    bare = Image.frombytes("RGB", resized.size, resized.tobytes())
+    out = io.BytesIO()
+    bare.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return Portrait(jpeg=out.getvalue(), width=WIDTH, height=HEIGHT)

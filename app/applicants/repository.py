@@ -1,0 +1,71 @@
+"""All SQL about applicants, their photos and the decisions on them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.applicants.models import Applicant, Decision, Photo
+
+
+def add(session: Session, row: Applicant | Decision | Photo) -> None:
+    session.add(row)
+    session.flush()
+
+
+def get(session: Session, applicant_id: str, *, for_update: bool = False) -> Applicant | None:
+    query = sa.select(Applicant).where(Applicant.id == applicant_id)
+    if for_update:
+        # Approve/deny lock the applicant, so two clerks cannot decide (or issue two cards) at once.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one_or_none()
+
+
+def _like_prefix(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+def search(
+    session: Session, *, words: list[str], date_of_birth: date | None, limit: int
+) -> list[Applicant]:
+    """Applicants whose name key has a word starting with each searched word (a superset: the
+    service keeps exact word-prefix matches), born on the day given."""
+    query = sa.select(Applicant)
+    for word in words:
+        query = query.where(
+            sa.or_(
+                Applicant.name_key.like(_like_prefix(word), escape="\\"),
+                Applicant.name_key.like("% " + _like_prefix(word), escape="\\"),
+            )
+        )
+    if date_of_birth is not None:
+        query = query.where(Applicant.date_of_birth == date_of_birth)
+    order = (Applicant.name_key, Applicant.date_of_birth, Applicant.id)
+    return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def born_on(session: Session, day: date, *, limit: int = 500) -> list[Applicant]:
+    query = sa.select(Applicant).where(Applicant.date_of_birth == day).order_by(Applicant.id)
+    return list(session.scalars(query.limit(limit)))
+
+
+def photo(session: Session, applicant_id: str) -> Photo | None:
+    return session.get(Photo, applicant_id)
+
+
+def has_photo(session: Session, applicant_id: str) -> bool:
+    query = sa.select(sa.exists().where(Photo.applicant_id == applicant_id))
+    return bool(session.scalar(query))
+
+
+def replace_photo(session: Session, new: Photo) -> None:
+    old = session.get(Photo, new.applicant_id)
+    if old is None:
+        add(session, new)
+        return
+    old.jpeg, old.width, old.height = new.jpeg, new.width, new.height
+    old.uploaded_by, old.uploaded_at = new.uploaded_by, new.uploaded_at
+    session.flush()

@@ -1,0 +1,189 @@
+"""What staff send and receive about an applicant. Input forbids unknown fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from app.applicants.fields import (
+    BirthDate,
+    CityName,
+    ContactName,
+    Email,
+    Language,
+    Name,
+    Phone,
+    PostalCode,
+    Street,
+    Unit,
+)
+from app.kit.schema import InputSchema, Schema
+from app.kit.types import Cents
+
+# Self-designated; absent when the person chose none.
+Gender = Literal["F", "M", "X"]
+ApplicantStatus = Literal["pending", "approved", "denied"]
+# What the counter may name as the reason for a waiver. Only the coarse kind is kept (see
+# STORED_WAIVER): homelessness and domestic violence are confidential facts about a person.
+FeeWaiverReason = Literal["hardship", "senior", "veteran", "homeless", "domestic_violence"]
+StoredWaiver = Literal["hardship", "senior", "veteran"]
+STORED_WAIVER: dict[str, StoredWaiver] = {
+    "hardship": "hardship",
+    "homeless": "hardship",
+    "domestic_violence": "hardship",
+    "senior": "senior",
+    "veteran": "veteran",
+}
+# Why an application is denied: a fixed list, never free text, none about a person's origin.
+DenialReason = Literal[
+    "insufficient_identity",
+    "insufficient_residency",
+    "documents_not_genuine",
+    "not_a_resident",
+    "under_minimum_age",
+    "duplicate_application",
+    "withdrawn_by_applicant",
+]
+
+
+class Address(InputSchema):
+    street: Street
+    unit: Unit | None = None
+    city: CityName
+    postal_code: PostalCode
+
+
+class EmergencyContact(InputSchema):
+    name: ContactName
+    phone: Phone
+
+
+class ApplicantCreate(InputSchema):
+    given_name: Name
+    family_name: Name
+    date_of_birth: BirthDate
+    address: Address
+    phone: Phone | None = None
+    email: Email | None = None
+    preferred_languages: list[Language] = Field(default_factory=list, max_length=2)
+    gender: Gender | None = None
+    # False for domestic-violence survivors and people without a fixed address.
+    address_on_card: bool = True
+    emergency_contact: EmergencyContact | None = None
+
+
+# Fields that cannot be cleared: a correction may change them but not send null.
+_REQUIRED = ("given_name", "family_name", "date_of_birth", "address", "address_on_card")
+
+
+class ApplicantUpdate(InputSchema):
+    """A correction: only the fields sent change; null clears an optional field."""
+
+    given_name: Name | None = None
+    family_name: Name | None = None
+    date_of_birth: BirthDate | None = None
+    address: Address | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    preferred_languages: list[Language] | None = Field(default=None, max_length=2)
+    gender: Gender | None = None
+    address_on_card: bool | None = None
+    emergency_contact: EmergencyContact | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> ApplicantUpdate:
+        cleared = [f for f in _REQUIRED if f in self.model_fields_set and getattr(self, f) is None]
+        if cleared:
+            raise ValueError(f"these fields cannot be cleared: {', '.join(cleared)}")
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to correct")
+        return self
+
+
+class AddressRead(Schema):
+    street: str
+    unit: str | None
+    city: str
+    postal_code: str
+
+
+class EmergencyContactRead(Schema):
+    name: str | None
+    phone: str | None
+
+
+class ApplicantRead(Schema):
+    id: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    address: AddressRead
+    address_on_card: bool
+    phone: str | None
+    email: str | None
+    preferred_languages: list[str]
+    gender: Gender | None
+    emergency_contact: EmergencyContactRead | None
+    status: ApplicantStatus
+    has_photo: bool
+    created_at: datetime
+    updated_at: datetime | None
+
+
+class ApplicantWarning(Schema):
+    code: Literal["possible_duplicate"]
+    applicant_id: str
+    detail: str
+
+
+class ApplicantCreated(ApplicantRead):
+    warnings: list[ApplicantWarning]
+
+
+class ApplicantMatch(Schema):
+    """A search result: enough to tell people apart at the counter."""
+
+    id: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    status: ApplicantStatus
+
+
+class PhotoRead(Schema):
+    applicant_id: str
+    width: int
+    height: int
+    size_bytes: int
+    uploaded_at: datetime
+
+
+class ApproveRequest(InputSchema):
+    fee_waiver: FeeWaiverReason | None = None
+
+
+class DenyRequest(InputSchema):
+    reason: DenialReason
+
+
+class IssuedCard(Schema):
+    number: str
+    status: str
+    expires_on: date
+    fee_cents: Cents
+    fee_waiver: StoredWaiver | None
+
+
+class ApprovalRead(Schema):
+    applicant_id: str
+    decision_id: str
+    card: IssuedCard
+
+
+class DenialRead(Schema):
+    applicant_id: str
+    decision_id: str
+    status: Literal["denied"]
+    reason: DenialReason

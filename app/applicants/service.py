@@ -1,0 +1,271 @@
+"""Registering, reading, correcting and finding applicants, and their photos.
+
+Every write and every read of an applicant's record is noted in the audit trail, with ids and
+field names only: never a name, an address or a search term.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.applicants import names, repository
+from app.applicants.errors import ApplicantNotFound, NotAnImage, PhotoNotFound, SearchTooBroad
+from app.applicants.models import Applicant, Photo
+from app.applicants.photos import PhotoRejected, normalise
+from app.applicants.schemas import (
+    Address,
+    AddressRead,
+    ApplicantCreate,
+    ApplicantCreated,
+    ApplicantMatch,
+    ApplicantRead,
+    ApplicantUpdate,
+    ApplicantWarning,
+    EmergencyContact,
+    EmergencyContactRead,
+    PhotoRead,
+)
+from app.audit import service as audit
+from app.config import settings
+from app.kit.types import utcnow
+
+SEARCH_LIMIT = 50
+
+
+def _subject(applicant_id: str) -> str:
+    return f"applicant:{applicant_id}"
+
+
+def find(session: Session, applicant_id: str, *, for_update: bool = False) -> Applicant:
+    applicant = repository.get(session, applicant_id, for_update=for_update)
+    if applicant is None:
+        raise ApplicantNotFound("no applicant has this id")
+    return applicant
+
+
+def to_read(session: Session, applicant: Applicant) -> ApplicantRead:
+    contact = None
+    if applicant.emergency_contact_name or applicant.emergency_contact_phone:
+        contact = EmergencyContactRead(
+            name=applicant.emergency_contact_name, phone=applicant.emergency_contact_phone
+        )
+    return ApplicantRead(
+        id=applicant.id,
+        given_name=applicant.given_name,
+        family_name=applicant.family_name,
+        date_of_birth=applicant.date_of_birth,
+        address=AddressRead(
+            street=applicant.street,
+            unit=applicant.unit,
+            city=applicant.city,
+            postal_code=applicant.postal_code,
+        ),
+        address_on_card=applicant.address_on_card,
+        phone=applicant.phone,
+        email=applicant.email,
+        preferred_languages=[x for x in (applicant.language_1, applicant.language_2) if x],
+        gender=applicant.gender,
+        emergency_contact=contact,
+        status=applicant.status,
+        has_photo=repository.has_photo(session, applicant.id),
+        created_at=applicant.created_at,
+        updated_at=applicant.updated_at,
+    )
+
+
+def _address_columns(address: Address) -> dict[str, Any]:
+    return {
+        "street": address.street,
+        "unit": address.unit,
+        "city": address.city,
+        "postal_code": address.postal_code,
+    }
+
+
+def _language_columns(languages: list[str] | None) -> dict[str, Any]:
+    chosen = list(dict.fromkeys(languages or []))  # a language named twice is kept once
+    return {
+        "language_1": chosen[0] if chosen else None,
+        "language_2": chosen[1] if len(chosen) > 1 else None,
+    }
+
+
+def _contact_columns(contact: EmergencyContact | None) -> dict[str, Any]:
+    return {
+        "emergency_contact_name": contact.name if contact else None,
+        "emergency_contact_phone": contact.phone if contact else None,
+    }
+
+
+def _look_alikes(session: Session, key: str, born: date, *, exclude: str) -> list[Applicant]:
+    return [
+        other
+        for other in repository.born_on(session, born)
+        if other.id != exclude and names.look_alike(other.name_key, key)
+    ]
+
+
+def register(session: Session, body: ApplicantCreate, *, actor: str) -> ApplicantCreated:
+    """A new applicant, pending; warns (does not refuse) when someone alike is registered."""
+    applicant = Applicant(
+        given_name=body.given_name,
+        family_name=body.family_name,
+        name_key=names.name_key(body.given_name, body.family_name),
+        date_of_birth=body.date_of_birth,
+        address_on_card=body.address_on_card,
+        phone=body.phone,
+        email=body.email,
+        gender=body.gender,
+        status="pending",
+        **_address_columns(body.address),
+        **_language_columns(body.preferred_languages),
+        **_contact_columns(body.emergency_contact),
+    )
+    repository.add(session, applicant)
+    alike = _look_alikes(session, applicant.name_key, applicant.date_of_birth, exclude=applicant.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.create",
+        subject=_subject(applicant.id),
+        detail={"possible_duplicates": [a.id for a in alike]},
+    )
+    warnings = [
+        ApplicantWarning(
+            code="possible_duplicate",
+            applicant_id=other.id,
+            detail="an applicant with the same date of birth and a similar name is registered",
+        )
+        for other in alike
+    ]
+    return ApplicantCreated(**to_read(session, applicant).model_dump(), warnings=warnings)
+
+
+def read(session: Session, applicant_id: str, *, actor: str) -> ApplicantRead:
+    applicant = find(session, applicant_id)
+    audit.record(session, actor=actor, action="applicant.read", subject=_subject(applicant.id))
+    return to_read(session, applicant)
+
+
+def _changes(body: ApplicantUpdate) -> dict[str, Any]:
+    sent = body.model_fields_set
+    columns: dict[str, Any] = {}
+    for field in ("given_name", "family_name", "date_of_birth", "phone", "email", "gender"):
+        if field in sent:
+            columns[field] = getattr(body, field)
+    if "address_on_card" in sent:
+        columns["address_on_card"] = body.address_on_card
+    if "address" in sent and body.address is not None:
+        columns.update(_address_columns(body.address))
+    if "preferred_languages" in sent:
+        columns.update(_language_columns(body.preferred_languages))
+    if "emergency_contact" in sent:
+        columns.update(_contact_columns(body.emergency_contact))
+    return columns
+
+
+def correct(
+    session: Session, applicant_id: str, body: ApplicantUpdate, *, actor: str
+) -> ApplicantRead:
+    """Change the fields sent; the audit trail names the fields changed, not their values."""
+    applicant = find(session, applicant_id, for_update=True)
+    changed: list[str] = []
+    for column, value in _changes(body).items():
+        if getattr(applicant, column) != value:
+            setattr(applicant, column, value)
+            changed.append(column)
+    if changed:
+        applicant.name_key = names.name_key(applicant.given_name, applicant.family_name)
+        applicant.updated_at = utcnow()
+        session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.correct",
+        subject=_subject(applicant.id),
+        detail={"fields": sorted(changed)},
+    )
+    return to_read(session, applicant)
+
+
+def search(
+    session: Session, name: str | None, date_of_birth: date | None, *, actor: str
+) -> list[ApplicantMatch]:
+    """By name (any order, any case, with or without accents) and/or date of birth."""
+    words = names.query_words(name or "")
+    if not words and date_of_birth is None:
+        raise SearchTooBroad("search by name, by date of birth, or both")
+    found = [
+        a
+        for a in repository.search(
+            session, words=words, date_of_birth=date_of_birth, limit=SEARCH_LIMIT * 4
+        )
+        if names.matches(a.name_key, words)
+    ][:SEARCH_LIMIT]
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.search",
+        subject="applicants",
+        detail={
+            "by": [f for f, v in (("name", words), ("date_of_birth", date_of_birth)) if v],
+            "results": [a.id for a in found],
+        },
+    )
+    return [ApplicantMatch.model_validate(a) for a in found]
+
+
+def upload_photo(session: Session, applicant_id: str, data: bytes, *, actor: str) -> PhotoRead:
+    """Check, normalise and keep the applicant's photo, replacing any earlier one."""
+    applicant = find(session, applicant_id, for_update=True)
+    try:
+        portrait = normalise(data, max_pixels=settings.photo_max_pixels)
+    except PhotoRejected as exc:
+        raise NotAnImage(str(exc)) from exc
+    photo = Photo(
+        applicant_id=applicant.id,
+        jpeg=portrait.jpeg,
+        width=portrait.width,
+        height=portrait.height,
+        uploaded_by=actor,
+        uploaded_at=utcnow(),
+    )
+    repository.replace_photo(session, photo)
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.photo.upload",
+        subject=_subject(applicant.id),
+        detail={"bytes": len(portrait.jpeg)},
+    )
+    return _photo_read(photo)
+
+
+def _photo_read(photo: Photo) -> PhotoRead:
+    return PhotoRead(
+        applicant_id=photo.applicant_id,
+        width=photo.width,
+        height=photo.height,
+        size_bytes=len(photo.jpeg),
+        uploaded_at=photo.uploaded_at,
+    )
+
+
+def download_photo(session: Session, applicant_id: str, *, actor: str) -> bytes:
+    applicant = find(session, applicant_id)
+    photo = repository.photo(session, applicant.id)
+    if photo is None:
+        raise PhotoNotFound("this applicant has no photo yet")
+    audit.record(
+        session, actor=actor, action="applicant.photo.read", subject=_subject(applicant.id)
+    )
+    return photo.jpeg
+
+
+def photo_jpeg(session: Session, applicant_id: str) -> bytes | None:
+    """The normalised JPEG for the card renderer (which audits the print itself), or None."""
+    photo = repository.photo(session, applicant_id)
+    return photo.jpeg if photo else None
