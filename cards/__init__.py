@@ -1,0 +1,1 @@
+"""Card credential and renderer: pure functions, no database and no web framework."""
