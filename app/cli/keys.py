@@ -1,7 +1,65 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich import print as rprint
+from rich.table import Table
+
+from app.cli.session import command_session
+from app.keys import service
+from app.kit.errors import ResidentIdError
 
 
 def register(cli: typer.Typer) -> None:
-    """This domain's commands (none yet)."""
+    keys = typer.Typer(help="Credential signing keys.", no_args_is_help=True)
+    cli.add_typer(keys, name="keys")
+
+    @keys.command("create")
+    def create() -> None:
+        """Create a signing key (the first, or a new one that takes over signing)."""
+        with command_session() as session:
+            record = service.create_key(session, actor="cli")
+        rprint(f"signing key [bold]{record.kid}[/bold] created; it signs from now on")
+
+    @keys.command("rotate")
+    def rotate() -> None:
+        """A new key signs from now on; the old one stays published until its cards expire."""
+        with command_session() as session:
+            record = service.rotate(session, actor="cli")
+        rprint(f"rotated: [bold]{record.kid}[/bold] signs from now on")
+
+    @keys.command("list")
+    def list_keys() -> None:
+        """Every key with its life."""
+        table = Table("kid", "created", "signs until", "withdrawn", "last card expires")
+        with command_session() as session:
+            for r in service.all_keys(session):
+                table.add_row(
+                    r.kid,
+                    f"{r.created_at:%Y-%m-%d}",
+                    str(r.signs_until or "now"),
+                    str(r.withdrawn_at or ""),
+                    str(r.last_card_expires or ""),
+                )
+        rprint(table)
+
+    @keys.command("withdraw")
+    def withdraw(kid: str) -> None:
+        """Stop publishing a key: the cards it signed no longer verify."""
+        try:
+            with command_session() as session:
+                service.withdraw(session, kid, actor="cli")
+        except ResidentIdError as exc:
+            rprint(f"[red]{exc.detail}[/red]")
+            raise typer.Exit(1) from exc
+        rprint(f"key [bold]{kid}[/bold] withdrawn")
+
+    @keys.command("export")
+    def export(file: Path) -> None:
+        """Write the published key set (JWKS) for offline verifiers to FILE."""
+        with command_session() as session:
+            jwks = service.jwks(session)
+        file.write_text(json.dumps(jwks, indent=2) + "\n")
+        rprint(f"{len(jwks['keys'])} key(s) written to {file}")

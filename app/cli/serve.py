@@ -12,6 +12,7 @@ from app.auth.schemas import UserCreate
 from app.cli.session import command_session
 from app.config import settings
 from app.db import is_sqlite
+from app.keys import service as keys
 
 
 def _ensure_demo_admin() -> None:
@@ -44,6 +45,10 @@ def register(cli: typer.Typer) -> None:
         """Serve the API; on the embedded SQLite default, first bring the schema up to date."""
         if is_sqlite(settings.database_url):
             migrate.upgrade(settings.database_url)
+            with command_session() as session:
+                created = keys.ensure_signing_key(session)
+            if created is not None:
+                rprint(f"created the first signing key [bold]{created.kid}[/bold]")
         if demo:
             _ensure_demo_admin()
         rprint(f"API docs at http://{host}:{port}/docs")
