@@ -37,6 +37,17 @@ def test_names_keep_every_character(
     assert (read.json()["given_name"], read.json()["family_name"]) == (given, family)
 
 
+def test_a_name_whose_key_folds_longer_than_the_column_is_kept_whole(
+    client: TestClient, login: Login
+) -> None:
+    headers = login("clerk")
+    long_name = "\ufdfa" * 100  # each character folds to 18 letters (four Arabic words)
+    created = register(client, headers, given_name=long_name, family_name=long_name)
+    assert created["given_name"] == long_name
+    found = client.get("/v1/applicants", params={"name": "صلى عليه"}, headers=headers).json()
+    assert [m["id"] for m in found] == [created["id"]]
+
+
 def test_a_clerk_registers_an_applicant_with_every_field(client: TestClient, login: Login) -> None:
     headers = login("clerk")
     body = applicant_body(
