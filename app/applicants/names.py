@@ -54,12 +54,6 @@ def query_words(query: str) -> list[str]:
     return fold(query).split()
 
 
-def matches(key: str, words: list[str]) -> bool:
-    """Every searched word begins some word of the name, in any order."""
-    name_words = key.split()
-    return all(any(n.startswith(w) for n in name_words) for w in words)
-
-
 def look_alike(key_a: str, key_b: str) -> bool:
     """Same words in any order, or close spellings (one or two letters apart)."""
     words_a, words_b = sorted(key_a.split()), sorted(key_b.split())

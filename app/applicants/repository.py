@@ -31,8 +31,8 @@ def _like_prefix(word: str) -> str:
 def search(
     session: Session, *, words: list[str], date_of_birth: date | None, limit: int
 ) -> list[Applicant]:
-    """Applicants whose name key has a word starting with each searched word (a superset: the
-    service keeps exact word-prefix matches), born on the day given."""
+    """Applicants whose name key has a word starting with each searched word, in any order,
+    born on the day given (when one is)."""
     query = sa.select(Applicant)
     for word in words:
         query = query.where(

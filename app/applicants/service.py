@@ -198,13 +198,7 @@ def search(
     words = names.query_words(name or "")
     if not words and date_of_birth is None:
         raise SearchTooBroad("search by name, by date of birth, or both")
-    found = [
-        a
-        for a in repository.search(
-            session, words=words, date_of_birth=date_of_birth, limit=SEARCH_LIMIT * 4
-        )
-        if names.matches(a.name_key, words)
-    ][:SEARCH_LIMIT]
+    found = repository.search(session, words=words, date_of_birth=date_of_birth, limit=SEARCH_LIMIT)
     audit.record(
         session,
         actor=actor,

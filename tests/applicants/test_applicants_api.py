@@ -145,6 +145,17 @@ def test_search_by_date_of_birth_and_by_both(client: TestClient, login: Login) -
     assert set(both.json()[0]) == {"id", "given_name", "family_name", "date_of_birth", "status"}
 
 
+@pytest.mark.parametrize("query", ["guyen", "nguyen bao", "anhn", "thi anh tran"])
+def test_search_matches_the_start_of_every_word_searched(
+    client: TestClient, login: Login, query: str
+) -> None:
+    headers = login("clerk")
+    register(client, headers)
+    found = client.get("/v1/applicants", params={"name": query}, headers=headers)
+    assert found.status_code == 200
+    assert found.json() == []
+
+
 def test_search_wildcards_find_no_one(client: TestClient, login: Login) -> None:
     headers = login("clerk")
     register(client, headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.applicants.names import KEY_MAX_LENGTH, fold, look_alike, matches, name_key
+from app.applicants.names import KEY_MAX_LENGTH, fold, look_alike, name_key
 
 
 @pytest.mark.parametrize(
@@ -33,14 +33,6 @@ def test_a_key_never_outgrows_its_column() -> None:
     key = name_key("\ufdfa" * 100, "\ufdfa" * 100)
     assert 0 < len(key) <= KEY_MAX_LENGTH
     assert key == key.strip()
-
-
-def test_matches_by_word_prefix_in_any_order() -> None:
-    key = name_key("Thị Ánh", "Nguyễn")
-    assert matches(key, ["nguyen", "anh"])
-    assert matches(key, ["ng", "th"])
-    assert not matches(key, ["nguyen", "bao"])
-    assert not matches(key, ["guyen"])
 
 
 @pytest.mark.parametrize(
