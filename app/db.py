@@ -43,9 +43,14 @@ def is_sqlite(url: str) -> bool:
 def create_db_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        return sa.create_engine(
+            url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        )
 
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # hide_parameters: SQL logs and errors never show the values (names, addresses) bound in.
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
