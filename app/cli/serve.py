@@ -59,4 +59,6 @@ def register(cli: typer.Typer) -> None:
             port=port,
             workers=workers,
             log_level="info",
+            # An access log would keep search URLs (names, dates of birth) and who scanned what.
+            access_log=False,
         )
