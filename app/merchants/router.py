@@ -1,5 +1,77 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends
+
+from app.auth.deps import Principal, allow
+from app.auth.roles import Role
+from app.db import SessionDep
+from app.kit.errors import responses
+from app.merchants import service
+from app.merchants.schemas import MerchantCreate, MerchantKey, MerchantRead
+
+router = APIRouter(tags=["merchants"])
+
+Admin = Annotated[Principal, Depends(allow(Role.ADMIN))]
+# Auditors look at who may scan cards; only administrators change it.
+Readers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
+
+
+@router.post(
+    "/v1/merchants",
+    status_code=201,
+    response_model=MerchantKey,
+    responses=responses(401, 403, 422),
+)
+def create_merchant(session: SessionDep, admin: Admin, body: MerchantCreate) -> MerchantKey:
+    """Register a merchant; the answer carries its API key, shown this once and never again."""
+    return service.create(session, body, actor=admin.actor)
+
+
+@router.get("/v1/merchants", response_model=list[MerchantRead], responses=responses(401, 403))
+def list_merchants(session: SessionDep, _reader: Readers) -> list[MerchantRead]:
+    """Every merchant, with the first characters of its key (never the key)."""
+    return [MerchantRead.model_validate(m) for m in service.list_merchants(session)]
+
+
+@router.get(
+    "/v1/merchants/{merchant_id}",
+    response_model=MerchantRead,
+    responses=responses(401, 403, 404),
+)
+def get_merchant(session: SessionDep, _reader: Readers, merchant_id: str) -> MerchantRead:
+    """One merchant."""
+    return MerchantRead.model_validate(service.get(session, merchant_id))
+
+
+@router.post(
+    "/v1/merchants/{merchant_id}/disable",
+    response_model=MerchantRead,
+    responses=responses(401, 403, 404),
+)
+def disable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantRead:
+    """Disable a merchant: its API key is refused from now on."""
+    merchant = service.set_active(session, merchant_id, False, actor=admin.actor)
+    return MerchantRead.model_validate(merchant)
+
+
+@router.post(
+    "/v1/merchants/{merchant_id}/enable",
+    response_model=MerchantRead,
+    responses=responses(401, 403, 404),
+)
+def enable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantRead:
+    """Enable a disabled merchant again (with the key it had; rotate it if it may have leaked)."""
+    merchant = service.set_active(session, merchant_id, True, actor=admin.actor)
+    return MerchantRead.model_validate(merchant)
+
+
+@router.post(
+    "/v1/merchants/{merchant_id}/rotate-key",
+    response_model=MerchantKey,
+    responses=responses(401, 403, 404, 409),
+)
+def rotate_merchant_key(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantKey:
+    """A new API key for the merchant, shown this once; the old key stops working at once."""
+    return service.rotate_key(session, merchant_id, actor=admin.actor)

@@ -1,5 +1,128 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from app.auth.deps import Principal, allow, public
+from app.auth.roles import Role
+from app.config import settings
+from app.db import SessionDep
+from app.kit.errors import Unprocessable, responses
+from app.kit.types import utcnow
+from app.verification import counts, service, status_lists
+from app.verification.ratelimit import verify_limiter
+from app.verification.schemas import DailyCountRead, VerifyRequest, VerifyResult
+
+
+@asynccontextmanager
+async def _save_counts_at_shutdown(_app: Any) -> AsyncIterator[None]:
+    yield
+    # Counts still in memory would be lost with the process.
+    await run_in_threadpool(counts.fold_now)
+
+
+router = APIRouter(tags=["verification"], lifespan=_save_counts_at_shutdown)
+
+Merchants = Annotated[Principal, Depends(allow(Role.MERCHANT))]
+# Counts are the whole record of verifications; the people who oversee merchants may read them.
+Overseers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
+
+_DEFAULT_DAYS = 30
+
+
+def _period(since: date | None, until: date | None) -> tuple[date, date]:
+    until = until or utcnow().date()
+    since = since or until - timedelta(days=_DEFAULT_DAYS)
+    if since > until:
+        raise Unprocessable(f"since ({since}) is after until ({until})")
+    return since, until
+
+
+@router.post(
+    "/v1/verify",
+    response_model=VerifyResult,
+    response_model_exclude_none=True,
+    responses=responses(401, 403, 422, 429),
+)
+def verify(
+    session: SessionDep, merchant: Merchants, body: VerifyRequest
+) -> VerifyResult | JSONResponse:
+    """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
+    holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
+    wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
+    if wait:
+        return JSONResponse(
+            {
+                "error": "RateLimited",
+                "detail": f"more than {settings.verify_rate_per_minute} verifications a minute; "
+                f"retry in {wait} s",
+            },
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
+    return service.verify_for_merchant(session, merchant, body.qr)
+
+
+@router.get(
+    "/v1/verify/counts",
+    response_model=list[DailyCountRead],
+    responses=responses(401, 403, 422),
+)
+def own_counts(
+    session: SessionDep,
+    merchant: Merchants,
+    since: Annotated[date | None, Query()] = None,
+    until: Annotated[date | None, Query()] = None,
+) -> list[DailyCountRead]:
+    """The calling merchant's verifications per day and outcome (the last 30 days by default)."""
+    first, last = _period(since, until)
+    rows = service.daily_counts(session, merchant.id, first, last)
+    return [DailyCountRead.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/v1/verification-counts",
+    response_model=list[DailyCountRead],
+    responses=responses(401, 403, 422),
+)
+def all_counts(
+    session: SessionDep,
+    _overseer: Overseers,
+    merchant_id: Annotated[str | None, Query(max_length=36)] = None,
+    since: Annotated[date | None, Query()] = None,
+    until: Annotated[date | None, Query()] = None,
+) -> list[DailyCountRead]:
+    """Verifications per merchant, day and outcome: all the server keeps about them."""
+    first, last = _period(since, until)
+    rows = service.daily_counts(session, merchant_id, first, last)
+    return [DailyCountRead.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/v1/status-lists/{list_id}",
+    dependencies=[Depends(public())],
+    response_class=Response,
+    responses={
+        200: {"content": {status_lists.MEDIA_TYPE: {}}, "description": "The signed list."},
+        **responses(404, 409),
+    },
+)
+def status_list(session: SessionDep, list_id: str) -> Response:
+    """The revocation list as a signed Status List Token (CWT, application/statuslist+cwt); one
+    list for all cards, so fetching it reveals nothing about which card is being checked."""
+    signed = status_lists.signed_list(session, list_id)
+    max_age = min(
+        settings.status_list_ttl_seconds,
+        max(0, int((signed.expires_at - utcnow()).total_seconds())),
+    )
+    return Response(
+        content=signed.token,
+        media_type=status_lists.MEDIA_TYPE,
+        headers={"Cache-Control": f"public, max-age={max_age}"},
+    )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.merchants.models import Merchant
+
+
+def by_key_hash(session: Session, key_hash: str) -> Merchant | None:
+    return session.scalars(
+        sa.select(Merchant).where(Merchant.api_key_hash == key_hash)
+    ).one_or_none()
+
+
+def get(session: Session, merchant_id: str, *, for_update: bool = False) -> Merchant | None:
+    query = sa.select(Merchant).where(Merchant.id == merchant_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def list_all(session: Session) -> list[Merchant]:
+    return list(session.scalars(sa.select(Merchant).order_by(Merchant.name, Merchant.id)))
+
+
+def add(session: Session, merchant: Merchant) -> None:
+    session.add(merchant)
+    session.flush()

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.cards.models import Card
+from app.merchants.models import Merchant
+from app.verification.models import VerificationCount
+
+OUTCOMES = ("valid", "revoked", "expired", "invalid")
+
+
+def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[str, int]) -> None:
+    """Add to one merchant's counts for one day: a single upsert, no read-modify-write race.
+
+    Written as INSERT ... SELECT from merchants, so the counts of a merchant whose row is gone
+    are dropped rather than failing the request that folds them in.
+    """
+    table = VerificationCount.__table__
+    assert isinstance(table, sa.Table)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    values = [sa.literal(counts.get(outcome, 0), sa.Integer) for outcome in OUTCOMES]
+    source = sa.select(Merchant.id, sa.literal(day, sa.Date), *values).where(
+        Merchant.id == merchant_id
+    )
+    statement = insert(table).from_select(["merchant_id", "day", *OUTCOMES], source)
+    statement = statement.on_conflict_do_update(
+        index_elements=["merchant_id", "day"],
+        set_={outcome: table.c[outcome] + statement.excluded[outcome] for outcome in OUTCOMES},
+    )
+    session.execute(statement)
+
+
+def daily_counts(
+    session: Session, merchant_id: str | None, since: date, until: date
+) -> list[VerificationCount]:
+    query = (
+        sa.select(VerificationCount)
+        .where(VerificationCount.day >= since, VerificationCount.day <= until)
+        .order_by(VerificationCount.day, VerificationCount.merchant_id)
+    )
+    if merchant_id is not None:
+        query = query.where(VerificationCount.merchant_id == merchant_id)
+    return list(session.scalars(query))
+
+
+def card_by_number(session: Session, number: str) -> Card | None:
+    return session.scalars(sa.select(Card).where(Card.number == number)).one_or_none()
+
+
+def list_exists(session: Session, list_id: str) -> bool:
+    query = sa.exists().where(Card.status_list_id == list_id)
+    return session.scalar(sa.select(query)) or False
+
+
+def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | None, int | None]:
+    """What changes whenever the list's content does: revocations only ever add entries."""
+    query = sa.select(
+        sa.func.count(Card.id).filter(Card.status == "revoked"),
+        sa.func.max(Card.revoked_at).filter(Card.status == "revoked"),
+        sa.func.max(Card.status_index),
+    ).where(Card.status_list_id == list_id)
+    count, last_revoked, top_index = session.execute(query).one()
+    return int(count), last_revoked, top_index
+
+
+def revoked_indexes(session: Session, list_id: str) -> list[int]:
+    query = sa.select(Card.status_index).where(
+        Card.status_list_id == list_id, Card.status == "revoked"
+    )
+    return list(session.scalars(query))

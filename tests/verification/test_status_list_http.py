@@ -1,0 +1,115 @@
+"""The public revocation list: a signed IETF Token Status List (CWT), fetched over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import cbor2
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.config import settings
+from cards.credential import decode_qr
+from cards.errors import StaleStatusList
+from cards.keys import KeySet
+from cards.status_list import verify_status_list_token
+from cards.verifier import OfflineVerifier
+from tests.builders import reading_session
+from tests.verification.verification_support import signed_card
+
+Headers = dict[str, str]
+Login = Callable[..., Headers]
+LIST_URI = f"{settings.public_base_url}/v1/status-lists/{settings.status_list_id}"
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    yield from reading_session(database_url)
+
+
+def _fetch(client: TestClient) -> bytes:
+    # Public: no credentials, and the same request whichever card is being checked.
+    response = client.get(f"/v1/status-lists/{settings.status_list_id}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/statuslist+cwt"
+    return response.content
+
+
+def _keys(client: TestClient) -> KeySet:
+    return KeySet.from_jwks(client.get("/v1/keys").json())
+
+
+def test_the_list_is_a_signed_cwt_with_the_claims_the_draft_names(
+    client: TestClient, session: Session
+) -> None:
+    signed_card(session)
+    token = _fetch(client)
+    # Read with plain CBOR, independently of the code that wrote it.
+    tagged = cbor2.loads(token)
+    assert tagged.tag == 18
+    protected, _unprotected, payload, signature = tagged.value
+    assert cbor2.loads(protected)[1] == -8  # EdDSA
+    assert cbor2.loads(protected)[16] == "application/statuslist+cwt"
+    assert len(signature) == 64
+    cwt = cbor2.loads(payload)
+    assert set(cwt) == {2, 4, 6, 65533, 65534}
+    assert cwt[2] == LIST_URI
+    assert cwt[4] - cwt[6] == settings.status_list_lifetime_hours * 3600
+    assert cwt[65534] == settings.status_list_ttl_seconds
+    assert cwt[65533]["bits"] == 1
+    assert isinstance(cwt[65533]["lst"], bytes)
+
+    verified = verify_status_list_token(token, _keys(client))
+    assert verified.uri == LIST_URI
+    assert verified.statuses.size >= 131_072
+
+
+def test_the_list_uri_is_the_one_in_every_cards_qr(client: TestClient, session: Session) -> None:
+    _card, qr = signed_card(session)
+    entry = decode_qr(qr).claims
+    assert entry.status_list_uri == LIST_URI
+    assert entry.status_list_uri.endswith(f"/v1/status-lists/{settings.status_list_id}")
+    assert verify_status_list_token(_fetch(client), _keys(client)).uri == entry.status_list_uri
+
+
+def test_a_revocation_shows_in_the_next_list_and_the_older_list_is_refused(
+    client: TestClient, session: Session, login: Login
+) -> None:
+    lost, lost_qr = signed_card(session)
+    kept, _kept_qr = signed_card(session)
+    keys = _keys(client)
+    before = _fetch(client)
+    assert verify_status_list_token(before, keys).statuses.get(lost.status_index) == 0
+
+    revoked = client.post(
+        f"/v1/cards/{lost.number}/revoke", json={"reason": "lost"}, headers=login("clerk")
+    )
+    assert revoked.status_code == 200, revoked.text
+    after = _fetch(client)
+    statuses = verify_status_list_token(after, keys).statuses
+    assert statuses.get(lost.status_index) == 1
+    assert statuses.get(kept.status_index) == 0
+    assert sum(statuses.get(i) for i in range(statuses.size)) == 1
+
+    device = OfflineVerifier(keys)
+    device.update_status_list(before)
+    assert device.verify(lost_qr).status == "valid"
+    device.update_status_list(after)
+    assert device.verify(lost_qr).status == "revoked"
+    # A replayed older list (one that still shows the card as good) is not taken.
+    with pytest.raises(StaleStatusList):
+        device.update_status_list(before)
+    assert device.verify(lost_qr).status == "revoked"
+
+
+def test_an_unchanged_list_is_served_from_cache(client: TestClient, session: Session) -> None:
+    signed_card(session)
+    assert _fetch(client) == _fetch(client)
+
+
+def test_an_unknown_list_is_404(client: TestClient, session: Session) -> None:
+    signed_card(session)
+    response = client.get("/v1/status-lists/no-such-list")
+    assert response.status_code == 404
+    assert response.json()["error"] == "StatusListNotFound"
