@@ -1,0 +1,61 @@
+"""Merchants charge cards by their QR; the merchant that charged, or a supervisor, refunds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from app.db import SessionDep
+from app.kit.errors import responses
+from app.payments import charges, idempotency, refunds
+from app.payments.deps import IdempotencyKey, Merchants, Refunders
+from app.payments.schemas import ChargeCreate, ChargeRead, RefundCreate, RefundRead
+
+router = APIRouter(tags=["stored value"])
+
+
+@router.post(
+    "/v1/charges",
+    status_code=201,
+    response_model=ChargeRead,
+    responses=responses(400, 401, 402, 403, 422),
+)
+def create_charge(
+    session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: ChargeCreate
+) -> JSONResponse:
+    """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
+    daily spending limit will not cover it, 403 when the card is revoked, expired or not ours."""
+    return idempotency.once(
+        session,
+        merchant,
+        key,
+        route="POST /v1/charges",
+        params={},
+        body=body,
+        work=lambda: charges.charge(session, merchant, body),
+    )
+
+
+@router.post(
+    "/v1/charges/{charge_id}/refunds",
+    status_code=201,
+    response_model=RefundRead,
+    responses=responses(400, 401, 403, 404, 409, 422),
+)
+def refund_charge(
+    session: SessionDep,
+    principal: Refunders,
+    key: IdempotencyKey,
+    charge_id: str,
+    body: RefundCreate,
+) -> JSONResponse:
+    """Refund all or part of a charge, never more than remains (409)."""
+    return idempotency.once(
+        session,
+        principal,
+        key,
+        route="POST /v1/charges/{charge_id}/refunds",
+        params={"charge_id": charge_id},
+        body=body,
+        work=lambda: refunds.refund(session, principal, charge_id, body.amount_cents),
+    )

@@ -1,0 +1,45 @@
+"""Who may call the stored-value endpoints, and the Idempotency-Key every money-moving POST needs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from app.auth.deps import Principal, allow
+from app.auth.roles import Role
+from app.payments.errors import IdempotencyKeyRequired
+
+# Loads are counter work; looking at a cardholder's money is also an auditor's.
+CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
+CardReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, Role.AUDITOR))]
+Merchants = Annotated[Principal, Depends(allow(Role.MERCHANT))]
+# A refund: the merchant that charged (checked in the service), or a supervisor.
+Refunders = Annotated[Principal, Depends(allow(Role.MERCHANT, Role.SUPERVISOR))]
+Bookkeepers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
+DrawerReaders = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR))]
+Admins = Annotated[Principal, Depends(allow(Role.ADMIN))]
+ZoneReaders = Annotated[
+    Principal, Depends(allow(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR, Role.MERCHANT))
+]
+
+# Stripe's limit; longer keys are refused rather than truncated into someone else's.
+MAX_KEY_LENGTH = 255
+
+
+# Async: a pure header check needs no worker thread of its own.
+async def idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str:
+    if key is None or not key.strip():
+        raise IdempotencyKeyRequired(
+            "send an Idempotency-Key header (a new random value per payment, the same on retries)"
+        )
+    if len(key) > MAX_KEY_LENGTH:
+        raise IdempotencyKeyRequired(
+            f"the Idempotency-Key is longer than {MAX_KEY_LENGTH} characters"
+        )
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(idempotency_key)]

@@ -1,0 +1,132 @@
+"""Idempotency keys (Stripe's rules): the first answer is stored in the transaction that moved the
+money and replayed for a retry; the same key with another request is refused.
+
+The key is claimed first, by an INSERT on its unique (principal, scope, key): a concurrent
+duplicate waits on that row until the first request commits, then finds its answer and replays
+it, so money moves once. A refused request (402, 403, ...) rolls back and leaves no record: its
+retry is judged afresh, which is what a card topped up in between needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from app.auth.deps import Principal
+from app.kit.types import utcnow
+from app.payments.errors import IdempotencyKeyReused
+from app.payments.ledger import insert_ignoring_conflict
+from app.payments.models import IdempotencyRecord
+
+HTTP = "http"
+METER = "meter"
+# Answers that carry this header are replays of an earlier request's answer.
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def request_hash(route: str, params: dict[str, str], body: dict[str, Any]) -> str:
+    """What makes two requests "the same": route, path parameters and body, canonically."""
+    canonical = json.dumps([route, params, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _record(session: Session, principal: str, scope: str, key: str) -> IdempotencyRecord | None:
+    query = sa.select(IdempotencyRecord).where(
+        IdempotencyRecord.principal == principal,
+        IdempotencyRecord.scope == scope,
+        IdempotencyRecord.key == key,
+    )
+    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+
+def claim(
+    session: Session, principal: str, scope: str, key: str, digest: str
+) -> IdempotencyRecord | None:
+    """Take the key for this transaction (None), or answer the record an earlier request left.
+
+    Raises IdempotencyKeyReused when the earlier request was a different one."""
+    values = {
+        "principal": principal,
+        "scope": scope,
+        "key": key,
+        "request_hash": digest,
+        "status_code": 0,
+        "response_body": "",
+        "created_at": utcnow(),
+    }
+    table: sa.Table = IdempotencyRecord.__table__  # type: ignore[assignment]  # a mapped class's Table
+    if insert_ignoring_conflict(session, table, values, ["principal", "scope", "key"]):
+        return None
+    earlier = _record(session, principal, scope, key)
+    assert earlier is not None, "the conflicting row is committed once the insert returns"
+    if earlier.request_hash != digest:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was used for a different request; use a new key for a new payment"
+        )
+    return earlier
+
+
+def remember(
+    session: Session, principal: str, scope: str, key: str, status_code: int, body: dict[str, Any]
+) -> None:
+    """Store the answer with the claimed key, in the transaction that produced it."""
+    session.execute(
+        sa.update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.principal == principal,
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+        )
+        .values(status_code=status_code, response_body=json.dumps(body, separators=(",", ":")))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, principal: str, scope: str, key: str) -> None:
+    """Give back a key claimed in this transaction (a meter item that was refused)."""
+    session.execute(
+        sa.delete(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.principal == principal,
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def once(
+    session: Session,
+    principal: Principal,
+    key: str,
+    *,
+    route: str,
+    params: dict[str, str],
+    body: BaseModel,
+    work: Callable[[], BaseModel],
+    status_code: int = 201,
+) -> JSONResponse:
+    """Run a money-moving request once per key: the first time its answer, then its replay.
+
+    The answer is rendered here, in the endpoint's worker thread, rather than handed back for
+    FastAPI to validate in another one: the transaction holds the card's row lock until the
+    request's session commits, and waiting for a free worker thread while holding it lets a
+    crowd of requests queued on that lock starve the one that would release it."""
+    digest = request_hash(route, params, body.model_dump(mode="json"))
+    earlier = claim(session, principal.actor, HTTP, key, digest)
+    if earlier is not None:
+        return JSONResponse(
+            json.loads(earlier.response_body),
+            status_code=earlier.status_code,
+            headers={REPLAYED_HEADER: "true"},
+        )
+    answer = work().model_dump(mode="json")
+    remember(session, principal.actor, HTTP, key, status_code, answer)
+    return JSONResponse(answer, status_code=status_code)

@@ -1,0 +1,124 @@
+"""Loading cash onto a card at a branch counter: the branch's drawer takes the cash, the
+cardholder's stored value grows by it, less what offline parking left owing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.deps import Principal
+from app.cards import numbers
+from app.cards.errors import CardRevoked
+from app.config import settings
+from app.kit.types import new_id, utcnow
+from app.payments import ledger
+from app.payments.cardholders import card_by_number
+from app.payments.errors import BalanceCapExceeded
+from app.payments.ledger import DRAWER, SHORTFALL, STORED_VALUE, Leg
+from app.payments.models import LedgerAccount, Load
+from app.payments.schemas import BalanceRead, LoadRead
+
+# Staff accounts always have a branch; this names the drawer if one somehow has none.
+DEFAULT_BRANCH = "city-hall"
+
+
+def recover_shortfall(
+    session: Session, stored_value: LedgerAccount, available: int, *, at: datetime
+) -> int:
+    """Pay back what offline parking left owing out of `available` cents just credited to the
+    cardholder (a load or a refund); answers the cents recovered. The stored-value row must
+    already be locked by the caller; the shortfall row is locked here, after it."""
+    owed_account = ledger.find(session, SHORTFALL, stored_value.owner, for_update=True)
+    if owed_account is None:
+        return 0
+    recovered = min(owed_account.balance_cents or 0, available)
+    if recovered <= 0:
+        return 0
+    ledger.post(
+        session,
+        "shortfall_recovery",
+        [Leg(stored_value, "debit", recovered), Leg(owed_account, "credit", recovered)],
+        at=at,
+    )
+    return recovered
+
+
+def _owed(session: Session, holder: str) -> int:
+    account = ledger.find(session, SHORTFALL, holder, for_update=True)
+    return 0 if account is None else account.balance_cents or 0
+
+
+def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
+    """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
+    card = card_by_number(session, number)
+    if card.status == "revoked":
+        raise CardRevoked(
+            f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
+        )
+    cap = settings.balance_cap_cents
+    if amount > cap:
+        raise BalanceCapExceeded(f"a card holds at most {cap} cents", extra={"room_cents": cap})
+    branch = clerk.branch or DEFAULT_BRANCH
+    # Rows are made before any is locked, by kind then owner (the lock order in ledger.py).
+    drawer = ledger.ensure(session, DRAWER, branch)
+    ledger.ensure(session, STORED_VALUE, card.applicant_id)
+    stored_value = ledger.find(session, STORED_VALUE, card.applicant_id, for_update=True)
+    assert stored_value is not None
+    assert stored_value.balance_cents is not None
+    balance = stored_value.balance_cents
+    owed = _owed(session, card.applicant_id)
+    after = balance + amount - min(owed, amount)
+    if after > cap:
+        room = cap - balance + min(owed, amount)
+        raise BalanceCapExceeded(
+            f"the card holds {balance} of at most {cap} cents: at most {max(room, 0)} more can be loaded",
+            extra={"room_cents": max(room, 0)},
+        )
+    now = utcnow()
+    transfer, _ = ledger.post(
+        session, "load", [Leg(drawer, "debit", amount), Leg(stored_value, "credit", amount)], at=now
+    )
+    recovered = recover_shortfall(session, stored_value, amount, at=now)
+    record = Load(
+        id=new_id(),
+        transfer_id=transfer.id,
+        account_id=stored_value.id,
+        branch=branch,
+        clerk_id=clerk.id,
+        amount_cents=amount,
+        recovered_cents=recovered,
+        at=now,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=clerk.actor,
+        action="payment.load",
+        subject=f"load:{record.id}",
+        detail={"card": card.id, "applicant": card.applicant_id, "transfer": transfer.id},
+    )
+    return LoadRead(
+        id=record.id,
+        amount_cents=amount,
+        balance_cents=after,
+        shortfall_recovered_cents=recovered,
+        branch=branch,
+        at=now,
+    )
+
+
+def balance(session: Session, reader: Principal, number: str) -> BalanceRead:
+    """The stored value of the card's holder (every card they hold shares it)."""
+    card = card_by_number(session, number)
+    account = ledger.find(session, STORED_VALUE, card.applicant_id)
+    audit.record(
+        session,
+        actor=reader.actor,
+        action="payment.balance.read",
+        subject=f"applicant:{card.applicant_id}",
+        detail={"card": card.id},
+    )
+    return BalanceRead(balance_cents=0 if account is None else account.balance_cents or 0)

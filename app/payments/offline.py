@@ -1,0 +1,228 @@
+"""Charges that parking meters made while offline, uploaded later (store and forward).
+
+Each charge carries the meter's own request id, remembered like an idempotency key: sending it
+again, in this upload or a later one, books nothing and repeats the first figures. The meter has
+already sold the time, so a charge is never declined for money: it takes what the balance holds
+and books the rest to the cardholder's shortfall receivable, which the next load pays back.
+Neither the balance cap nor the daily limit applies. A charge is refused only when the card was
+not valid when presented (forged, expired then, or revoked before), the zone or stay is unknown
+or too long, or its time is in the future or older than meters may hold charges.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.deps import Principal
+from app.cards.models import Card
+from app.config import settings
+from app.kit.errors import ResidentIdError
+from app.kit.types import new_id, utcnow
+from app.payments import idempotency, ledger
+from app.payments.cardholders import check_qr
+from app.payments.charges import receipt_number
+from app.payments.errors import (
+    CardNotAccepted,
+    IdempotencyKeyReused,
+    OccurredAtRefused,
+    StayTooLong,
+    ZoneNotFound,
+)
+from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE, Leg
+from app.payments.models import Charge, LedgerAccount, ParkingSession, ParkingZone
+from app.payments.parking import price, require_parking
+from app.payments.parking_schemas import OfflineCharge, OfflineResult, OfflineUploadRead
+from app.payments.parking_schemas import OfflineUpload as OfflineUploadBody
+
+# Meters' clocks drift: a charge dated this far ahead of ours is still believed.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _rejected(item: OfflineCharge, error: ResidentIdError) -> OfflineResult:
+    return OfflineResult(
+        request_id=item.request_id, outcome="rejected", error=error.name, detail=error.detail
+    )
+
+
+def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, ParkingZone]:
+    """The card and zone of an acceptable offline charge; raises why it is not acceptable."""
+    if item.occurred_at > now + CLOCK_SKEW:
+        raise OccurredAtRefused("occurred_at is in the future")
+    oldest = now - timedelta(days=settings.offline_charge_max_age_days)
+    if item.occurred_at < oldest:
+        raise OccurredAtRefused(
+            f"occurred_at is older than {settings.offline_charge_max_age_days} days"
+        )
+    zone = session.get(ParkingZone, item.zone)
+    if zone is None:
+        raise ZoneNotFound(f"no parking zone {item.zone!r}")
+    if item.minutes > zone.max_minutes:
+        raise StayTooLong(f"zone {zone.code!r} sells at most {zone.max_minutes} minutes per stay")
+    # Judged at the moment the card was presented: a card revoked after the stay still pays.
+    check = check_qr(session, item.qr, now=item.occurred_at)
+    card = check.card
+    revoked_later = (
+        check.status == "revoked"
+        and card is not None
+        and card.revoked_at is not None
+        and card.revoked_at > item.occurred_at
+    )
+    if card is None or (check.status != "valid" and not revoked_later):
+        raise CardNotAccepted(check.status, check.reason)
+    return card, zone
+
+
+def _book(
+    session: Session,
+    merchant: Principal,
+    item: OfflineCharge,
+    zone: ParkingZone,
+    stored_value: LedgerAccount,
+    payable: LedgerAccount,
+    now: datetime,
+) -> OfflineResult:
+    stored_value = ledger.get(session, stored_value.id, for_update=True)
+    amount = price(zone.rate_cents_per_hour, item.minutes)
+    taken = min(stored_value.balance_cents or 0, amount)
+    rest = amount - taken
+    parking = ParkingSession(
+        id=new_id(),
+        zone_code=zone.code,
+        merchant_id=merchant.id,
+        account_id=stored_value.id,
+        rate_cents_per_hour=zone.rate_cents_per_hour,
+        starts_at=item.occurred_at,
+        ends_at=item.occurred_at + timedelta(minutes=item.minutes),
+        minutes=item.minutes,
+        charged_cents=amount,
+        offline=True,
+    )
+    session.add(parking)
+    session.flush()
+    legs = [Leg(payable, "credit", amount)]
+    if taken:
+        legs.append(Leg(stored_value, "debit", taken))
+    if rest:
+        owed = ledger.find(session, SHORTFALL, stored_value.owner, for_update=True)
+        assert owed is not None, "made before the stored value was locked"
+        legs.append(Leg(owed, "debit", rest))
+    transfer, _ = ledger.post(session, "charge", legs, at=now)
+    charge = Charge(
+        id=new_id(),
+        transfer_id=transfer.id,
+        merchant_id=merchant.id,
+        account_id=stored_value.id,
+        amount_cents=amount,
+        shortfall_cents=rest,
+        refunded_cents=0,
+        purpose="parking",
+        reference=f"parking {parking.id}",
+        receipt_number=receipt_number(),
+        parking_session_id=parking.id,
+        occurred_at=item.occurred_at,
+        at=now,
+    )
+    session.add(charge)
+    session.flush()
+    audit.record(
+        session,
+        actor=merchant.actor,
+        action="payment.charge.offline",
+        subject=f"charge:{charge.id}",
+        detail={"applicant": stored_value.owner, "transfer": transfer.id, "zone": zone.code},
+    )
+    return OfflineResult(
+        request_id=item.request_id,
+        outcome="charged",
+        charge_id=charge.id,
+        session_id=parking.id,
+        receipt_number=charge.receipt_number,
+        amount_cents=amount,
+        taken_cents=taken,
+        shortfall_cents=rest,
+    )
+
+
+def _fingerprint(item: OfflineCharge) -> str:
+    return idempotency.request_hash("meter", {}, item.model_dump(mode="json"))
+
+
+def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> OfflineUploadRead:
+    """Book a meter's offline charges; each answers charged, duplicate or rejected."""
+    require_parking(session, merchant)
+    now = utcnow()
+    items = body.charges
+    results: list[OfflineResult | None] = [None] * len(items)
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.request_id, index)
+
+    # Every lock below is taken in one sorted order (ledger.py): request ids, then accounts made
+    # by kind and owner, then stored value by account id. Uploads overlapping in any order queue.
+    claimed: list[int] = []
+    for request_id in sorted(first):
+        index = first[request_id]
+        try:
+            earlier = idempotency.claim(
+                session, merchant.actor, idempotency.METER, request_id, _fingerprint(items[index])
+            )
+        except IdempotencyKeyReused as error:
+            results[index] = _rejected(items[index], error)
+            continue
+        if earlier is None:
+            claimed.append(index)
+        else:
+            replay = OfflineResult.model_validate_json(earlier.response_body)
+            results[index] = replay.model_copy(update={"outcome": "duplicate"})
+
+    accepted: list[tuple[int, Card, ParkingZone]] = []
+    for index in claimed:
+        try:
+            card, zone = _judge(session, items[index], now)
+        except ResidentIdError as error:
+            # Not remembered: the meter may send it again once the zone or clock is fixed.
+            idempotency.release(session, merchant.actor, idempotency.METER, items[index].request_id)
+            results[index] = _rejected(items[index], error)
+            continue
+        accepted.append((index, card, zone))
+
+    payable = ledger.ensure(session, PAYABLE, merchant.id)
+    holders = sorted({card.applicant_id for _, card, _ in accepted})
+    for kind in (SHORTFALL, STORED_VALUE):
+        for holder in holders:
+            ledger.ensure(session, kind, holder)
+    accounts = {holder: ledger.ensure(session, STORED_VALUE, holder) for holder in holders}
+    for index, card, zone in sorted(
+        accepted, key=lambda entry: (accounts[entry[1].applicant_id].id, entry[0])
+    ):
+        item = items[index]
+        result = _book(session, merchant, item, zone, accounts[card.applicant_id], payable, now)
+        idempotency.remember(
+            session,
+            merchant.actor,
+            idempotency.METER,
+            item.request_id,
+            201,
+            result.model_dump(mode="json"),
+        )
+        results[index] = result
+
+    # The same request id twice in one upload: the second repeats the first.
+    for index, item in enumerate(items):
+        if results[index] is not None:
+            continue
+        origin = first[item.request_id]
+        earlier_result = results[origin]
+        assert earlier_result is not None
+        if _fingerprint(item) != _fingerprint(items[origin]):
+            results[index] = _rejected(
+                item, IdempotencyKeyReused("this request_id was used for a different charge")
+            )
+        elif earlier_result.outcome == "rejected":
+            results[index] = earlier_result
+        else:
+            results[index] = earlier_result.model_copy(update={"outcome": "duplicate"})
+    return OfflineUploadRead(results=[result for result in results if result is not None])

@@ -1,0 +1,94 @@
+"""Giving back all or part of a charge, never more than remains: the merchant's payable is debited
+and the cardholder's stored value credited (first paying back any offline-parking shortfall).
+
+A refund may take a balance above the cap: it is the cardholder's own money coming back."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.deps import Principal
+from app.auth.roles import Role
+from app.kit.types import new_id, utcnow
+from app.payments import ledger
+from app.payments.errors import (
+    ChargeNotFound,
+    NotYourCharge,
+    RefundExceedsCharge,
+    RefundNotRefundable,
+)
+from app.payments.ledger import PAYABLE, Leg
+from app.payments.loads import recover_shortfall
+from app.payments.models import Charge, Refund
+from app.payments.schemas import RefundRead
+
+
+def _charge_for_refund(session: Session, charge_id: str) -> Charge:
+    # Locked: two refunds of one charge at once queue here, so together they cannot exceed it.
+    query = sa.select(Charge).where(Charge.id == charge_id).with_for_update()
+    charge = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if charge is not None:
+        return charge
+    if session.get(Refund, charge_id) is not None:
+        raise RefundNotRefundable(f"{charge_id} is a refund, and a refund cannot be refunded")
+    raise ChargeNotFound(f"no charge {charge_id}")
+
+
+def refund(session: Session, principal: Principal, charge_id: str, amount: int) -> RefundRead:
+    """Refund `amount` cents of a charge (the merchant that charged it, or a supervisor)."""
+    charge = _charge_for_refund(session, charge_id)
+    if principal.role is Role.MERCHANT and charge.merchant_id != principal.id:
+        raise NotYourCharge("only the merchant that made a charge may refund it")
+    if principal.role is not Role.MERCHANT and principal.role is not Role.SUPERVISOR:
+        raise NotYourCharge("only the merchant that charged or a supervisor may refund")
+    remaining = charge.amount_cents - charge.refunded_cents
+    if remaining == 0:
+        raise RefundExceedsCharge(
+            f"charge {charge.id} is already refunded in full", extra={"refundable_cents": 0}
+        )
+    if amount > remaining:
+        raise RefundExceedsCharge(
+            f"at most {remaining} cents of charge {charge.id} remain refundable",
+            extra={"refundable_cents": remaining},
+        )
+    payable = ledger.find(session, PAYABLE, charge.merchant_id)
+    assert payable is not None, "a charge credited this merchant's payable account"
+    stored_value = ledger.get(session, charge.account_id, for_update=True)
+    now = utcnow()
+    transfer, balances = ledger.post(
+        session,
+        "refund",
+        [Leg(payable, "debit", amount), Leg(stored_value, "credit", amount)],
+        at=now,
+    )
+    recovered = recover_shortfall(session, stored_value, amount, at=now)
+    charge.refunded_cents += amount
+    record = Refund(
+        id=new_id(),
+        charge_id=charge.id,
+        transfer_id=transfer.id,
+        merchant_id=charge.merchant_id,
+        amount_cents=amount,
+        refunded_by=principal.actor,
+        at=now,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="payment.refund",
+        subject=f"refund:{record.id}",
+        detail={"charge": charge.id, "applicant": stored_value.owner, "transfer": transfer.id},
+    )
+    return RefundRead(
+        id=record.id,
+        charge_id=charge.id,
+        receipt_number=charge.receipt_number,
+        amount_cents=amount,
+        refundable_cents=remaining - amount,
+        balance_cents=balances[stored_value.id] - recovered,
+        at=now,
+    )

@@ -1,0 +1,146 @@
+"""What the stored-value endpoints take and answer. Amounts are integer cents, never floats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from app.kit.schema import InputSchema, Schema
+
+# $10,000: far above any balance cap. Anything larger is a typo or an attack, refused with a 422
+# before it reaches the ledger. Strict: 12.5, 12.0, "12" and true are not amounts.
+MAX_AMOUNT_CENTS = 1_000_000
+AmountCents = Annotated[int, Field(strict=True, gt=0, le=MAX_AMOUNT_CENTS)]
+QrText = Annotated[str, Field(min_length=1, max_length=4096)]
+Purpose = Literal["library_fine", "parking", "other"]
+
+
+class LoadCreate(InputSchema):
+    amount_cents: AmountCents
+
+
+class LoadRead(Schema):
+    id: str
+    amount_cents: int
+    balance_cents: int
+    # The part of the cash that paid back offline parking the balance could not cover.
+    shortfall_recovered_cents: int
+    branch: str
+    at: datetime
+
+
+class BalanceRead(Schema):
+    balance_cents: int
+
+
+class ChargeCreate(InputSchema):
+    qr: QrText
+    amount_cents: AmountCents
+    purpose: Purpose
+    # The merchant's own reference: the library's fine id, a parking session, an order number.
+    reference: str = Field(min_length=1, max_length=64)
+
+
+class ChargeRead(Schema):
+    """A charge as its receipt shows it."""
+
+    id: str
+    receipt_number: str
+    merchant_name: str
+    purpose: str
+    reference: str
+    amount_cents: int
+    # What remains on the card after this charge.
+    balance_cents: int
+    at: datetime
+
+
+class RefundCreate(InputSchema):
+    amount_cents: AmountCents
+
+
+class RefundRead(Schema):
+    id: str
+    charge_id: str
+    receipt_number: str
+    amount_cents: int
+    # What of the charge may still be refunded.
+    refundable_cents: int
+    balance_cents: int
+    at: datetime
+
+
+class StatementLine(Schema):
+    """One movement on the cardholder's stored value; positive adds to the balance."""
+
+    entry_id: int
+    at: datetime
+    # load | charge | refund | shortfall_recovery | rollup (older detail kept only as totals)
+    kind: str
+    amount_cents: int
+    balance_after_cents: int
+    merchant_name: str | None = None
+    purpose: str | None = None
+    reference: str | None = None
+    receipt_number: str | None = None
+    parking_zone: str | None = None
+    branch: str | None = None
+
+
+class StatementRead(Schema):
+    balance_cents: int
+    # Offline parking the balance could not cover, taken from the next load.
+    owed_cents: int
+    spent_today_cents: int
+    daily_spend_limit_cents: int
+    balance_cap_cents: int
+    lines: list[StatementLine]
+    # Pass as `before` for the next (older) page; None on the last page.
+    next_before: int | None
+
+
+class PurposeTotal(Schema):
+    purpose: str
+    count: int
+    cents: int
+
+
+class SettlementRead(Schema):
+    """A merchant's charges and refunds booked on one city day."""
+
+    merchant_id: str
+    merchant_name: str
+    date: date
+    timezone: str
+    charges_count: int
+    charged_cents: int
+    refunds_count: int
+    refunded_cents: int
+    net_cents: int
+    # Of the charges, what offline meters booked to cardholders' shortfall receivables.
+    shortfall_cents: int
+    by_purpose: list[PurposeTotal]
+    # Everything the city owes the merchant, all days together.
+    payable_balance_cents: int
+
+
+class ClerkTotal(Schema):
+    clerk: str
+    loads_count: int
+    loaded_cents: int
+
+
+class DrawerRead(Schema):
+    """A branch's cash drawer on one city day: the cash its clerks took for loads."""
+
+    branch: str
+    date: date
+    timezone: str
+    opening_cents: int
+    loads_count: int
+    loaded_cents: int
+    closing_cents: int
+    shortfall_recovered_cents: int
+    by_clerk: list[ClerkTotal]
