@@ -15,6 +15,8 @@ from app.cards import service as cards
 from app.cards.models import Card
 from app.db import get_engine
 from app.kit.types import utcnow
+from app.merchants.models import Merchant
+from app.merchants.service import hash_api_key
 
 # One argon2 hash for every test account: hashing is deliberately slow.
 TEST_PASSWORD = "correct horse battery staple"
@@ -71,3 +73,19 @@ def make_card(
         setattr(card, field, value)
     session.commit()
     return card
+
+
+def make_merchant(
+    *, name: str = "Ives Memorial Library", category: str = "library"
+) -> tuple[Merchant, dict[str, str]]:
+    """An active merchant (committed) and the auth headers of its API key."""
+    api_key = "rid_mk_" + secrets.token_urlsafe(32)
+    merchant = Merchant(
+        name=name,
+        category=category,
+        api_key_hash=hash_api_key(api_key),
+        api_key_prefix=api_key[:12],
+    )
+    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+        s.add(merchant)
+    return merchant, {"Authorization": f"Bearer {api_key}"}
