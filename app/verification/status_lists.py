@@ -23,6 +23,8 @@ from app.verification import repository
 from cards.status_list import StatusList, issue_status_list_token
 
 MEDIA_TYPE = "application/statuslist+cwt"
+# W3C Bitstring Status List's minimum: enough entries that one card's index reveals nothing.
+MIN_SIZE = 131_072
 
 
 class StatusListNotFound(NotFound):
@@ -46,8 +48,9 @@ def _lifetime() -> timedelta:
 
 
 def _size(top_index: int | None) -> int:
-    # Never smaller than any index handed out, even if the setting was lowered later.
-    size = max(settings.status_list_size, (top_index or 0) + 1)
+    # Never below the floor that hides a card in the crowd, nor smaller than any index handed
+    # out (even if the setting was lowered later).
+    size = max(MIN_SIZE, settings.status_list_size, (top_index or 0) + 1)
     return -(-size // 8) * 8
 
 

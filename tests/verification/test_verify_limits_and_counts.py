@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -147,3 +148,22 @@ def test_only_overseers_read_everyones_counts(client: TestClient, login: Login) 
     assert client.get("/v1/verification-counts", headers=merchant).status_code == 403
     assert client.get("/v1/verification-counts", headers=login("clerk")).status_code == 403
     assert client.get("/v1/verify/counts", headers=login("admin")).status_code == 403
+
+
+def test_concurrent_verifications_are_all_counted(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "verify_rate_per_minute", 1_000_000)
+    # Folding often, so that many requests fold at once into the same row.
+    monkeypatch.setattr(counts, "FOLD_AFTER_COUNT", 3)
+    _card, qr = signed_card(session)
+    merchant, headers = make_merchant()
+
+    def scan(_: int) -> int:
+        return _post(client, headers, qr)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(scan, range(120)))
+    assert statuses == [200] * 120
+    rows = client.get("/v1/verify/counts", headers=headers).json()
+    assert [(row["merchant_id"], row["valid"]) for row in rows] == [(merchant.id, 120)]
