@@ -56,8 +56,9 @@ class CardCheck:
 
 
 def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None) -> CardCheck:
-    """Check a scanned QR text against the keys and the card's current status; never raises for
-    bad input: every kind of garbage answers `invalid` with its reason."""
+    """Check a scanned QR text against the published keys and the card's record, as they stood
+    at `now` (default: this moment). Never raises for bad input: every kind of garbage answers
+    `invalid` with its reason."""
     now = now or utcnow()
     try:
         # Not verify_qr: an expired card's signature is still checked, and its holder shown.
@@ -86,9 +87,12 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
     # both expired and revoked.
     if now >= claims.expires_at or now.date() > card.expires_on:
         return replace(signed, status="expired")
-    if card.status == "revoked":
+    # Judged as the card stood at `now`: an offline charge uploaded later is checked against the
+    # moment it was made, so a card revoked since then was still good when it was used.
+    if card.status == "revoked" and (card.revoked_at is None or card.revoked_at <= now):
         return replace(signed, status="revoked")
-    if card.status != "active":
+    # A card revoked before it was ever printed was never handed out either.
+    if card.status == "pending_print" or card.activated_at is None:
         return replace(signed, status="invalid", reason="not_issued")
     return signed
 

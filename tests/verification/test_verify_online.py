@@ -188,3 +188,19 @@ def test_only_merchants_verify(client: TestClient, session: Session, login: Logi
         assert refused.status_code == 403
     wrong_key = {"Authorization": "Bearer rid_mk_" + "A" * 43}
     assert client.post("/v1/verify", json={"qr": qr}, headers=wrong_key).status_code == 401
+
+
+def test_check_card_qr_judges_the_card_as_it_stood_at_the_time_asked_about(
+    client: TestClient, session: Session, login: Login
+) -> None:
+    # An offline parking meter uploads a charge made before the card was reported stolen.
+    card, qr = signed_card(session)
+    used_at = utcnow()
+    stolen = client.post(
+        f"/v1/cards/{card.number}/revoke", json={"reason": "stolen"}, headers=login("clerk")
+    )
+    assert stolen.status_code == 200, stolen.text
+    session.expire_all()  # this test's session read the card before it was revoked
+    assert check_card_qr(session, qr, now=used_at).status == "valid"
+    assert check_card_qr(session, qr).status == "revoked"
+    session.rollback()
