@@ -1,0 +1,27 @@
+"""What a card shows: plain data in, for the renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class CardDocument:
+    card_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    expires_on: date
+    qr_text: str
+    gender: Literal["F", "M", "X"] | None = None
+    photo_jpeg: bytes | None = None
+    # None when the holder asked for no address on the card (survivors, people without a fixed address).
+    address_lines: list[str] | None = None
+    preferred_languages: list[str] = field(default_factory=list)
+    emergency_contact: str | None = None
+
+    @property
+    def grouped_number(self) -> str:
+        return " ".join(self.card_number[i : i + 4] for i in range(0, len(self.card_number), 4))
