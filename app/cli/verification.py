@@ -21,12 +21,13 @@ EXIT_UNREADABLE = 5
 
 VERIFY_EPILOG = """\b
 Exit status:
-  0  valid: signature good, not expired, not on the status list
-  1  invalid: malformed, unknown key (never published or withdrawn), bad signature, ...
-  2  revoked: the status list marks the card (lost, stolen, replaced, ...)
+  0  valid: signature good, not expired, not revoked
+  1  invalid: malformed, unknown key, bad signature, ...
+  2  revoked: on the status list (lost, stolen, replaced, ...)
   3  expired
-  4  signature valid, revocation unknown: no status list for the card, or it has expired
-  5  the key set or a status list file could not be read"""
+  4  signature valid, revocation unknown (no current status list)
+  5  the key set or a status list file is missing or unreadable
+A mistyped option also exits 2 (a usage error): read the status line."""
 
 
 def _holder(result: VerificationResult) -> str:
@@ -102,13 +103,20 @@ def register(cli: typer.Typer) -> None:
 
     @cli.command("verify", epilog=VERIFY_EPILOG)
     def verify(
-        text: str = typer.Argument(..., help="The QR text as scanned, or - to read it from stdin."),
-        keys: Path = typer.Option(..., help="The key set from `resident-id keys export`."),
+        text: str = typer.Argument(
+            "-", help="The QR text as scanned; - or nothing reads it from stdin (a scanner)."
+        ),
+        # Checked here rather than by click, whose usage errors exit 2, which means "revoked".
+        keys: Path | None = typer.Option(
+            None, help="The key set from `resident-id keys export` (required)."
+        ),
         status_list: list[Path] = typer.Option(
             [], help="A status list from `resident-id status-list export` (repeatable)."
         ),
     ) -> None:
         """Verify a card's QR offline, with only the key set and status list files."""
+        if keys is None:
+            raise _fail("--keys FILE is required: the key set from `resident-id keys export`")
         verifier = _verifier(keys, status_list)
         qr_text = sys.stdin.read().strip() if text == "-" else text
         result = verifier.verify(qr_text)

@@ -68,7 +68,7 @@ def test_a_printed_card_verifies_offline_then_reads_revoked_once_the_new_list_is
 
     # The scanner can pipe the text in.
     piped = run_cli(
-        offline_env, "verify", "-", "--keys", str(keys), "--status-list", str(resynced), stdin=qr
+        offline_env, "verify", "--keys", str(keys), "--status-list", str(resynced), stdin=qr
     )
     assert piped.returncode == 2
 
@@ -143,6 +143,10 @@ def test_unreadable_files_exit_5(
     _card, qr = signed_card(session)
     missing = run_cli(offline_env, "verify", qr, "--keys", str(tmp_path / "none.json"))
     assert missing.returncode == 5
+    # Not click's usage error (2, which would read as "revoked").
+    no_keys = run_cli(offline_env, "verify", qr)
+    assert no_keys.returncode == 5
+    assert "--keys" in no_keys.stderr
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json")
     assert run_cli(offline_env, "verify", qr, "--keys", str(garbage)).returncode == 5
@@ -151,5 +155,5 @@ def test_unreadable_files_exit_5(
 def test_help_documents_the_exit_codes(offline_env: dict[str, str]) -> None:
     done = run_cli(offline_env, "verify", "--help")
     assert done.returncode == 0
-    for line in ("0  valid", "1  invalid", "2  revoked", "3  expired", "4  signature valid"):
+    for line in ("0  valid", "1  invalid", "2  revoked", "3  expired", "4  signature valid", "5  "):
         assert line in done.stdout
