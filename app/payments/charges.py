@@ -6,19 +6,27 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.deps import Principal
 from app.config import settings
-from app.kit.types import new_id, utcnow
+from app.kit.types import UTCDateTime, new_id, utcnow
 from app.payments import ledger
 from app.payments.cardholders import accepted_card
 from app.payments.days import city_day
 from app.payments.errors import DailySpendLimitReached, InsufficientBalance
-from app.payments.ledger import PAYABLE, STORED_VALUE, Leg
-from app.payments.models import Charge, LedgerAccount
+from app.payments.ledger import PAYABLE, STORED_VALUE, Account, Leg
 from app.payments.schemas import ChargeCreate, ChargeRead
+
+# Plain SQL compiled once, like the ledger's statements on this path.
+_INSERT_CHARGE = sa.text(
+    "INSERT INTO charges (id, transfer_id, merchant_id, account_id, amount_cents,"
+    " shortfall_cents, refunded_cents, purpose, reference, receipt_number, parking_session_id, at)"
+    " VALUES (:id, :transfer_id, :merchant_id, :account_id, :amount, 0, 0, :purpose, :reference,"
+    " :receipt_number, :parking_session_id, :at)"
+).bindparams(sa.bindparam("at", type_=UTCDateTime()))
 
 # No 0/O or 1/I: a receipt number is read aloud over a counter.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -29,27 +37,25 @@ def receipt_number() -> str:
     return "R" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(11))
 
 
-def _refused(session: Session, account_id: str, amount: int, day: date) -> Exception:
+def _refused(session: Session, account: Account, amount: int, day: date) -> Exception:
     """Why a conditional debit found no row to update (read after the fact, for the message)."""
-    account = ledger.get(session, account_id)
-    balance = account.balance_cents or 0
-    if balance < amount:
+    if ledger.cached_balance(session, account) < amount:
         return InsufficientBalance(
             f"the card's balance is too low for {amount} cents: load it at a city counter"
         )
     limit = settings.daily_spend_limit_cents
-    spent = account.spent_cents if account.spent_on == day else 0
+    left = max(limit - ledger.spent_today(session, account, day), 0)
     return DailySpendLimitReached(
-        f"this card may spend {limit} cents a day and has {max(limit - spent, 0)} left today",
-        extra={"remaining_today_cents": max(limit - spent, 0)},
+        f"this card may spend {limit} cents a day and has {left} left today",
+        extra={"remaining_today_cents": left},
     )
 
 
 def book_charge(
     session: Session,
     merchant: Principal,
-    stored_value: LedgerAccount,
-    payable: LedgerAccount,
+    stored_value: Account,
+    payable: Account,
     *,
     amount: int,
     purpose: str,
@@ -63,60 +69,58 @@ def book_charge(
         session, stored_value.id, amount, day=day, limit=settings.daily_spend_limit_cents
     )
     if balance is None:
-        raise _refused(session, stored_value.id, amount, day)
-    transfer, _ = ledger.post(
+        raise _refused(session, stored_value, amount, day)
+    transfer_id, _ = ledger.post(
         session,
         "charge",
         [Leg(stored_value, "debit", amount, applied=True), Leg(payable, "credit", amount)],
         at=now,
     )
-    charge = Charge(
+    charge = ChargeRead(
         id=new_id(),
-        transfer_id=transfer.id,
-        merchant_id=merchant.id,
-        account_id=stored_value.id,
-        amount_cents=amount,
-        shortfall_cents=0,
-        refunded_cents=0,
+        receipt_number=receipt_number(),
+        merchant_name=merchant.name,
         purpose=purpose,
         reference=reference,
-        receipt_number=receipt_number(),
-        parking_session_id=parking_session_id,
+        amount_cents=amount,
+        balance_cents=balance,
         at=now,
     )
-    session.add(charge)
-    session.flush()
+    session.execute(
+        _INSERT_CHARGE,
+        {
+            "id": charge.id,
+            "transfer_id": transfer_id,
+            "merchant_id": merchant.id,
+            "account_id": stored_value.id,
+            "amount": amount,
+            "purpose": purpose,
+            "reference": reference,
+            "receipt_number": charge.receipt_number,
+            "parking_session_id": parking_session_id,
+            "at": now,
+        },
+    )
     audit.record(
         session,
         actor=merchant.actor,
         action="payment.charge",
         subject=f"charge:{charge.id}",
-        detail={"applicant": stored_value.owner, "transfer": transfer.id},
+        detail={"applicant": stored_value.owner, "transfer": transfer_id},
     )
-    return receipt(charge, merchant.name, balance)
-
-
-def receipt(charge: Charge, merchant_name: str, balance: int) -> ChargeRead:
-    return ChargeRead(
-        id=charge.id,
-        receipt_number=charge.receipt_number,
-        merchant_name=merchant_name,
-        purpose=charge.purpose,
-        reference=charge.reference,
-        amount_cents=charge.amount_cents,
-        balance_cents=balance,
-        at=charge.at,
-    )
+    return charge
 
 
 def holder_accounts(
     session: Session, merchant: Principal, applicant_id: str
-) -> tuple[LedgerAccount, LedgerAccount]:
-    """The cardholder's stored value (402 when they never loaded any) and the merchant's payable."""
-    payable = ledger.ensure(session, PAYABLE, merchant.id)
-    stored_value = ledger.find(session, STORED_VALUE, applicant_id)
+) -> tuple[Account, Account]:
+    """The cardholder's stored value (402 when they never loaded any) and the merchant's payable,
+    in one query (the payable is made on the merchant's first charge)."""
+    found = ledger.find_pair(session, (PAYABLE, merchant.id), (STORED_VALUE, applicant_id))
+    stored_value = found.get((STORED_VALUE, applicant_id))
     if stored_value is None:
         raise InsufficientBalance("the card holds no stored value: load it at a city counter")
+    payable = found.get((PAYABLE, merchant.id)) or ledger.ensure(session, PAYABLE, merchant.id)
     return stored_value, payable
 
 

@@ -20,15 +20,27 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.auth.deps import Principal
-from app.kit.types import utcnow
+from app.kit.types import UTCDateTime, utcnow
 from app.payments.errors import IdempotencyKeyReused
-from app.payments.ledger import insert_ignoring_conflict
 from app.payments.models import IdempotencyRecord
 
 HTTP = "http"
 METER = "meter"
 # Answers that carry this header are replays of an earlier request's answer.
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+# Run by every money-moving request: plain SQL compiled once (see ledger.py). The claim waits,
+# on PostgreSQL, for another transaction holding the same key to end, then finds its row.
+_CLAIM = sa.text(
+    'INSERT INTO idempotency_keys (principal, scope, "key", request_hash, status_code,'
+    " response_body, created_at) VALUES (:principal, :scope, :key, :request_hash, 0, '',"
+    ' :created_at) ON CONFLICT (principal, scope, "key") DO NOTHING RETURNING id'
+).bindparams(sa.bindparam("created_at", type_=UTCDateTime()))
+_REMEMBER = sa.text(
+    "UPDATE idempotency_keys SET status_code = :status_code, response_body = :body"
+    ' WHERE principal = :principal AND scope = :scope AND "key" = :key'
+)
 
 
 def request_hash(route: str, params: dict[str, str], body: dict[str, Any]) -> str:
@@ -52,17 +64,17 @@ def claim(
     """Take the key for this transaction (None), or answer the record an earlier request left.
 
     Raises IdempotencyKeyReused when the earlier request was a different one."""
-    values = {
-        "principal": principal,
-        "scope": scope,
-        "key": key,
-        "request_hash": digest,
-        "status_code": 0,
-        "response_body": "",
-        "created_at": utcnow(),
-    }
-    table: sa.Table = IdempotencyRecord.__table__  # type: ignore[assignment]  # a mapped class's Table
-    if insert_ignoring_conflict(session, table, values, ["principal", "scope", "key"]):
+    claimed = session.execute(
+        _CLAIM,
+        {
+            "principal": principal,
+            "scope": scope,
+            "key": key,
+            "request_hash": digest,
+            "created_at": utcnow(),
+        },
+    ).first()
+    if claimed is not None:
         return None
     earlier = _record(session, principal, scope, key)
     assert earlier is not None, "the conflicting row is committed once the insert returns"
@@ -78,14 +90,14 @@ def remember(
 ) -> None:
     """Store the answer with the claimed key, in the transaction that produced it."""
     session.execute(
-        sa.update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.principal == principal,
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-        )
-        .values(status_code=status_code, response_body=json.dumps(body, separators=(",", ":")))
-        .execution_options(synchronize_session=False)
+        _REMEMBER,
+        {
+            "principal": principal,
+            "scope": scope,
+            "key": key,
+            "status_code": status_code,
+            "body": json.dumps(body, separators=(",", ":")),
+        },
     )
 
 

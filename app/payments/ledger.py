@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.kit.types import new_id, utcnow
-from app.payments.models import LedgerAccount, LedgerEntry, LedgerTransfer
+from app.kit.types import UTCDateTime, new_id, utcnow
+from app.payments.models import LedgerAccount, LedgerEntry
 
 STORED_VALUE = "stored_value"
 DRAWER = "drawer"
@@ -42,11 +42,21 @@ SUMMED_KINDS = frozenset({PAYABLE})
 
 
 @dataclass(frozen=True)
+class Account:
+    """Which account: its row's identity. Balances are read from the row when needed, never
+    carried around where they could go stale."""
+
+    id: str
+    kind: str
+    owner: str
+
+
+@dataclass(frozen=True)
 class Leg:
     """One side of a transfer. `applied` means the caller already moved the cached balance with a
     conditional UPDATE (a charge's debit), so posting must not move it again."""
 
-    account: LedgerAccount
+    account: Account
     side: Side
     amount: int
     applied: bool = False
@@ -77,17 +87,51 @@ def insert_ignoring_conflict(
     return session.execute(statement).first() is not None
 
 
-def find(
-    session: Session, kind: str, owner: str, *, for_update: bool = False
-) -> LedgerAccount | None:
-    query = sa.select(LedgerAccount).where(LedgerAccount.kind == kind, LedgerAccount.owner == owner)
-    if for_update:
-        query = query.with_for_update()
-    # Balances move by SQL UPDATEs: never trust a copy the session already holds.
-    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+# What every charge runs is plain SQL compiled once: building these statements from the ORM on
+# each call costs about three times the Python of running them (see bench/charges.py).
+_FIND = sa.text("SELECT id, kind, owner FROM ledger_accounts WHERE kind = :kind AND owner = :owner")
+_FIND_PAIR = sa.text(
+    "SELECT id, kind, owner FROM ledger_accounts"
+    " WHERE (kind = :kind_a AND owner = :owner_a) OR (kind = :kind_b AND owner = :owner_b)"
+)
+_SPEND = sa.text(
+    "UPDATE ledger_accounts SET balance_cents = balance_cents - :amount,"
+    " spent_cents = CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount,"
+    " spent_on = :day"
+    " WHERE id = :id AND balance_cents >= :amount"
+    " AND CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount <= :limit"
+    " RETURNING balance_cents"
+).bindparams(sa.bindparam("day", type_=sa.Date()))
+_MOVE = sa.text(
+    "UPDATE ledger_accounts SET balance_cents = balance_cents + :delta WHERE id = :id"
+    " RETURNING balance_cents"
+)
+_TRANSFER = sa.text(
+    "INSERT INTO ledger_transfers (id, kind, amount_cents, at) VALUES (:id, :kind, :amount, :at)"
+).bindparams(sa.bindparam("at", type_=UTCDateTime()))
+_ENTRY = sa.text(
+    "INSERT INTO ledger_entries (transfer_id, account_id, side, amount_cents)"
+    " VALUES (:transfer_id, :account_id, :side, :amount)"
+)
+_IDENTITY = (LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner)
 
 
-def ensure(session: Session, kind: str, owner: str) -> LedgerAccount:
+def find(session: Session, kind: str, owner: str) -> Account | None:
+    row = session.execute(_FIND, {"kind": kind, "owner": owner}).first()
+    return None if row is None else Account(row[0], row[1], row[2])
+
+
+def find_pair(
+    session: Session, a: tuple[str, str], b: tuple[str, str]
+) -> dict[tuple[str, str], Account]:
+    """Two accounts by (kind, owner) in one query; those that exist."""
+    rows = session.execute(
+        _FIND_PAIR, {"kind_a": a[0], "owner_a": a[1], "kind_b": b[0], "owner_b": b[1]}
+    )
+    return {(kind, owner): Account(id, kind, owner) for id, kind, owner in rows}
+
+
+def ensure(session: Session, kind: str, owner: str) -> Account:
     """The account, made on first use; two requests making it at once get the same row."""
     account = find(session, kind, owner)
     if account is not None:
@@ -110,12 +154,31 @@ def ensure(session: Session, kind: str, owner: str) -> LedgerAccount:
     return account
 
 
-def get(session: Session, account_id: str, *, for_update: bool = False) -> LedgerAccount:
-    """The account's row, freshly read; locked for this transaction with `for_update`."""
-    query = sa.select(LedgerAccount).where(LedgerAccount.id == account_id)
-    if for_update:
+def by_id(session: Session, account_id: str) -> Account:
+    id, kind, owner = session.execute(
+        sa.select(*_IDENTITY).where(LedgerAccount.id == account_id)
+    ).one()
+    return Account(id, kind, owner)
+
+
+def cached_balance(session: Session, account: Account, *, lock: bool = False) -> int:
+    """The account's cached balance; with `lock`, its row stays locked until the transaction ends."""
+    query = sa.select(LedgerAccount.balance_cents).where(LedgerAccount.id == account.id)
+    if lock:
         query = query.with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+    balance = session.execute(query).scalar_one()
+    assert balance is not None, f"{account.kind} accounts are summed, not cached"
+    return balance
+
+
+def spent_today(session: Session, account: Account, day: date) -> int:
+    """What the cardholder has spent on the city day `day`."""
+    spent_on, spent = session.execute(
+        sa.select(LedgerAccount.spent_on, LedgerAccount.spent_cents).where(
+            LedgerAccount.id == account.id
+        )
+    ).one()
+    return int(spent) if spent_on == day else 0
 
 
 def spend(session: Session, account_id: str, amount: int, *, day: date, limit: int) -> int | None:
@@ -123,44 +186,23 @@ def spend(session: Session, account_id: str, amount: int, *, day: date, limit: i
     `limit`; the new balance, or None when refused. One statement: the row lock it takes and
     PostgreSQL's re-check of the WHERE on the newest row version make concurrent charges queue
     on the card instead of overdrawing it, under plain READ COMMITTED."""
-    spent_today = sa.case((LedgerAccount.spent_on == day, LedgerAccount.spent_cents), else_=0)
-    statement = (
-        sa.update(LedgerAccount)
-        .where(
-            LedgerAccount.id == account_id,
-            LedgerAccount.balance_cents >= amount,
-            spent_today + amount <= limit,
-        )
-        .values(
-            balance_cents=LedgerAccount.balance_cents - amount,
-            spent_cents=spent_today + amount,
-            spent_on=day,
-        )
-        .returning(LedgerAccount.balance_cents)
-        .execution_options(synchronize_session=False)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    return session.execute(
+        _SPEND, {"id": account_id, "amount": amount, "day": day, "limit": limit}
+    ).scalar_one_or_none()
 
 
 def _move(session: Session, account_id: str, delta: int) -> int:
-    statement = (
-        sa.update(LedgerAccount)
-        .where(LedgerAccount.id == account_id)
-        .values(balance_cents=LedgerAccount.balance_cents + delta)
-        .returning(LedgerAccount.balance_cents)
-        .execution_options(synchronize_session=False)
-    )
-    balance = session.execute(statement).scalar_one()
+    balance = session.execute(_MOVE, {"id": account_id, "delta": delta}).scalar_one()
     assert balance is not None, "only cached accounts are moved"
-    return balance
+    return int(balance)
 
 
 def post(
     session: Session, kind: str, legs: Sequence[Leg], *, at: datetime
-) -> tuple[LedgerTransfer, dict[str, int]]:
+) -> tuple[str, dict[str, int]]:
     """Write one balanced transfer and move the cached balances it touches (a plain increment:
-    the row lock it takes serialises concurrent movers). Answers the transfer and the new cached
-    balances by account id."""
+    the row lock it takes serialises concurrent movers). Answers the transfer's id and the new
+    cached balances by account id."""
     debits = sum(leg.amount for leg in legs if leg.side == "debit")
     credits = sum(leg.amount for leg in legs if leg.side == "credit")
     if debits != credits or debits <= 0 or any(leg.amount <= 0 for leg in legs):
@@ -172,25 +214,24 @@ def post(
         balances[leg.account.id] = _move(
             session, leg.account.id, signed(leg.account.kind, leg.side, leg.amount)
         )
-    transfer = LedgerTransfer(id=new_id(), kind=kind, amount_cents=debits, at=at)
-    session.add(transfer)
-    session.flush()
+    transfer_id = new_id()
+    session.execute(_TRANSFER, {"id": transfer_id, "kind": kind, "amount": debits, "at": at})
     session.execute(
-        sa.insert(LedgerEntry),
+        _ENTRY,
         [
             {
-                "transfer_id": transfer.id,
+                "transfer_id": transfer_id,
                 "account_id": leg.account.id,
                 "side": leg.side,
-                "amount_cents": leg.amount,
+                "amount": leg.amount,
             }
             for leg in legs
         ],
     )
-    return transfer, balances
+    return transfer_id, balances
 
 
-def balance_of(session: Session, account: LedgerAccount) -> int:
+def balance_of(session: Session, account: Account) -> int:
     """A balance as the entries say: what summed accounts report, what `ledger check` compares."""
     normal = NORMAL_SIDE[account.kind]
     total = session.scalar(

@@ -16,8 +16,8 @@ from app.kit.types import new_id, utcnow
 from app.payments import ledger
 from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
-from app.payments.ledger import DRAWER, SHORTFALL, STORED_VALUE, Leg
-from app.payments.models import LedgerAccount, Load
+from app.payments.ledger import DRAWER, SHORTFALL, STORED_VALUE, Account, Leg
+from app.payments.models import Load
 from app.payments.schemas import BalanceRead, LoadRead
 
 # Staff accounts always have a branch; this names the drawer if one somehow has none.
@@ -25,15 +25,15 @@ DEFAULT_BRANCH = "city-hall"
 
 
 def recover_shortfall(
-    session: Session, stored_value: LedgerAccount, available: int, *, at: datetime
+    session: Session, stored_value: Account, available: int, *, at: datetime
 ) -> int:
     """Pay back what offline parking left owing out of `available` cents just credited to the
     cardholder (a load or a refund); answers the cents recovered. The stored-value row must
     already be locked by the caller; the shortfall row is locked here, after it."""
-    owed_account = ledger.find(session, SHORTFALL, stored_value.owner, for_update=True)
+    owed_account = ledger.find(session, SHORTFALL, stored_value.owner)
     if owed_account is None:
         return 0
-    recovered = min(owed_account.balance_cents or 0, available)
+    recovered = min(ledger.cached_balance(session, owed_account, lock=True), available)
     if recovered <= 0:
         return 0
     ledger.post(
@@ -46,8 +46,8 @@ def recover_shortfall(
 
 
 def _owed(session: Session, holder: str) -> int:
-    account = ledger.find(session, SHORTFALL, holder, for_update=True)
-    return 0 if account is None else account.balance_cents or 0
+    account = ledger.find(session, SHORTFALL, holder)
+    return 0 if account is None else ledger.cached_balance(session, account, lock=True)
 
 
 def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
@@ -63,27 +63,24 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
     branch = clerk.branch or DEFAULT_BRANCH
     # Rows are made before any is locked, by kind then owner (the lock order in ledger.py).
     drawer = ledger.ensure(session, DRAWER, branch)
-    ledger.ensure(session, STORED_VALUE, card.applicant_id)
-    stored_value = ledger.find(session, STORED_VALUE, card.applicant_id, for_update=True)
-    assert stored_value is not None
-    assert stored_value.balance_cents is not None
-    balance = stored_value.balance_cents
+    stored_value = ledger.ensure(session, STORED_VALUE, card.applicant_id)
+    balance = ledger.cached_balance(session, stored_value, lock=True)
     owed = _owed(session, card.applicant_id)
     after = balance + amount - min(owed, amount)
     if after > cap:
-        room = cap - balance + min(owed, amount)
+        room = max(cap - balance + min(owed, amount), 0)
         raise BalanceCapExceeded(
-            f"the card holds {balance} of at most {cap} cents: at most {max(room, 0)} more can be loaded",
-            extra={"room_cents": max(room, 0)},
+            f"the card holds {balance} of at most {cap} cents: at most {room} more can be loaded",
+            extra={"room_cents": room},
         )
     now = utcnow()
-    transfer, _ = ledger.post(
+    transfer_id, _ = ledger.post(
         session, "load", [Leg(drawer, "debit", amount), Leg(stored_value, "credit", amount)], at=now
     )
     recovered = recover_shortfall(session, stored_value, amount, at=now)
     record = Load(
         id=new_id(),
-        transfer_id=transfer.id,
+        transfer_id=transfer_id,
         account_id=stored_value.id,
         branch=branch,
         clerk_id=clerk.id,
@@ -98,7 +95,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
         actor=clerk.actor,
         action="payment.load",
         subject=f"load:{record.id}",
-        detail={"card": card.id, "applicant": card.applicant_id, "transfer": transfer.id},
+        detail={"card": card.id, "applicant": card.applicant_id, "transfer": transfer_id},
     )
     return LoadRead(
         id=record.id,
@@ -121,4 +118,6 @@ def balance(session: Session, reader: Principal, number: str) -> BalanceRead:
         subject=f"applicant:{card.applicant_id}",
         detail={"card": card.id},
     )
-    return BalanceRead(balance_cents=0 if account is None else account.balance_cents or 0)
+    return BalanceRead(
+        balance_cents=0 if account is None else ledger.cached_balance(session, account)
+    )

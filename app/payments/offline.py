@@ -31,8 +31,8 @@ from app.payments.errors import (
     StayTooLong,
     ZoneNotFound,
 )
-from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE, Leg
-from app.payments.models import Charge, LedgerAccount, ParkingSession, ParkingZone
+from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE, Account, Leg
+from app.payments.models import Charge, ParkingSession, ParkingZone
 from app.payments.parking import price, require_parking
 from app.payments.parking_schemas import OfflineCharge, OfflineResult, OfflineUploadRead
 from app.payments.parking_schemas import OfflineUpload as OfflineUploadBody
@@ -80,13 +80,12 @@ def _book(
     merchant: Principal,
     item: OfflineCharge,
     zone: ParkingZone,
-    stored_value: LedgerAccount,
-    payable: LedgerAccount,
+    stored_value: Account,
+    payable: Account,
     now: datetime,
 ) -> OfflineResult:
-    stored_value = ledger.get(session, stored_value.id, for_update=True)
     amount = price(zone.rate_cents_per_hour, item.minutes)
-    taken = min(stored_value.balance_cents or 0, amount)
+    taken = min(ledger.cached_balance(session, stored_value, lock=True), amount)
     rest = amount - taken
     parking = ParkingSession(
         id=new_id(),
@@ -106,13 +105,13 @@ def _book(
     if taken:
         legs.append(Leg(stored_value, "debit", taken))
     if rest:
-        owed = ledger.find(session, SHORTFALL, stored_value.owner, for_update=True)
+        owed = ledger.find(session, SHORTFALL, stored_value.owner)
         assert owed is not None, "made before the stored value was locked"
         legs.append(Leg(owed, "debit", rest))
-    transfer, _ = ledger.post(session, "charge", legs, at=now)
+    transfer_id, _ = ledger.post(session, "charge", legs, at=now)
     charge = Charge(
         id=new_id(),
-        transfer_id=transfer.id,
+        transfer_id=transfer_id,
         merchant_id=merchant.id,
         account_id=stored_value.id,
         amount_cents=amount,
@@ -132,7 +131,7 @@ def _book(
         actor=merchant.actor,
         action="payment.charge.offline",
         subject=f"charge:{charge.id}",
-        detail={"applicant": stored_value.owner, "transfer": transfer.id, "zone": zone.code},
+        detail={"applicant": stored_value.owner, "transfer": transfer_id, "zone": zone.code},
     )
     return OfflineResult(
         request_id=item.request_id,

@@ -191,7 +191,7 @@ def extend(session: Session, merchant: Principal, session_id: str, minutes: int)
     charge = book_charge(
         session,
         merchant,
-        ledger.get(session, parking.account_id),
+        ledger.by_id(session, parking.account_id),
         payable,
         amount=amount,
         purpose="parking",

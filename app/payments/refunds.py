@@ -55,9 +55,10 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
         )
     payable = ledger.find(session, PAYABLE, charge.merchant_id)
     assert payable is not None, "a charge credited this merchant's payable account"
-    stored_value = ledger.get(session, charge.account_id, for_update=True)
+    stored_value = ledger.by_id(session, charge.account_id)
+    ledger.cached_balance(session, stored_value, lock=True)
     now = utcnow()
-    transfer, balances = ledger.post(
+    transfer_id, balances = ledger.post(
         session,
         "refund",
         [Leg(payable, "debit", amount), Leg(stored_value, "credit", amount)],
@@ -68,7 +69,7 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
     record = Refund(
         id=new_id(),
         charge_id=charge.id,
-        transfer_id=transfer.id,
+        transfer_id=transfer_id,
         merchant_id=charge.merchant_id,
         amount_cents=amount,
         refunded_by=principal.actor,
@@ -81,7 +82,7 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
         actor=principal.actor,
         action="payment.refund",
         subject=f"refund:{record.id}",
-        detail={"charge": charge.id, "applicant": stored_value.owner, "transfer": transfer.id},
+        detail={"charge": charge.id, "applicant": stored_value.owner, "transfer": transfer_id},
     )
     return RefundRead(
         id=record.id,

@@ -25,7 +25,6 @@ from app.payments.ledger import Leg
 from app.payments.models import (
     Charge,
     IdempotencyRecord,
-    LedgerAccount,
     LedgerEntry,
     LedgerTransfer,
     Load,
@@ -97,14 +96,7 @@ def _roll_period(session: Session, start: datetime, end: datetime) -> int:
         .where(LedgerTransfer.kind != ROLLUP, LedgerTransfer.at >= start, LedgerTransfer.at < end)
         .execution_options(synchronize_session=False)
     )
-    accounts = {
-        account.id: account
-        for account in session.scalars(
-            sa.select(LedgerAccount).where(
-                LedgerAccount.id.in_({account_id for account_id, _, _ in totals})
-            )
-        )
-    }
+    accounts = {account_id: ledger.by_id(session, account_id) for account_id, _, _ in totals}
     # Balances are not moved: the totals are what the replaced entries already added up to.
     ledger.post(
         session,

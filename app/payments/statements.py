@@ -20,7 +20,6 @@ from app.payments.errors import MerchantNotFound
 from app.payments.ledger import DRAWER, PAYABLE, SHORTFALL, STORED_VALUE
 from app.payments.models import (
     Charge,
-    LedgerAccount,
     LedgerEntry,
     LedgerTransfer,
     Load,
@@ -45,7 +44,7 @@ def _signed_sum(normal: str) -> sa.ColumnElement[int]:
 
 
 def _lines(
-    session: Session, account: LedgerAccount, limit: int, before: int | None
+    session: Session, account: ledger.Account, limit: int, before: int | None
 ) -> list[StatementLine]:
     newest_first = (sa.desc(LedgerTransfer.at), sa.desc(LedgerEntry.id))
     query = (
@@ -96,7 +95,7 @@ def _lines(
         ).all()
     }
     loads_at = sa.select(Load.transfer_id, Load.branch).where(Load.transfer_id.in_(transfer_ids))
-    branches: dict[str, str] = dict(session.execute(loads_at))
+    branches: dict[str, str] = dict(session.execute(loads_at).all())
     lines: list[StatementLine] = []
     oldest_amount = ledger.signed(STORED_VALUE, oldest_entry.side, oldest_entry.amount_cents)
     # Walk from the oldest line up, each line's balance the one before it plus its amount.
@@ -145,9 +144,9 @@ def statement(
     lines = _lines(session, account, limit + 1, before) if account else []
     today = city_day(utcnow())
     return StatementRead(
-        balance_cents=account.balance_cents or 0 if account else 0,
-        owed_cents=owed.balance_cents or 0 if owed else 0,
-        spent_today_cents=account.spent_cents if account and account.spent_on == today else 0,
+        balance_cents=ledger.cached_balance(session, account) if account else 0,
+        owed_cents=ledger.cached_balance(session, owed) if owed else 0,
+        spent_today_cents=ledger.spent_today(session, account, today) if account else 0,
         daily_spend_limit_cents=settings.daily_spend_limit_cents,
         balance_cap_cents=settings.balance_cap_cents,
         lines=lines[:limit],
