@@ -165,7 +165,9 @@ def cached_balance(session: Session, account: Account, *, lock: bool = False) ->
     """The account's cached balance; with `lock`, its row stays locked until the transaction ends."""
     query = sa.select(LedgerAccount.balance_cents).where(LedgerAccount.id == account.id)
     if lock:
-        query = query.with_for_update()
+        # FOR NO KEY UPDATE: enough to queue other movers, while inserts that merely reference
+        # the account (entries, charges) need not wait for it.
+        query = query.with_for_update(key_share=True)
     balance = session.execute(query).scalar_one()
     assert balance is not None, f"{account.kind} accounts are summed, not cached"
     return balance

@@ -145,7 +145,7 @@ def _own_session(
     query = sa.select(ParkingSession).where(ParkingSession.id == session_id)
     if for_update:
         # Two extensions at once queue here, so each is priced from the other's result.
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     parking = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
     if parking is None or parking.merchant_id != merchant.id:
         raise SessionNotFound(f"no parking session {session_id} of this merchant")

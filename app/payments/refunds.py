@@ -27,7 +27,7 @@ from app.payments.schemas import RefundRead
 
 def _charge_for_refund(session: Session, charge_id: str) -> Charge:
     # Locked: two refunds of one charge at once queue here, so together they cannot exceed it.
-    query = sa.select(Charge).where(Charge.id == charge_id).with_for_update()
+    query = sa.select(Charge).where(Charge.id == charge_id).with_for_update(key_share=True)
     charge = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
     if charge is not None:
         return charge
