@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.kit.types import utcnow
+from app.main import create_app
 from app.verification import counts
 from app.verification.models import VerificationCount
 from tests.builders import make_merchant, reading_session
@@ -167,3 +168,21 @@ def test_concurrent_verifications_are_all_counted(
     assert statuses == [200] * 120
     rows = client.get("/v1/verify/counts", headers=headers).json()
     assert [(row["merchant_id"], row["valid"]) for row in rows] == [(merchant.id, 120)]
+
+
+def test_counts_still_in_memory_are_saved_when_the_server_stops(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(counts, "FOLD_AFTER_COUNT", 1_000_000)
+    monkeypatch.setattr(counts, "FOLD_AFTER_SECONDS", 3600.0)
+    _card, qr = signed_card(session)
+    merchant, headers = make_merchant()
+    with TestClient(create_app()) as server:
+        counts.pending.drain()
+        assert _post(server, headers, qr) == 200
+        assert _post(server, headers, "garbage") == 200
+        assert session.get(VerificationCount, (merchant.id, utcnow().date())) is None
+        session.rollback()
+    row = session.get(VerificationCount, (merchant.id, utcnow().date()))
+    assert row is not None
+    assert (row.valid, row.invalid) == (1, 1)
