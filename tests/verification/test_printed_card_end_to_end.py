@@ -42,7 +42,7 @@ def _scan(pdf: bytes, workdir: Path) -> str:
         ["pdftoppm", "-r", "300", "-png", str(workdir / "card.pdf"), str(workdir / "page")],
         check=True,
     )
-    found = []
+    found: list[str] = []
     for page in sorted(workdir.glob("page*.png")):
         done = subprocess.run(
             ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(page)],
