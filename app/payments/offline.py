@@ -61,18 +61,11 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
         raise ZoneNotFound(f"no parking zone {item.zone!r}")
     if item.minutes > zone.max_minutes:
         raise StayTooLong(f"zone {zone.code!r} sells at most {zone.max_minutes} minutes per stay")
-    # Judged at the moment the card was presented: a card revoked after the stay still pays.
+    # Judged as the card stood when it was presented: a card revoked after the stay still pays.
     check = check_qr(session, item.qr, now=item.occurred_at)
-    card = check.card
-    revoked_later = (
-        check.status == "revoked"
-        and card is not None
-        and card.revoked_at is not None
-        and card.revoked_at > item.occurred_at
-    )
-    if card is None or (check.status != "valid" and not revoked_later):
+    if check.status != "valid" or check.card is None:
         raise CardNotAccepted(check.status, check.reason)
-    return card, zone
+    return check.card, zone
 
 
 def _book(
