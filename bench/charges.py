@@ -220,16 +220,7 @@ def plain_sql(fixture: Fixture, cards: list[BenchCard], *, audit: bool) -> Worke
             transfer_id, charge_id = str(uuid.uuid4()), str(uuid.uuid4())
             with conn.transaction():
                 assert conn.execute(CLAIM, (actor, key, digest, now)).fetchone() is not None
-                balance = conn.execute(
-                    DEBIT,
-                    {
-                        "amount": amount,
-                        "day": city_day(now),
-                        "id": card.account_id,
-                        "limit": 100_000_000,
-                    },
-                ).fetchone()
-                assert balance is not None, "the floor's card ran dry"
+                # The same order as the service: the card's row is locked last.
                 conn.execute(TRANSFER, (transfer_id, amount, now))
                 conn.execute(
                     ENTRIES,
@@ -248,6 +239,16 @@ def plain_sql(fixture: Fixture, cards: list[BenchCard], *, audit: bool) -> Worke
                         now,
                     ),
                 )
+                balance = conn.execute(
+                    DEBIT,
+                    {
+                        "amount": amount,
+                        "day": city_day(now),
+                        "id": card.account_id,
+                        "limit": 100_000_000,
+                    },
+                ).fetchone()
+                assert balance is not None, "the floor's card ran dry"
                 answer = json.dumps(
                     {
                         "id": charge_id,

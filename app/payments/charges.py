@@ -64,42 +64,46 @@ def book_charge(
 ) -> ChargeRead:
     """Debit the stored value (402 when the balance or the day's limit will not cover it)."""
     now = utcnow()
-    day = city_day(now)
-    balance = ledger.spend(
-        session, stored_value.id, amount, day=day, limit=settings.daily_spend_limit_cents
-    )
-    if balance is None:
-        raise _refused(session, stored_value, amount, day)
+    # The card's row is locked last, by the debit, so it is held only for the moments before
+    # commit: the rows written first merely reference it, which takes no lock a debit waits on.
+    # A refused debit rolls them back with everything else.
     transfer_id, _ = ledger.post(
         session,
         "charge",
         [Leg(stored_value, "debit", amount, applied=True), Leg(payable, "credit", amount)],
         at=now,
     )
-    charge = ChargeRead(
-        id=new_id(),
-        receipt_number=receipt_number(),
-        merchant_name=merchant.name,
-        purpose=purpose,
-        reference=reference,
-        amount_cents=amount,
-        balance_cents=balance,
-        at=now,
-    )
+    charge_id, receipt = new_id(), receipt_number()
     session.execute(
         _INSERT_CHARGE,
         {
-            "id": charge.id,
+            "id": charge_id,
             "transfer_id": transfer_id,
             "merchant_id": merchant.id,
             "account_id": stored_value.id,
             "amount": amount,
             "purpose": purpose,
             "reference": reference,
-            "receipt_number": charge.receipt_number,
+            "receipt_number": receipt,
             "parking_session_id": parking_session_id,
             "at": now,
         },
+    )
+    day = city_day(now)
+    balance = ledger.spend(
+        session, stored_value.id, amount, day=day, limit=settings.daily_spend_limit_cents
+    )
+    if balance is None:
+        raise _refused(session, stored_value, amount, day)
+    charge = ChargeRead(
+        id=charge_id,
+        receipt_number=receipt,
+        merchant_name=merchant.name,
+        purpose=purpose,
+        reference=reference,
+        amount_cents=amount,
+        balance_cents=balance,
+        at=now,
     )
     audit.record(
         session,
