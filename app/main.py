@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -74,8 +77,22 @@ async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     return _error(500, "InternalError", "an unexpected error; it has been logged")
 
 
+# Sync endpoints run in anyio's thread pool (40 threads by default). A request that has taken a
+# row lock (or SQLite's write lock) may need a second thread hop to finish; with every thread
+# held by requests queued behind that lock, nothing progresses. More threads than the
+# database has connections removes that deadlock; the connection pool still bounds real work.
+WORKER_THREADS = 1000
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="Resident ID",
         version="0.1.0",
         description="Municipal resident-ID cards: registration, printing, verification, stored value.",
