@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
@@ -13,10 +15,11 @@ from app.auth.models import User
 from app.auth.service import hash_password
 from app.cards import service as cards
 from app.cards.models import Card
-from app.db import get_engine
+from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
 from app.merchants.service import hash_api_key
+from app.printing.models import PrintJob
 
 # One argon2 hash for every test account: hashing is deliberately slow.
 TEST_PASSWORD = "correct horse battery staple"
@@ -73,6 +76,36 @@ def make_card(
         setattr(card, field, value)
     session.commit()
     return card
+
+
+def make_printed_card(
+    session: Session, applicant: Applicant | None = None, **overrides: Any
+) -> Card:
+    """An active card as the printer leaves it: its print job printed, nothing left queued."""
+    card = make_card(session, applicant, status="active", **overrides)
+    queued = sa.select(PrintJob).where(PrintJob.card_id == card.id, PrintJob.status == "queued")
+    for job in session.scalars(queued):
+        job.status, job.attempts, job.printed_at, job.printed_by = "printed", 1, utcnow(), "test"
+    session.commit()
+    return card
+
+
+def reading_session(database_url: str) -> Iterator[Session]:
+    """A test's own look at the database that never holds the lock the app needs.
+
+    On SQLite the app's engine opens every transaction with BEGIN IMMEDIATE (the write lock), so
+    a test that merely read a row through it would block every request until it ended. Here
+    SQLite goes through a plain engine: no transaction until the test writes, and in WAL mode a
+    reader never blocks the server. Use it as a test module's `session` fixture.
+    """
+    if not is_sqlite(database_url):
+        with Session(get_engine()) as s:
+            yield s
+        return
+    engine = sa.create_engine(normalize_url(database_url), connect_args={"timeout": 30})
+    with Session(engine) as s:
+        yield s
+    engine.dispose()
 
 
 def make_merchant(

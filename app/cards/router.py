@@ -1,5 +1,92 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Body, Depends
+
+from app.auth.deps import Principal, allow
+from app.auth.roles import Role
+from app.cards import numbers, service
+from app.cards.schemas import (
+    CardRead,
+    RenewRequest,
+    ReplaceRequest,
+    ReprintRequest,
+    RevokeRequest,
+)
+from app.db import SessionDep
+from app.kit.errors import responses
+from app.printing.schemas import PrintJobRead
+
+router = APIRouter(tags=["cards"])
+
+# Counter staff act on cards; auditors may look but change nothing.
+Readers = Annotated[
+    Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN))
+]
+CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
+
+
+@router.get("/v1/cards/{number}", response_model=CardRead, responses=responses(401, 403, 404))
+def get_card(session: SessionDep, principal: Readers, number: str) -> CardRead:
+    """A card by its number (spaces and dashes allowed); `expired` is computed from expires_on."""
+    return service.read(session, service.get_card(session, number, actor=principal.actor))
+
+
+@router.post(
+    "/v1/cards/{number}/revoke",
+    response_model=CardRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def revoke_card(
+    session: SessionDep, principal: CounterStaff, number: str, body: RevokeRequest
+) -> CardRead:
+    """Revoke a card (lost, stolen, damaged, ...): verifiers see it on the revocation list."""
+    card = service.revoke(session, number, body.reason, actor=principal.actor)
+    return service.read(session, card)
+
+
+@router.post(
+    "/v1/cards/{number}/replace",
+    status_code=201,
+    response_model=CardRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def replace_card(
+    session: SessionDep, principal: CounterStaff, number: str, body: ReplaceRequest
+) -> CardRead:
+    """Revoke a card and issue its replacement: a new number, the same expiry, fee or waiver."""
+    card = service.replace(session, number, body.reason, body.fee_waiver, actor=principal.actor)
+    return service.read(session, card)
+
+
+@router.post(
+    "/v1/cards/{number}/renew",
+    status_code=201,
+    response_model=CardRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def renew_card(
+    session: SessionDep,
+    principal: CounterStaff,
+    number: str,
+    body: Annotated[RenewRequest | None, Body()] = None,
+) -> CardRead:
+    """Renew a card from 60 days before its expiry to 6 months after (409 outside, with dates)."""
+    waiver = body.fee_waiver if body else None
+    card = service.renew(session, number, waiver, actor=principal.actor)
+    return service.read(session, card)
+
+
+@router.post(
+    "/v1/cards/{number}/reprint",
+    status_code=201,
+    response_model=PrintJobRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def reprint_card(
+    session: SessionDep, principal: CounterStaff, number: str, body: ReprintRequest
+) -> PrintJobRead:
+    """Queue another copy of an active card (misprint, jam); printing it activates nothing."""
+    job = service.reprint(session, number, body.reason, actor=principal.actor)
+    return PrintJobRead.of(job, card_number=numbers.normalize(number))

@@ -1,18 +1,37 @@
-"""Issuing card records. Lifecycle rules (revoke, replace, renew) live here too."""
+"""Issuing card records and their lifecycle: pending_print -> active -> revoked, or expired.
+
+Expiry is computed on read, never stored: a card whose `expires_on` has passed reads as
+`expired` while its row keeps the status it had (pending_print or active). Nothing has to run at
+midnight for a card to expire, and the revocation list (built from status == "revoked") stays
+the list of cards someone actually withdrew; verifiers reject expired cards by the QR's expiry.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.applicants.errors import WaiverNotApplicable
 from app.applicants.models import Applicant
 from app.audit import service as audit
 from app.cards import numbers, repository
+from app.cards.errors import (
+    CardExpired,
+    CardNotFound,
+    CardNotPrinted,
+    CardRevoked,
+    CardSuperseded,
+    OutsideRenewalWindow,
+    PrintJobOpen,
+)
 from app.cards.models import Card
+from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
 from app.config import settings
 from app.kit.types import utcnow
+from app.printing import queue
+from app.printing.models import PrintJob
 
 
 def age_on(born: date, day: date) -> int:
@@ -26,10 +45,55 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last_day in (day.day, 30, 29, 28):  # 31 August + 6 months is the end of February
+        try:
+            return date(year, month, last_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
 def validity_end(date_of_birth: date, issued: date) -> date:
     adult = age_on(date_of_birth, issued) >= settings.validity_adult_from_age
     years = settings.validity_years_adult if adult else settings.validity_years_minor
     return add_years(issued, years)
+
+
+def fee_for(
+    date_of_birth: date, day: date, waiver: FeeWaiver | None, *, flat: int | None = None
+) -> tuple[int, str | None]:
+    """The fee and the waiver kept, by the first card's rules (app.applicants.decision): no fee
+    from the senior age on, the adult fee from its age on; `flat` for a replacement's fee."""
+    age = age_on(date_of_birth, day)
+    if waiver == "senior" and age < settings.fee_senior_from_age:
+        raise WaiverNotApplicable(
+            f"the senior waiver starts at age {settings.fee_senior_from_age}; the holder is {age}"
+        )
+    kept = stored_waiver(waiver)
+    if kept is None and age >= settings.fee_senior_from_age:
+        kept = "senior"
+    if kept is not None:
+        return 0, kept
+    if flat is not None:
+        return flat, None
+    adult = age >= settings.fee_adult_from_age
+    return (settings.fee_adult_cents if adult else settings.fee_minor_cents), None
+
+
+def effective_status(card: Card, today: date) -> CardStatus:
+    if card.status == "revoked":
+        return "revoked"
+    if today > card.expires_on:
+        return "expired"
+    return "active" if card.status == "active" else "pending_print"
+
+
+def renewal_window(card: Card) -> tuple[date, date]:
+    opens = card.expires_on - timedelta(days=settings.renewal_opens_days_before)
+    return opens, add_months(card.expires_on, settings.renewal_closes_months_after)
 
 
 def _free_number(session: Session) -> str:
@@ -55,14 +119,15 @@ def issue_card(
     fee_cents: int,
     fee_waiver: str | None,
     replaces: Card | None = None,
+    expires_on: date | None = None,
 ) -> Card:
-    """A new card record, pending print, for an approved applicant."""
+    """A new card record, pending print, for an approved applicant, and its print job."""
     today = utcnow().date()
     card = Card(
         number=_free_number(session),
         applicant_id=applicant.id,
         status="pending_print",
-        expires_on=validity_end(applicant.date_of_birth, today),
+        expires_on=expires_on or validity_end(applicant.date_of_birth, today),
         fee_cents=fee_cents,
         fee_waiver=fee_waiver,
         replaces_card_id=replaces.id if replaces else None,
@@ -77,4 +142,171 @@ def issue_card(
         subject=f"card:{card.id}",
         detail={"applicant": applicant.id},
     )
+    queue.enqueue(session, card, actor=actor)
     return card
+
+
+def _find(session: Session, number: str, *, for_update: bool = False) -> Card:
+    wanted = numbers.normalize(number)
+    if not numbers.is_valid(wanted):
+        # Said plainly: a mistyped digit is the usual cause, and the check digit catches it.
+        raise CardNotFound(f"{number!r} is not a card number (16 digits with a valid check digit)")
+    card = repository.get_by_number(session, wanted, for_update=for_update)
+    if card is None:
+        raise CardNotFound(f"no card has number {numbers.grouped(wanted)}")
+    return card
+
+
+def read(session: Session, card: Card) -> CardRead:
+    opens, closes = renewal_window(card)
+    replaces = repository.get(session, card.replaces_card_id) if card.replaces_card_id else None
+    replaced_by = repository.successor(session, card.id)
+    job = queue.queued_job(session, card)
+    return CardRead(
+        number=card.number,
+        number_grouped=numbers.grouped(card.number),
+        status=effective_status(card, utcnow().date()),
+        applicant_id=card.applicant_id,
+        issued_at=card.issued_at,
+        expires_on=card.expires_on,
+        activated_at=card.activated_at,
+        revoked_at=card.revoked_at,
+        revoke_reason=card.revoke_reason,
+        replaces=replaces.number if replaces else None,
+        replaced_by=replaced_by.number if replaced_by else None,
+        fee_cents=card.fee_cents,
+        fee_waiver=card.fee_waiver,
+        renewal_opens_on=opens,
+        renewal_closes_on=closes,
+        print_job_id=job.id if job else None,
+    )
+
+
+def get_card(session: Session, number: str, *, actor: str) -> Card:
+    card = _find(session, number)
+    audit.record(session, actor=actor, action="card.read", subject=f"card:{card.id}")
+    return card
+
+
+def _revoke(session: Session, card: Card, reason: str, *, actor: str) -> None:
+    card.status = "revoked"
+    card.revoked_at = utcnow()
+    card.revoke_reason = reason
+    queue.cancel_queued(session, card, actor=actor)
+    # The reason stays on the card, not in the permanent trail: "stolen" can reveal that a
+    # person was a victim of a crime, which the city treats as confidential.
+    audit.record(
+        session,
+        actor=actor,
+        action="card.revoke",
+        subject=f"card:{card.id}",
+        detail={"fields": ["status", "revoked_at", "revoke_reason"]},
+    )
+    session.flush()
+
+
+def revoke(session: Session, number: str, reason: str, *, actor: str) -> Card:
+    card = _find(session, number, for_update=True)
+    if card.status == "revoked":
+        raise CardRevoked(f"card {numbers.grouped(card.number)} is already revoked")
+    _revoke(session, card, reason, actor=actor)
+    return card
+
+
+def _applicant(session: Session, card: Card) -> Applicant:
+    applicant = session.get(Applicant, card.applicant_id)
+    assert applicant is not None  # a foreign key guarantees it
+    return applicant
+
+
+def _refuse_if_superseded(session: Session, card: Card) -> None:
+    newer = repository.successor(session, card.id)
+    if newer is not None and newer.status != "revoked":
+        raise CardSuperseded(
+            f"card {numbers.grouped(newer.number)} already replaces card "
+            f"{numbers.grouped(card.number)}: act on that one"
+        )
+
+
+def replace(
+    session: Session, number: str, reason: str, fee_waiver: FeeWaiver | None, *, actor: str
+) -> Card:
+    """A new card (new number, same expiry) for a lost, stolen or damaged one, which is revoked."""
+    old = _find(session, number, for_update=True)
+    state = effective_status(old, utcnow().date())
+    if state == "revoked":
+        raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked: replace its successor")
+    if state == "expired":
+        raise CardExpired(f"card {numbers.grouped(old.number)} has expired: renew it instead")
+    if state == "pending_print":
+        raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
+    _refuse_if_superseded(session, old)
+    applicant = _applicant(session, old)
+    fee, waiver = fee_for(
+        applicant.date_of_birth, utcnow().date(), fee_waiver, flat=settings.replacement_fee_cents
+    )
+    _revoke(session, old, reason, actor=actor)
+    return issue_card(
+        session,
+        applicant,
+        actor=actor,
+        fee_cents=fee,
+        fee_waiver=waiver,
+        replaces=old,
+        expires_on=old.expires_on,
+    )
+
+
+def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor: str) -> Card:
+    """A new card with a new validity; the old one stays valid until the new one is printed."""
+    old = _find(session, number, for_update=True)
+    today = utcnow().date()
+    if old.status == "revoked":
+        raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked and cannot be renewed")
+    if old.status == "pending_print":
+        raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
+    opens, closes = renewal_window(old)
+    if not opens <= today <= closes:
+        raise OutsideRenewalWindow(numbers.grouped(old.number), opens, closes)
+    _refuse_if_superseded(session, old)
+    applicant = _applicant(session, old)
+    # Renewing early costs nothing: the new validity runs from the old card's expiry.
+    starts = max(today, old.expires_on)
+    fee, waiver = fee_for(applicant.date_of_birth, starts, fee_waiver)
+    return issue_card(
+        session,
+        applicant,
+        actor=actor,
+        fee_cents=fee,
+        fee_waiver=waiver,
+        replaces=old,
+        expires_on=validity_end(applicant.date_of_birth, starts),
+    )
+
+
+def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJob:
+    """Another copy of an active card (the first one misprinted or jammed): same number."""
+    card = _find(session, number, for_update=True)
+    state = effective_status(card, utcnow().date())
+    if state != "active":
+        raise {
+            "revoked": CardRevoked,
+            "expired": CardExpired,
+            "pending_print": CardNotPrinted,
+        }[state](f"card {numbers.grouped(card.number)} is {state.replace('_', ' ')}")
+    if queue.queued_job(session, card) is not None:
+        raise PrintJobOpen(f"card {numbers.grouped(card.number)} is already in the print queue")
+    return queue.enqueue(session, card, actor=actor, kind="reprint", reason=reason)
+
+
+def activate(session: Session, card: Card, *, actor: str) -> None:
+    """The card came out of the printer: it is valid from now on."""
+    card.status = "active"
+    card.activated_at = utcnow()
+    audit.record(session, actor=actor, action="card.activate", subject=f"card:{card.id}")
+    if card.replaces_card_id:
+        # A renewal: one person, one valid card. (A replaced card was revoked already.)
+        previous = repository.get(session, card.replaces_card_id, for_update=True)
+        if previous is not None and effective_status(previous, utcnow().date()) == "active":
+            _revoke(session, previous, "renewed", actor=actor)
+    session.flush()

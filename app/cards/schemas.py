@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from app.applicants.schemas import STORED_WAIVER, FeeWaiverReason
+from app.kit.schema import InputSchema, Schema
+from app.kit.types import Cents
+
+CardStatus = Literal["pending_print", "active", "revoked", "expired"]
+# Why staff revoke a card. `renewed` is never asked for: the system sets it when a renewal card
+# is printed and the card it renews stops being valid.
+RevokeReason = Literal["lost", "stolen", "damaged", "replaced", "surrendered", "issued_in_error"]
+ReplaceReason = Literal["lost", "stolen", "damaged", "replaced"]
+# The counter names a waiver as at approval; only its coarse kind is stored (STORED_WAIVER), as
+# homelessness or domestic violence are confidential facts. `city_error`: the city's own fault
+# (a card damaged before pickup, a misprinted name) costs the holder nothing.
+FeeWaiver = FeeWaiverReason | Literal["city_error"]
+
+
+def stored_waiver(waiver: FeeWaiver | None) -> str | None:
+    return None if waiver is None else STORED_WAIVER.get(waiver, waiver)
+
+
+ReprintReason = Literal["misprint", "jammed", "lost_before_pickup", "damaged_before_pickup"]
+
+
+class RevokeRequest(InputSchema):
+    reason: RevokeReason
+
+
+class ReplaceRequest(InputSchema):
+    reason: ReplaceReason
+    fee_waiver: FeeWaiver | None = None
+
+
+class RenewRequest(InputSchema):
+    fee_waiver: FeeWaiver | None = None
+
+
+class ReprintRequest(InputSchema):
+    reason: ReprintReason
+
+
+class CardRead(Schema):
+    number: str
+    # As printed on the card: four groups of four digits.
+    number_grouped: str
+    # `expired` is computed on read: the stored status stays as printed (see app.cards.service).
+    status: CardStatus
+    applicant_id: str
+    issued_at: datetime
+    expires_on: date
+    activated_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    replaces: str | None
+    replaced_by: str | None
+    fee_cents: Cents
+    fee_waiver: str | None
+    renewal_opens_on: date
+    renewal_closes_on: date
+    # The print job still waiting for the printer, if any.
+    print_job_id: str | None

@@ -1,0 +1,54 @@
+"""From database rows to the renderer's plain document model, and on to PDF bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+import app.applicants.service as applicants
+from app.applicants.models import Applicant
+from app.cards.credentials import qr_text_for
+from app.cards.models import Card
+from app.printing.schemas import BatchLayout
+from cards.document import CardDocument
+from cards.render import render_batch, render_sheet
+from cards.theme import load_theme
+
+
+def address_lines(holder: Applicant) -> list[str] | None:
+    """What the card shows of the address: nothing at all when the holder asked for none."""
+    if not holder.address_on_card:
+        return None
+    street = f"{holder.street}, {holder.unit}" if holder.unit else holder.street
+    return [street, f"{holder.city} {holder.postal_code}"]
+
+
+def emergency_contact(holder: Applicant) -> str | None:
+    parts = [p for p in (holder.emergency_contact_name, holder.emergency_contact_phone) if p]
+    return " ".join(parts) or None
+
+
+def card_document(session: Session, card: Card) -> CardDocument:
+    holder = session.get(Applicant, card.applicant_id)
+    assert holder is not None  # a foreign key guarantees it
+    return CardDocument(
+        card_number=card.number,
+        given_name=holder.given_name,
+        family_name=holder.family_name,
+        date_of_birth=holder.date_of_birth,
+        expires_on=card.expires_on,
+        gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
+        photo_jpeg=applicants.photo_jpeg(session, holder.id),
+        address_lines=address_lines(holder),
+        preferred_languages=[lang for lang in (holder.language_1, holder.language_2) if lang],
+        emergency_contact=emergency_contact(holder),
+        qr_text=qr_text_for(session, card),
+    )
+
+
+def render_cards(session: Session, cards: Sequence[Card], *, layout: BatchLayout) -> bytes:
+    """One PDF: CR80 pages (front, back per card) or Letter sheets of ten cards to cut."""
+    docs = [card_document(session, card) for card in cards]
+    theme = load_theme()
+    return render_sheet(docs, theme) if layout == "sheet" else render_batch(docs, theme)

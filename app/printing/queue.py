@@ -1,0 +1,54 @@
+"""Putting cards in the printer's queue and taking them out; used by the card lifecycle."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.cards.models import Card
+from app.kit.types import utcnow
+from app.printing import repository
+from app.printing.models import PrintJob
+
+
+def enqueue(
+    session: Session, card: Card, *, actor: str, kind: str = "issue", reason: str | None = None
+) -> PrintJob:
+    job = PrintJob(
+        card_id=card.id,
+        kind=kind,
+        status="queued",
+        created_by=actor,
+        reprint_reason=reason,
+        attempts=0,
+        reprints=0,
+    )
+    repository.add(session, job)
+    audit.record(
+        session,
+        actor=actor,
+        action="print_job.enqueue",
+        subject=f"print_job:{job.id}",
+        detail={"card": card.id, "kind": kind},
+    )
+    return job
+
+
+def queued_job(session: Session, card: Card) -> PrintJob | None:
+    jobs = repository.queued_for_card(session, card.id)
+    return jobs[0] if jobs else None
+
+
+def cancel_queued(session: Session, card: Card, *, actor: str) -> None:
+    """A revoked card must never come out of the printer."""
+    for job in repository.queued_for_card(session, card.id, for_update=True):
+        job.status = "cancelled"
+        job.cancelled_at = utcnow()
+        audit.record(
+            session,
+            actor=actor,
+            action="print_job.cancel",
+            subject=f"print_job:{job.id}",
+            detail={"card": card.id},
+        )
+    session.flush()

@@ -1,0 +1,131 @@
+"""The printer's side of the queue: fetch a job's PDF, report it printed (once) or failed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.cards import repository as cards_repository
+from app.cards import service as cards
+from app.cards.models import Card
+from app.kit.types import utcnow
+from app.printing import documents, repository
+from app.printing.errors import (
+    CardNotPrintable,
+    PrintJobAlreadyPrinted,
+    PrintJobCancelled,
+    PrintJobNotFound,
+)
+from app.printing.models import PrintJob
+from app.printing.schemas import BatchLayout, PrintJobRead
+
+
+def list_jobs(session: Session, *, status: str | None, limit: int) -> list[PrintJobRead]:
+    return [
+        PrintJobRead.of(job, card_number=number)
+        for job, number in repository.list_with_numbers(session, status=status, limit=limit)
+    ]
+
+
+def _job(session: Session, job_id: str) -> PrintJob:
+    job = repository.get(session, job_id, for_update=True)
+    if job is None:
+        raise PrintJobNotFound(f"no print job {job_id}")
+    return job
+
+
+def _card(session: Session, job: PrintJob) -> Card:
+    card = cards_repository.get(session, job.card_id)
+    assert card is not None  # a foreign key guarantees it
+    return card
+
+
+def _release(session: Session, job: PrintJob, card: Card, *, actor: str) -> None:
+    """Check that the job may be printed now and record that its PDF left the building."""
+    if job.status == "cancelled":
+        raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
+    state = cards.effective_status(card, utcnow().date())
+    if state in ("expired", "revoked"):
+        raise CardNotPrintable(f"print job {job.id}'s card is {state}: it must not be printed")
+    if job.status == "printed":
+        # A second copy of a card already in someone's hands: counted and in the trail.
+        job.reprints += 1
+        action = "print_job.reprint"
+    else:
+        action = "print_job.pdf"
+    audit.record(
+        session, actor=actor, action=action, subject=f"print_job:{job.id}", detail={"card": card.id}
+    )
+
+
+def card_pdf(session: Session, job_id: str, *, actor: str) -> bytes:
+    job = _job(session, job_id)
+    card = _card(session, job)
+    _release(session, job, card, actor=actor)
+    return documents.render_cards(session, [card], layout="cards")
+
+
+def batch_pdf(
+    session: Session, job_ids: Sequence[str], layout: BatchLayout, *, actor: str
+) -> bytes:
+    found = repository.get_many(session, job_ids)
+    missing = [job_id for job_id in job_ids if job_id not in found]
+    if missing:
+        raise PrintJobNotFound(f"no print job {', '.join(missing)}")
+    # Checked all together first: a batch is released whole or not at all.
+    batch = [(found[job_id], _card(session, found[job_id])) for job_id in job_ids]
+    for job, card in batch:
+        _release(session, job, card, actor=actor)
+    return documents.render_cards(session, [card for _job, card in batch], layout=layout)
+
+
+def mark_printed(session: Session, job_id: str, *, actor: str) -> PrintJobRead:
+    """The card came out of the printer. A job is printed once; its card is activated once."""
+    found = repository.get(session, job_id)
+    if found is None:
+        raise PrintJobNotFound(f"no print job {job_id}")
+    # The card first, then the job: the order in which revoking a card takes them.
+    card = cards_repository.get(session, found.card_id, for_update=True)
+    assert card is not None  # a foreign key guarantees it
+    job = _job(session, job_id)
+    if job.status == "printed":
+        raise PrintJobAlreadyPrinted(f"print job {job.id} was already marked printed")
+    if job.status == "cancelled":
+        raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
+    job.status = "printed"
+    job.printed_at = utcnow()
+    job.printed_by = actor
+    job.attempts += 1
+    audit.record(
+        session,
+        actor=actor,
+        action="print_job.printed",
+        subject=f"print_job:{job.id}",
+        detail={"card": card.id, "kind": job.kind},
+    )
+    if job.kind == "issue" and card.status == "pending_print":
+        cards.activate(session, card, actor=actor)
+    session.flush()
+    return PrintJobRead.of(job, card_number=card.number)
+
+
+def mark_failed(session: Session, job_id: str, reason: str, *, actor: str) -> PrintJobRead:
+    """The printer could not print it: the job stays queued for another attempt."""
+    job = _job(session, job_id)
+    if job.status == "printed":
+        raise PrintJobAlreadyPrinted(f"print job {job.id} was already marked printed")
+    if job.status == "cancelled":
+        raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
+    job.attempts += 1
+    job.last_failure = reason
+    audit.record(
+        session,
+        actor=actor,
+        action="print_job.failed",
+        subject=f"print_job:{job.id}",
+        detail={"fields": ["attempts", "last_failure"]},
+    )
+    session.flush()
+    return PrintJobRead.of(job, card_number=_card(session, job).number)
