@@ -86,5 +86,10 @@ class Settings(BaseSettings):
     idempotency_key_days: int = 30
     offline_charge_max_age_days: int = 14
 
+    # Offline parking (issue 9): what one card may owe from offline stays the balance could not
+    # cover. Unset, it is the price of the longest stay the dearest zone sells: one day's longest
+    # stay, so a card whose QR a meter holds cannot be run into debt beyond one parking.
+    offline_owed_cap_cents: int | None = Field(default=None, ge=0, le=1_000_000)
+
 
 settings = Settings()

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,6 +19,7 @@ from app.auth.router import router as auth_router
 from app.cards.router import router as cards_router
 from app.keys.router import router as keys_router
 from app.kit.errors import ResidentIdError
+from app.kit.text import check_params
 from app.merchants.router import router as merchants_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
@@ -96,6 +97,8 @@ def create_app() -> FastAPI:
         title="Resident ID",
         version="0.1.0",
         description="Municipal resident-ID cards: registration, printing, verification, stored value.",
+        # Every path and query string is Text: control characters are a 422, never a 500.
+        dependencies=[Depends(check_params)],
     )
     for router in ROUTERS:
         app.include_router(router)

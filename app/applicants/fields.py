@@ -9,17 +9,15 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from app.kit.text import plain, visible
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 OLDEST_BIRTH = date(1900, 1, 1)
 
 
-def _printable(value: str) -> str:
-    # Control characters and lone surrogates cannot be printed on a card, and PostgreSQL refuses
-    # NUL outright (a 500 if it reached the database). Every other character is kept.
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Cs"):
-            raise ValueError("control characters are not allowed")
-    return value
+# Control characters and lone surrogates cannot be printed on a card, and PostgreSQL refuses NUL
+# outright; a name also refuses invisible characters, which make look-alikes (app.kit.text).
+_printable = plain
 
 
 def _nfc(value: Any) -> Any:
@@ -49,7 +47,7 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_plausible_birth)]
 
 Name = Annotated[
-    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(_printable)
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(visible)
 ]
 Street = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(_printable)
@@ -58,7 +56,7 @@ Unit = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=50), AfterValidator(_printable)
 ]
 CityName = Annotated[
-    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(_printable)
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(visible)
 ]
 PostalCode = Annotated[
     str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
@@ -69,5 +67,5 @@ Language = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=40), AfterValidator(_printable)
 ]
 ContactName = Annotated[
-    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(_printable)
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(visible)
 ]

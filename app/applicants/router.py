@@ -23,6 +23,7 @@ from app.auth.deps import Principal, allow
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep
+from app.kit.bounds import EARLIEST_DAY, LATEST_DAY
 from app.kit.errors import responses
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
@@ -50,7 +51,7 @@ def search_applicants(
     session: SessionDep,
     staff: CounterStaff,
     name: Annotated[str | None, Query(max_length=200)] = None,
-    date_of_birth: Annotated[IsoDate | None, Query()] = None,
+    date_of_birth: Annotated[IsoDate | None, Query(ge=EARLIEST_DAY, le=LATEST_DAY)] = None,
 ) -> list[ApplicantMatch]:
     """Find applicants by name (any order, case and accents ignored) and/or date of birth."""
     return service.search(session, name, date_of_birth, actor=staff.actor)

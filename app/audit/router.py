@@ -10,6 +10,7 @@ from app.audit.schemas import AuditEventRead, AuditPage, ChainReport
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
 from app.db import SessionDep
+from app.kit.bounds import MAX_BIGINT
 from app.kit.errors import responses
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -21,7 +22,7 @@ Auditor = Annotated[Principal, Depends(allow(Role.AUDITOR))]
 def list_events(
     session: SessionDep,
     _auditor: Auditor,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     subject: Annotated[str | None, Query(max_length=80)] = None,
     actor: Annotated[str | None, Query(max_length=80)] = None,

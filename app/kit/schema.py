@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from app.kit.text import check_strings
 
 
 class Schema(BaseModel):
@@ -12,3 +16,9 @@ class Schema(BaseModel):
 class InputSchema(BaseModel):
     # Unknown fields are refused (a 422 naming the field), so nothing we did not design for is stored.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # Every string of every body is Text (app.kit.text): a 422 naming the field, never a 500.
+        return check_strings(value)

@@ -6,12 +6,13 @@ from typing import Literal
 from pydantic import Field
 
 from app.kit.schema import InputSchema, Schema
+from app.kit.text import Name
 
 MerchantCategory = Literal["library", "parking", "bank", "pharmacy", "city_office", "other"]
 
 
 class MerchantCreate(InputSchema):
-    name: str = Field(min_length=1, max_length=120)
+    name: Name = Field(min_length=1, max_length=120)
     category: MerchantCategory
 
 

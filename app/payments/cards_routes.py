@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.cards import numbers
 from app.db import SessionDep
+from app.kit.bounds import MAX_BIGINT
 from app.kit.errors import responses
 from app.payments import idempotency, loads, statements
 from app.payments.deps import CardReaders, CounterStaff, IdempotencyKey
@@ -59,7 +60,7 @@ def card_transactions(
     number: str,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[
-        int | None, Query(ge=1, description="next_before of the previous page")
+        int | None, Query(ge=1, le=MAX_BIGINT, description="next_before of the previous page")
     ] = None,
 ) -> StatementRead:
     """The cardholder's statement, newest first, with the balance after each line."""

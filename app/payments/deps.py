@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -19,17 +20,26 @@ Refunders = Annotated[Principal, Depends(allow(Role.MERCHANT, Role.SUPERVISOR))]
 Bookkeepers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
 DrawerReaders = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR))]
 Admins = Annotated[Principal, Depends(allow(Role.ADMIN))]
+Auditors = Annotated[Principal, Depends(allow(Role.AUDITOR))]
 ZoneReaders = Annotated[
     Principal, Depends(allow(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR, Role.MERCHANT))
 ]
 
 # Stripe's limit; longer keys are refused rather than truncated into someone else's.
 MAX_KEY_LENGTH = 255
+# A key is an opaque token (a UUID, random hex or base64url), not a place for text.
+_KEY = re.compile(r"[A-Za-z0-9_.:-]+")
 
 
 # Async: a pure header check needs no worker thread of its own.
 async def idempotency_key(
-    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="A new random value per payment (UUID or hex; letters, digits and _ . : -, up to 255), the same on retries.",
+        ),
+    ] = None,
 ) -> str:
     if key is None or not key.strip():
         raise IdempotencyKeyRequired(
@@ -38,6 +48,10 @@ async def idempotency_key(
     if len(key) > MAX_KEY_LENGTH:
         raise IdempotencyKeyRequired(
             f"the Idempotency-Key is longer than {MAX_KEY_LENGTH} characters"
+        )
+    if not _KEY.fullmatch(key):
+        raise IdempotencyKeyRequired(
+            "an Idempotency-Key is letters, digits and _ . : - only (a UUID or random hex)"
         )
     return key
 

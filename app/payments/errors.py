@@ -87,3 +87,11 @@ class SessionEnded(Conflict):
 
 class OccurredAtRefused(Unprocessable):
     """An offline charge dated in the future, or older than meters may hold charges."""
+
+
+class StayOverlaps(Conflict):
+    """An offline stay overlaps another stay of the same card: one card parks once at a time."""
+
+
+class OfflineDebtCapReached(PaymentRequired):
+    """The card already owes as much from offline use as it may."""

@@ -4,9 +4,10 @@ Each charge carries the meter's own request id, remembered like an idempotency k
 again, in this upload or a later one, books nothing and repeats the first figures. The meter has
 already sold the time, so a charge is never declined for money: it takes what the balance holds
 and books the rest to the cardholder's shortfall receivable, which the next load pays back.
-Neither the balance cap nor the daily limit applies. A charge is refused only when the card was
-not valid when presented (forged, expired then, or revoked before), the zone or stay is unknown
-or too long, or its time is in the future or older than meters may hold charges.
+A charge is refused when the card was not valid when presented (forged, not yet issued, expired
+then, or revoked before), the zone or stay is unknown or too long, its time is in the future or
+older than meters may hold charges, or it breaks a per-card limit (offline_limits.py): a stay
+overlapping another, the day's spending limit, the cap on what a card may owe.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.config import settings
 from app.kit.errors import ResidentIdError
 from app.kit.types import new_id, utcnow
 from app.payments import idempotency, ledger
+from app.payments import offline_limits as limits
 from app.payments.cardholders import check_qr
 from app.payments.charges import receipt_number
 from app.payments.errors import (
@@ -65,6 +67,8 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
     check = check_qr(session, item.qr, now=item.occurred_at)
     if check.status != "valid" or check.card is None:
         raise CardNotAccepted(check.status, check.reason)
+    if item.occurred_at < check.card.issued_at:
+        raise CardNotAccepted("invalid", "the stay is dated before the card was issued")
     return check.card, zone
 
 
@@ -76,10 +80,23 @@ def _book(
     stored_value: Account,
     payable: Account,
     now: datetime,
+    cap: int,
 ) -> OfflineResult:
     amount = price(zone.rate_cents_per_hour, item.minutes)
     taken = min(ledger.cached_balance(session, stored_value, lock=True), amount)
     rest = amount - taken
+    ends = item.occurred_at + timedelta(minutes=item.minutes)
+    limits.check(
+        session,
+        stored_value,
+        starts=item.occurred_at,
+        ends=ends,
+        amount=amount,
+        rest=rest,
+        owed=limits.owed_now(session, stored_value.owner),
+        cap=cap,
+    )
+    limits.count_spent(session, stored_value, amount, starts=item.occurred_at)
     parking = ParkingSession(
         id=new_id(),
         zone_code=zone.code,
@@ -87,7 +104,7 @@ def _book(
         account_id=stored_value.id,
         rate_cents_per_hour=zone.rate_cents_per_hour,
         starts_at=item.occurred_at,
-        ends_at=item.occurred_at + timedelta(minutes=item.minutes),
+        ends_at=ends,
         minutes=item.minutes,
         charged_cents=amount,
         offline=True,
@@ -187,11 +204,19 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
         for holder in holders:
             ledger.ensure(session, kind, holder)
     accounts = {holder: ledger.ensure(session, STORED_VALUE, holder) for holder in holders}
+    cap = limits.owed_cap(session)
     for index, card, zone in sorted(
         accepted, key=lambda entry: (accounts[entry[1].applicant_id].id, entry[0])
     ):
         item = items[index]
-        result = _book(session, merchant, item, zone, accounts[card.applicant_id], payable, now)
+        try:
+            result = _book(
+                session, merchant, item, zone, accounts[card.applicant_id], payable, now, cap
+            )
+        except ResidentIdError as error:
+            idempotency.release(session, merchant.actor, idempotency.METER, item.request_id)
+            results[index] = _rejected(item, error)
+            continue
         idempotency.remember(
             session,
             merchant.actor,

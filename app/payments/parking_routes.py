@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.db import SessionDep
+from app.kit.bounds import DayQuery
 from app.kit.errors import responses
-from app.payments import idempotency, offline, parking
-from app.payments.deps import Admins, IdempotencyKey, Merchants, ZoneReaders
+from app.payments import idempotency, offline, offline_report, parking
+from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders
 from app.payments.parking_schemas import (
     ZONE_CODE_PATTERN,
+    OfflineReport,
     OfflineUpload,
     OfflineUploadRead,
     SessionExtend,
@@ -119,3 +121,19 @@ def upload_offline_charges(
         work=lambda: offline.upload(session, merchant, body),
         status_code=200,
     )
+
+
+@router.get(
+    "/v1/parking/offline-report",
+    response_model=OfflineReport,
+    responses=responses(401, 403, 422),
+)
+def offline_totals(
+    session: SessionDep,
+    auditor: Auditors,
+    since: DayQuery = None,
+    until: DayQuery = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> OfflineReport:
+    """The cardholders and merchants with the largest offline parking totals in a period."""
+    return offline_report.report(session, auditor, since, until, limit)

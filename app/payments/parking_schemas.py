@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
 from app.kit.schema import InputSchema, Schema
+from app.kit.text import Name
 from app.payments.schemas import ChargeRead, QrText
 
+# A meter's request id names a charge, nothing more.
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 ZONE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 ZoneCode = Annotated[str, Field(pattern=ZONE_CODE_PATTERN)]
 # A day at most: no zone sells a longer stay.
@@ -17,7 +20,7 @@ Minutes = Annotated[int, Field(strict=True, gt=0, le=1440)]
 
 
 class ZoneUpsert(InputSchema):
-    name: str = Field(min_length=1, max_length=120)
+    name: Name = Field(min_length=1, max_length=120)
     rate_cents_per_hour: int = Field(strict=True, gt=0, le=100_000)
     # The longest stay one session may buy, extensions included.
     max_minutes: Minutes
@@ -59,7 +62,12 @@ class SessionRead(Schema):
 class OfflineCharge(InputSchema):
     """A charge a meter made while offline, uploaded later with its own request id."""
 
-    request_id: str = Field(min_length=1, max_length=64)
+    request_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=REQUEST_ID_PATTERN,
+        description="The meter's own id for the charge: letters, digits and _ . : - (up to 64).",
+    )
     qr: QrText
     zone: ZoneCode
     minutes: Minutes
@@ -90,3 +98,32 @@ class OfflineResult(Schema):
 
 class OfflineUploadRead(Schema):
     results: list[OfflineResult]
+
+
+class OfflineCardTotal(Schema):
+    """A cardholder's offline parking in the period (their cards share one stored value)."""
+
+    applicant_id: str
+    charges_count: int
+    charged_cents: int
+    # What the holder owes now from offline stays the balance did not cover.
+    owed_cents: int
+
+
+class OfflineMerchantTotal(Schema):
+    merchant_id: str
+    merchant_name: str
+    charges_count: int
+    charged_cents: int
+    # Of that, what was booked to cardholders' shortfall.
+    shortfall_cents: int
+
+
+class OfflineReport(Schema):
+    """The cardholders and merchants with the largest offline parking totals, largest first."""
+
+    since: date
+    until: date
+    timezone: str
+    cards: list[OfflineCardTotal]
+    merchants: list[OfflineMerchantTotal]

@@ -14,6 +14,19 @@ from app.kit.schema import InputSchema, Schema
 MAX_AMOUNT_CENTS = 1_000_000
 AmountCents = Annotated[int, Field(strict=True, gt=0, le=MAX_AMOUNT_CENTS)]
 QrText = Annotated[str, Field(min_length=1, max_length=4096)]
+# The merchant's own reference (a fine id, an order number): short, printable, no free prose, so
+# it cannot become a place to keep anything about the cardholder.
+REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _./#:-]*$"
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=REFERENCE_PATTERN,
+        description="Letters, digits, space and _ . / # : - (up to 64), starting with a letter "
+        "or digit.",
+    ),
+]
 Purpose = Literal["library_fine", "parking", "other"]
 
 
@@ -40,7 +53,7 @@ class ChargeCreate(InputSchema):
     amount_cents: AmountCents
     purpose: Purpose
     # The merchant's own reference: the library's fine id, a parking session, an order number.
-    reference: str = Field(min_length=1, max_length=64)
+    reference: Reference
 
 
 class ChargeRead(Schema):

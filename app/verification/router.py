@@ -13,6 +13,7 @@ from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep
+from app.kit.bounds import DayQuery
 from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
 from app.verification import counts, service, status_lists
@@ -77,8 +78,8 @@ def verify(
 def own_counts(
     session: SessionDep,
     merchant: Merchants,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: DayQuery = None,
+    until: DayQuery = None,
 ) -> list[DailyCountRead]:
     """The calling merchant's verifications per day and outcome (the last 30 days by default)."""
     first, last = _period(since, until)
@@ -95,8 +96,8 @@ def all_counts(
     session: SessionDep,
     _overseer: Overseers,
     merchant_id: Annotated[str | None, Query(max_length=36)] = None,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: DayQuery = None,
+    until: DayQuery = None,
 ) -> list[DailyCountRead]:
     """Verifications per merchant, day and outcome: all the server keeps about them."""
     first, last = _period(since, until)

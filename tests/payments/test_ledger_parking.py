@@ -205,7 +205,11 @@ def test_offline_upload_is_idempotent(
     loaded: Callable[[int], Holder],
 ) -> None:
     holder = loaded(1000)
-    items = [offline_item(holder.qr, "meter7-0001"), offline_item(holder.qr, "meter7-0002", 30)]
+    # One card parks once at a time: the stays follow each other.
+    items = [
+        offline_item(holder.qr, "meter7-0001", hours_ago=5),
+        offline_item(holder.qr, "meter7-0002", 30, hours_ago=3),
+    ]
     first = upload(client, parking_operator, items)
     assert first.status_code == 200, first.text
     results = first.json()["results"]
@@ -313,7 +317,7 @@ def test_offline_charges_that_cannot_be_booked_are_rejected_one_by_one(
     error: str,
 ) -> None:
     holder = loaded(1000)
-    bad = {**offline_item(holder.qr, "bad-1"), **change}
+    bad = {**offline_item(holder.qr, "bad-1", hours_ago=4), **change}
     response = upload(client, parking_operator, [bad, offline_item(holder.qr, "good-1")])
     assert response.status_code == 200, response.text
     bad_result, good_result = response.json()["results"]
@@ -321,7 +325,9 @@ def test_offline_charges_that_cannot_be_booked_are_rejected_one_by_one(
     assert good_result["outcome"] == "charged"
     assert balance(client, clerk, holder.number) == 750
     # A rejected request id is not remembered: once fixed, the meter may send it again.
-    fixed = upload(client, parking_operator, [offline_item(holder.qr, "bad-1", minutes=12)])
+    fixed = upload(
+        client, parking_operator, [offline_item(holder.qr, "bad-1", minutes=12, hours_ago=4)]
+    )
     assert fixed.json()["results"][0]["outcome"] == "charged"
 
 
