@@ -58,7 +58,9 @@ def test_nul_in_an_audit_filter_is_422(
     _named(client.get(f"/v1/audit?{name}=a%00b", headers=login("auditor")), "query", name)
 
 
-@pytest.mark.parametrize("bad", ["Ives\x00Library", "Ives\x1bLibrary", "Ives\x85Library", *INVISIBLE])
+@pytest.mark.parametrize(
+    "bad", ["Ives\x00Library", "Ives\x1bLibrary", "Ives\x85Library", *INVISIBLE]
+)
 def test_merchant_and_zone_names_refuse_control_and_invisible_characters(
     client: TestClient, login: Callable[..., Headers], bad: str
 ) -> None:
