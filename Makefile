@@ -6,13 +6,35 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test test-postgres lint typecheck ci tools clean
+.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock
 
-$(STAMP): pyproject.toml
+# Installs come from the hashed lock files (`make lock` rewrites them from pyproject.toml).
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet
+lock: $(STAMP)
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
+	$(LOCK) --extra dev --override .ci/cbor2-6.txt -o requirements-cbor2-6.lock
+
+# cards/ must read cbor2 6's frozen maps and tuples as it reads cbor2 5's dicts and lists: the
+# decoding tests again in a venv of their own with cbor2 6 (python-cwt's tests need cbor2 5).
+CBOR2_6 := .venv-cbor2-6
+$(CBOR2_6)/.installed: pyproject.toml requirements-cbor2-6.lock
+	$(PYTHON) -m venv $(CBOR2_6)
+	# --no-deps: the lock is complete, and pip would refuse python-cwt's cbor2 < 6 beside cbor2 6.
+	$(CBOR2_6)/bin/pip install --quiet --no-deps --require-hashes -r requirements-cbor2-6.lock
+	$(CBOR2_6)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
+test-cbor2-6: $(CBOR2_6)/.installed tools
+	$(CBOR2_6)/bin/python -c "import cbor2, importlib.metadata as m; v = m.version('cbor2'); assert v.startswith('6.'), v; print('cbor2', v)"
+	$(CBOR2_6)/bin/pytest -q -m "not cwt" tests/cards_lib tests/verification tests/cards
 
 # The card tests rasterise PDFs (pdftoppm) and read QR codes (zbarimg): install them where missing.
 tools:
@@ -40,4 +62,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(CBOR2_6) var/*.sqlite3 .pytest_cache .mypy_cache

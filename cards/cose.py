@@ -5,8 +5,9 @@ Independent decoders (pycose, the claim169 package) check it in the tests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import cbor2
 
@@ -29,6 +30,16 @@ def loads(data: bytes) -> Any:
         raise Malformed(f"not valid CBOR: {type(exc).__name__}") from None
 
 
+def is_map(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """A CBOR map whatever the decoder returns for it (cbor2 6 gives frozen maps inside tags)."""
+    return isinstance(value, Mapping)
+
+
+def is_array(value: object) -> TypeGuard[Sequence[Any]]:
+    """A CBOR array whatever the decoder returns for it (cbor2 6 gives tuples inside tags)."""
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
+
+
 def _sig_structure(protected: bytes, payload: bytes) -> bytes:
     return cbor2.dumps(["Signature1", protected, b"", payload])
 
@@ -44,7 +55,7 @@ def sign1(payload: bytes, key: SigningKey, extra_protected: dict[int, Any] | Non
 @dataclass(frozen=True)
 class Sign1:
     protected: bytes
-    header: dict[Any, Any]
+    header: Mapping[Any, Any]
     kid: bytes
     payload: bytes
     signature: bytes
@@ -62,15 +73,15 @@ def decode_sign1(data: bytes) -> Sign1:
     if not isinstance(obj, cbor2.CBORTag) or obj.tag != COSE_SIGN1_TAG:
         raise Malformed("not a tagged COSE_Sign1")
     value = obj.value
-    if not isinstance(value, list) or len(value) != 4:
+    if not is_array(value) or len(value) != 4:
         raise Malformed("a COSE_Sign1 is an array of four")
     protected, unprotected, payload, signature = value
-    if not (isinstance(protected, bytes) and isinstance(unprotected, dict)):
+    if not (isinstance(protected, bytes) and is_map(unprotected)):
         raise Malformed("COSE headers of the wrong type")
     if not (isinstance(payload, bytes) and isinstance(signature, bytes)):
         raise Malformed("COSE payload or signature is not a byte string")
     header = loads(protected) if protected else {}
-    if not isinstance(header, dict):
+    if not is_map(header):
         raise Malformed("the protected header is not a map")
     alg = header.get(HEADER_ALG)
     if alg != ALG_EDDSA:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import cbor2
 
 from cards.base45 import b45decode, b45encode
-from cards.cose import Sign1, decode_sign1, sign1
+from cards.cose import Sign1, decode_sign1, is_map, loads, sign1
 from cards.errors import Expired, Malformed
 from cards.keys import KeySet, SigningKey
 
@@ -31,6 +31,8 @@ _GENDERS: dict[int, Gender] = {1: "M", 2: "F", 3: "X"}
 # Bounds on every size, so hostile input costs little: the largest QR holds 4,296 alphanumerics.
 MAX_QR_CHARS = 4296
 MAX_DECOMPRESSED = 8192
+# The last second datetime can hold (9999-12-31T23:59:59Z): a later time is malformed, not a crash.
+MAX_TIMESTAMP = 253_402_300_799
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ def inflate(data: bytes, limit: int) -> bytes:
         raise Malformed(f"decompresses to more than {limit} bytes")
     if not inflater.eof:
         raise Malformed("truncated zlib stream")
+    if inflater.unused_data:
+        # Bytes after the stream are not signed over: a text carrying them is not one we issued.
+        raise Malformed("bytes after the compressed data")
     return out
 
 
@@ -110,34 +115,40 @@ def _text(value: Any, what: str, longest: int = 200) -> str:
 
 
 def _time(value: Any, what: str) -> datetime:
-    if not isinstance(value, int) or not 0 <= value < 2**40:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_TIMESTAMP:
         raise Malformed(f"{what} missing or not a time")
     return datetime.fromtimestamp(value, UTC)
 
 
-def _claims(payload: bytes) -> CardClaims:
-    from cards.cose import loads
+def _index(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Malformed("no status list entry")
+    return value
 
+
+def _claims(payload: bytes) -> CardClaims:
     cwt = loads(payload)
-    if not isinstance(cwt, dict):
+    if not is_map(cwt):
         raise Malformed("the CWT is not a map")
     identity = cwt.get(CLAIM_169)
     status = cwt.get(CLAIM_STATUS)
-    if not isinstance(identity, dict):
+    if not is_map(identity):
         raise Malformed("no Claim 169 identity data")
-    entry = status.get("status_list") if isinstance(status, dict) else None
-    if not isinstance(entry, dict) or not isinstance(entry.get("idx"), int) or entry["idx"] < 0:
+    entry = status.get("status_list") if is_map(status) else None
+    if not is_map(entry):
         raise Malformed("no status list entry")
+    status_index = _index(entry.get("idx"))
     born = _text(identity.get(DATE_OF_BIRTH), "date of birth", 8)
+    if len(born) != 8 or not born.isascii() or not born.isdigit():
+        raise Malformed("date of birth is not YYYYMMDD")
     try:
         # Not strptime: it is slow, and verification is a hot path.
         date_of_birth = date(int(born[:4]), int(born[4:6]), int(born[6:8]))
     except ValueError:
         raise Malformed("date of birth is not YYYYMMDD") from None
-    if len(born) != 8 or not born.isdigit():
-        raise Malformed("date of birth is not YYYYMMDD")
     gender = identity.get(GENDER)
-    if gender is not None and gender not in _GENDERS:
+    # Checked as an int first: a list or map is unhashable, and `in` on a dict would raise.
+    if gender is not None and (type(gender) is not int or gender not in _GENDERS):
         raise Malformed("unknown gender code")
     return CardClaims(
         card_number=_text(identity.get(ID), "card number", 32),
@@ -149,7 +160,7 @@ def _claims(payload: bytes) -> CardClaims:
         issued_at=_time(cwt.get(CWT_IAT), "issued-at"),
         expires_at=_time(cwt.get(CWT_EXP), "expiry"),
         status_list_uri=_text(entry.get("uri"), "status list URI", 500),
-        status_index=entry["idx"],
+        status_index=status_index,
     )
 
 

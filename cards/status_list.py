@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import cbor2
 
-from cards.cose import HEADER_TYP, decode_sign1, loads, sign1
-from cards.credential import inflate
+from cards.cose import HEADER_TYP, decode_sign1, is_map, loads, sign1
+from cards.credential import MAX_TIMESTAMP, inflate
 from cards.errors import Expired, Malformed
 from cards.keys import KeySet, SigningKey
 
@@ -97,7 +97,7 @@ def issue_status_list_token(
 
 
 def _int(value: object, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**40:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_TIMESTAMP:
         raise Malformed(f"{what} missing or not a number")
     return value
 
@@ -112,11 +112,11 @@ def verify_status_list_token(
         raise Malformed(f"not typed {MEDIA_TYPE}")
     cose.verify(keys)
     claims = loads(cose.payload)
-    if not isinstance(claims, dict):
+    if not is_map(claims):
         raise Malformed("the status list CWT is not a map")
     uri = claims.get(CWT_SUB)
     body = claims.get(CWT_STATUS_LIST)
-    if not isinstance(uri, str) or not isinstance(body, dict):
+    if not isinstance(uri, str) or not is_map(body):
         raise Malformed("the status list token has no subject or no list")
     lst = body.get("lst")
     if not isinstance(lst, bytes):
