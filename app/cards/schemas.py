@@ -62,3 +62,21 @@ class CardRead(Schema):
     renewal_closes_on: date
     # The print job still waiting for the printer, if any.
     print_job_id: str | None
+
+
+class CardSummary(Schema):
+    """A card in a person's list: enough for the counter to tell them apart."""
+
+    number: str
+    number_grouped: str
+    status: CardStatus
+    issued_at: datetime
+    expires_on: date
+    activated_at: datetime | None
+    replaces: str | None
+
+
+class CardList(Schema):
+    items: list[CardSummary]
+    # A person holds a handful of cards: one page holds them all.
+    next_cursor: None = None

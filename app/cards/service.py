@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.applicants.errors import WaiverNotApplicable
+from app.applicants.errors import ApplicantNotFound, WaiverNotApplicable
 from app.applicants.models import Applicant
 from app.audit import service as audit
 from app.cards import numbers, repository
@@ -180,6 +180,13 @@ def read(session: Session, card: Card) -> CardRead:
         renewal_closes_on=closes,
         print_job_id=job.id if job else None,
     )
+
+
+def cards_of_applicant(session: Session, applicant_id: str) -> list[Card]:
+    """Every card issued to the applicant, newest first (404 when there is no such applicant)."""
+    if session.get(Applicant, applicant_id) is None:
+        raise ApplicantNotFound("no applicant has this id")
+    return repository.of_applicant(session, applicant_id)
 
 
 def get_card(session: Session, number: str, *, actor: str) -> Card:
