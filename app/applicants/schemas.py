@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from app.applicants.fields import (
     BirthDate,
@@ -48,6 +48,15 @@ DenialReason = Literal[
 ]
 
 
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A person with a single name (a mononym) registers it as the family name and leaves the given
+# name out or blank; it is stored as "" and the card prints the one name once.
+GivenName = Annotated[Name | None, BeforeValidator(_blank_is_none)]
+
+
 class Address(InputSchema):
     street: Street
     unit: Unit | None = None
@@ -61,7 +70,7 @@ class EmergencyContact(InputSchema):
 
 
 class ApplicantCreate(InputSchema):
-    given_name: Name
+    given_name: GivenName = None
     family_name: Name
     date_of_birth: BirthDate
     address: Address
@@ -75,13 +84,14 @@ class ApplicantCreate(InputSchema):
 
 
 # Fields that cannot be cleared: a correction may change them but not send null.
-_REQUIRED = ("given_name", "family_name", "date_of_birth", "address", "address_on_card")
+# (A given name may be cleared: the person goes by one name, kept as the family name.)
+_REQUIRED = ("family_name", "date_of_birth", "address", "address_on_card")
 
 
 class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
 
-    given_name: Name | None = None
+    given_name: GivenName = None
     family_name: Name | None = None
     date_of_birth: BirthDate | None = None
     address: Address | None = None
