@@ -36,6 +36,18 @@ STORED_WAIVER: dict[str, StoredWaiver] = {
     "senior": "senior",
     "veteran": "veteran",
 }
+# How a fee was settled at the counter: cash into the branch's drawer, or waived (no cash).
+FeePaid = Literal["cash", "waived"]
+
+
+def check_fee_paid(fee_paid: FeePaid | None, fee_waiver: str | None) -> None:
+    """A fee paid in cash has no waiver; a waived one names its reason in `fee_waiver`."""
+    if fee_paid == "cash" and fee_waiver is not None:
+        raise ValueError("a fee paid in cash has no fee_waiver; send one or the other")
+    if fee_paid == "waived" and fee_waiver is None:
+        raise ValueError("a waived fee names its reason in fee_waiver")
+
+
 # Why an application is denied: a fixed list, never free text, none about a person's origin.
 DenialReason = Literal[
     "insufficient_identity",
@@ -172,6 +184,13 @@ class PhotoRead(Schema):
 
 class ApproveRequest(InputSchema):
     fee_waiver: FeeWaiverReason | None = None
+    # Absent: "waived" when a waiver is named, else the fee is taken in cash.
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> ApproveRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class DenyRequest(InputSchema):
@@ -184,6 +203,8 @@ class IssuedCard(Schema):
     expires_on: date
     fee_cents: Cents
     fee_waiver: StoredWaiver | None
+    # "cash": booked into the approving clerk's branch drawer; "waived": nothing was due.
+    fee_paid: FeePaid
 
 
 class ApprovalRead(Schema):

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from app.applicants.schemas import STORED_WAIVER, FeeWaiverReason
+from pydantic import model_validator
+
+from app.applicants.schemas import STORED_WAIVER, FeePaid, FeeWaiverReason, check_fee_paid
 from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
@@ -32,10 +34,23 @@ class RevokeRequest(InputSchema):
 class ReplaceRequest(InputSchema):
     reason: ReplaceReason
     fee_waiver: FeeWaiver | None = None
+    # Absent: "waived" when a waiver is named, else the fee is taken in cash.
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> ReplaceRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class RenewRequest(InputSchema):
     fee_waiver: FeeWaiver | None = None
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> RenewRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class ReprintRequest(InputSchema):

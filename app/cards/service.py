@@ -30,6 +30,7 @@ from app.cards.models import Card
 from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
 from app.config import settings
 from app.kit.types import utcnow
+from app.payments import fees
 from app.printing import queue
 from app.printing.models import PrintJob
 
@@ -253,7 +254,7 @@ def replace(
         applicant.date_of_birth, utcnow().date(), fee_waiver, flat=settings.replacement_fee_cents
     )
     _revoke(session, old, reason, actor=actor)
-    return issue_card(
+    card = issue_card(
         session,
         applicant,
         actor=actor,
@@ -262,6 +263,8 @@ def replace(
         replaces=old,
         expires_on=old.expires_on,
     )
+    fees.take_in_cash(session, card, "replacement", actor=actor)
+    return card
 
 
 def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor: str) -> Card:
@@ -280,7 +283,7 @@ def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor:
     # Renewing early costs nothing: the new validity runs from the old card's expiry.
     starts = max(today, old.expires_on)
     fee, waiver = fee_for(applicant.date_of_birth, starts, fee_waiver)
-    return issue_card(
+    card = issue_card(
         session,
         applicant,
         actor=actor,
@@ -289,6 +292,8 @@ def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor:
         replaces=old,
         expires_on=validity_end(applicant.date_of_birth, starts),
     )
+    fees.take_in_cash(session, card, "renewal", actor=actor)
+    return card
 
 
 def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJob:
