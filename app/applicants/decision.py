@@ -24,6 +24,7 @@ from app.applicants.schemas import (
     ApprovalRead,
     DenialRead,
     DenialReason,
+    FeePaid,
     FeeWaiverReason,
     IssuedCard,
     StoredWaiver,
@@ -33,6 +34,7 @@ from app.audit import service as audit
 from app.cards.service import age_on, issue_card
 from app.config import settings
 from app.kit.types import utcnow
+from app.payments import fees
 from app.proofs import repository as proofs_repository
 from app.proofs.rules import missing_at_the_counter, missing_documents
 from app.proofs.service import current_proofs
@@ -68,9 +70,15 @@ def _refuse_unmet(session: Session, applicant: Applicant, age: int) -> None:
 
 
 def approve(
-    session: Session, applicant_id: str, fee_waiver: FeeWaiverReason | None, *, actor: str
+    session: Session,
+    applicant_id: str,
+    fee_waiver: FeeWaiverReason | None,
+    *,
+    actor: str,
+    fee_paid: FeePaid | None = None,
 ) -> ApprovalRead:
-    """Approve when every rule holds: record the fee or waiver and issue the card to print."""
+    """Approve when every rule holds: record the fee or waiver and issue the card to print; a
+    fee is taken in cash into the approving clerk's branch drawer."""
     applicant = find(session, applicant_id, for_update=True)
     if applicant.status == "approved":
         raise AlreadyApproved("this applicant is approved already; their card has been issued")
@@ -78,6 +86,7 @@ def approve(
     fee_cents, waiver = _fee(age, fee_waiver)
     _refuse_unmet(session, applicant, age)
     card = issue_card(session, applicant, actor=actor, fee_cents=fee_cents, fee_waiver=waiver)
+    fees.take_in_cash(session, card, "card", actor=actor)
     applicant.status = "approved"
     decision = Decision(
         applicant_id=applicant.id,
@@ -105,6 +114,7 @@ def approve(
             expires_on=card.expires_on,
             fee_cents=fee_cents,
             fee_waiver=waiver,
+            fee_paid=fees.paid_how(fee_cents),
         ),
     )
 

@@ -39,6 +39,8 @@ class Applicant(Model):
     emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    # Who registered them (as the audit trail names staff): by default not who may approve them.
+    registered_by: Mapped[str | None] = mapped_column(sa.String(80))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

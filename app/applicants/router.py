@@ -114,9 +114,11 @@ def approve_applicant(
     applicant_id: str,
     body: Annotated[ApproveRequest | None, Body()] = None,
 ) -> ApprovalRead:
-    """Approve when every rule holds (409 lists each unmet one); issues the card to print."""
+    """Approve when every rule holds (409 lists each unmet one); issues the card to print. A fee
+    is taken in cash into the clerk's branch drawer (`fee_paid`), or waived (`fee_waiver`)."""
     waiver = body.fee_waiver if body else None
-    return decision.approve(session, applicant_id, waiver, actor=staff.actor)
+    paid = body.fee_paid if body else None
+    return decision.approve(session, applicant_id, waiver, actor=staff.actor, fee_paid=paid)
 
 
 @router.post(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from app.applicants.fields import (
     BirthDate,
@@ -36,6 +36,18 @@ STORED_WAIVER: dict[str, StoredWaiver] = {
     "senior": "senior",
     "veteran": "veteran",
 }
+# How a fee was settled at the counter: cash into the branch's drawer, or waived (no cash).
+FeePaid = Literal["cash", "waived"]
+
+
+def check_fee_paid(fee_paid: FeePaid | None, fee_waiver: str | None) -> None:
+    """A fee paid in cash has no waiver; a waived one names its reason in `fee_waiver`."""
+    if fee_paid == "cash" and fee_waiver is not None:
+        raise ValueError("a fee paid in cash has no fee_waiver; send one or the other")
+    if fee_paid == "waived" and fee_waiver is None:
+        raise ValueError("a waived fee names its reason in fee_waiver")
+
+
 # Why an application is denied: a fixed list, never free text, none about a person's origin.
 DenialReason = Literal[
     "insufficient_identity",
@@ -46,6 +58,15 @@ DenialReason = Literal[
     "duplicate_application",
     "withdrawn_by_applicant",
 ]
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A person with a single name (a mononym) registers it as the family name and leaves the given
+# name out or blank; it is stored as "" and the card prints the one name once.
+GivenName = Annotated[Name | None, BeforeValidator(_blank_is_none)]
 
 
 class Address(InputSchema):
@@ -61,7 +82,7 @@ class EmergencyContact(InputSchema):
 
 
 class ApplicantCreate(InputSchema):
-    given_name: Name
+    given_name: GivenName = None
     family_name: Name
     date_of_birth: BirthDate
     address: Address
@@ -75,13 +96,14 @@ class ApplicantCreate(InputSchema):
 
 
 # Fields that cannot be cleared: a correction may change them but not send null.
-_REQUIRED = ("given_name", "family_name", "date_of_birth", "address", "address_on_card")
+# (A given name may be cleared: the person goes by one name, kept as the family name.)
+_REQUIRED = ("family_name", "date_of_birth", "address", "address_on_card")
 
 
 class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
 
-    given_name: Name | None = None
+    given_name: GivenName = None
     family_name: Name | None = None
     date_of_birth: BirthDate | None = None
     address: Address | None = None
@@ -162,6 +184,13 @@ class PhotoRead(Schema):
 
 class ApproveRequest(InputSchema):
     fee_waiver: FeeWaiverReason | None = None
+    # Absent: "waived" when a waiver is named, else the fee is taken in cash.
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> ApproveRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class DenyRequest(InputSchema):
@@ -174,6 +203,8 @@ class IssuedCard(Schema):
     expires_on: date
     fee_cents: Cents
     fee_waiver: StoredWaiver | None
+    # "cash": booked into the approving clerk's branch drawer; "waived": nothing was due.
+    fee_paid: FeePaid
 
 
 class ApprovalRead(Schema):

@@ -110,10 +110,11 @@ def _look_alikes(session: Session, key: str, born: date, *, exclude: str) -> lis
 
 def register(session: Session, body: ApplicantCreate, *, actor: str) -> ApplicantCreated:
     """A new applicant, pending; warns (does not refuse) when someone alike is registered."""
+    given_name = body.given_name or ""
     applicant = Applicant(
-        given_name=body.given_name,
+        given_name=given_name,
         family_name=body.family_name,
-        name_key=names.name_key(body.given_name, body.family_name),
+        name_key=names.name_key(given_name, body.family_name),
         date_of_birth=body.date_of_birth,
         address_on_card=body.address_on_card,
         phone=body.phone,
@@ -153,9 +154,11 @@ def read(session: Session, applicant_id: str, *, actor: str) -> ApplicantRead:
 def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     sent = body.model_fields_set
     columns: dict[str, Any] = {}
-    for field in ("given_name", "family_name", "date_of_birth", "phone", "email", "gender"):
+    for field in ("family_name", "date_of_birth", "phone", "email", "gender"):
         if field in sent:
             columns[field] = getattr(body, field)
+    if "given_name" in sent:
+        columns["given_name"] = body.given_name or ""
     if "address_on_card" in sent:
         columns["address_on_card"] = body.address_on_card
     if "address" in sent and body.address is not None:

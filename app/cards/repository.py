@@ -43,3 +43,13 @@ def successor(session: Session, card_id: str) -> Card | None:
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def of_applicant(session: Session, applicant_id: str) -> list[Card]:
+    """Every card issued to one person, newest first."""
+    query = (
+        sa.select(Card)
+        .where(Card.applicant_id == applicant_id)
+        .order_by(Card.issued_at.desc(), Card.id)
+    )
+    return list(session.scalars(query))

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Body, Depends
 
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
-from app.cards import numbers, service
+from app.cards import listing, numbers, service
 from app.cards.schemas import (
+    CardList,
     CardRead,
     RenewRequest,
     ReplaceRequest,
@@ -31,6 +32,16 @@ CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
 def get_card(session: SessionDep, principal: Readers, number: str) -> CardRead:
     """A card by its number (spaces and dashes allowed); `expired` is computed from expires_on."""
     return service.read(session, service.get_card(session, number, actor=principal.actor))
+
+
+@router.get(
+    "/v1/applicants/{applicant_id}/cards",
+    response_model=CardList,
+    responses=responses(401, 403, 404),
+)
+def applicant_cards(session: SessionDep, staff: CounterStaff, applicant_id: str) -> CardList:
+    """A person's cards, newest first: number, status, expiry, when issued."""
+    return listing.applicant_cards(session, applicant_id, actor=staff.actor)
 
 
 @router.post(

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from app.applicants.schemas import STORED_WAIVER, FeeWaiverReason
+from pydantic import model_validator
+
+from app.applicants.schemas import STORED_WAIVER, FeePaid, FeeWaiverReason, check_fee_paid
 from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
@@ -32,10 +34,23 @@ class RevokeRequest(InputSchema):
 class ReplaceRequest(InputSchema):
     reason: ReplaceReason
     fee_waiver: FeeWaiver | None = None
+    # Absent: "waived" when a waiver is named, else the fee is taken in cash.
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> ReplaceRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class RenewRequest(InputSchema):
     fee_waiver: FeeWaiver | None = None
+    fee_paid: FeePaid | None = None
+
+    @model_validator(mode="after")
+    def _fee_settled_one_way(self) -> RenewRequest:
+        check_fee_paid(self.fee_paid, self.fee_waiver)
+        return self
 
 
 class ReprintRequest(InputSchema):
@@ -62,3 +77,21 @@ class CardRead(Schema):
     renewal_closes_on: date
     # The print job still waiting for the printer, if any.
     print_job_id: str | None
+
+
+class CardSummary(Schema):
+    """A card in a person's list: enough for the counter to tell them apart."""
+
+    number: str
+    number_grouped: str
+    status: CardStatus
+    issued_at: datetime
+    expires_on: date
+    activated_at: datetime | None
+    replaces: str | None
+
+
+class CardList(Schema):
+    items: list[CardSummary]
+    # A person holds a handful of cards: one page holds them all.
+    next_cursor: None = None

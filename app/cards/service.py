@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.applicants.errors import WaiverNotApplicable
+from app.applicants.errors import ApplicantNotFound, WaiverNotApplicable
 from app.applicants.models import Applicant
 from app.audit import service as audit
 from app.cards import numbers, repository
@@ -30,6 +30,7 @@ from app.cards.models import Card
 from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
 from app.config import settings
 from app.kit.types import utcnow
+from app.payments import fees
 from app.printing import queue
 from app.printing.models import PrintJob
 
@@ -182,6 +183,13 @@ def read(session: Session, card: Card) -> CardRead:
     )
 
 
+def cards_of_applicant(session: Session, applicant_id: str) -> list[Card]:
+    """Every card issued to the applicant, newest first (404 when there is no such applicant)."""
+    if session.get(Applicant, applicant_id) is None:
+        raise ApplicantNotFound("no applicant has this id")
+    return repository.of_applicant(session, applicant_id)
+
+
 def get_card(session: Session, number: str, *, actor: str) -> Card:
     card = _find(session, number)
     audit.record(session, actor=actor, action="card.read", subject=f"card:{card.id}")
@@ -246,7 +254,7 @@ def replace(
         applicant.date_of_birth, utcnow().date(), fee_waiver, flat=settings.replacement_fee_cents
     )
     _revoke(session, old, reason, actor=actor)
-    return issue_card(
+    card = issue_card(
         session,
         applicant,
         actor=actor,
@@ -255,6 +263,8 @@ def replace(
         replaces=old,
         expires_on=old.expires_on,
     )
+    fees.take_in_cash(session, card, "replacement", actor=actor)
+    return card
 
 
 def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor: str) -> Card:
@@ -273,7 +283,7 @@ def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor:
     # Renewing early costs nothing: the new validity runs from the old card's expiry.
     starts = max(today, old.expires_on)
     fee, waiver = fee_for(applicant.date_of_birth, starts, fee_waiver)
-    return issue_card(
+    card = issue_card(
         session,
         applicant,
         actor=actor,
@@ -282,6 +292,8 @@ def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor:
         replaces=old,
         expires_on=validity_end(applicant.date_of_birth, starts),
     )
+    fees.take_in_cash(session, card, "renewal", actor=actor)
+    return card
 
 
 def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJob:

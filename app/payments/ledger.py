@@ -1,7 +1,7 @@
 """Accounts, balanced transfers and the cached balances they move: the only writer of all three.
 
 Every account has a normal side: a cardholder's stored value and a merchant's payable are what
-the city owes (credit-normal); a branch's cash drawer and a cardholder's shortfall are what the
+the city owes (credit-normal), as is the city's fee revenue; a branch's cash drawer and a cardholder's shortfall are what the
 city holds or is owed (debit-normal). A balance is the sum of the account's entries on its normal
 side minus the other side; the cached `balance_cents` must always equal it (`ledger check`).
 
@@ -29,6 +29,9 @@ STORED_VALUE = "stored_value"
 DRAWER = "drawer"
 PAYABLE = "payable"
 SHORTFALL = "shortfall"
+# What the city earned from card fees (one account, owner CITY): credit-only, so summed.
+FEE_REVENUE = "fee_revenue"
+CITY = "city"
 
 Side = Literal["debit", "credit"]
 NORMAL_SIDE: dict[str, Side] = {
@@ -36,9 +39,10 @@ NORMAL_SIDE: dict[str, Side] = {
     PAYABLE: "credit",
     DRAWER: "debit",
     SHORTFALL: "debit",
+    FEE_REVENUE: "credit",
 }
 # Hot accounts with no cached balance: summed from their entries when read.
-SUMMED_KINDS = frozenset({PAYABLE})
+SUMMED_KINDS = frozenset({PAYABLE, FEE_REVENUE})
 
 
 @dataclass(frozen=True)

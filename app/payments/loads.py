@@ -58,8 +58,6 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
             f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
         )
     cap = settings.balance_cap_cents
-    if amount > cap:
-        raise BalanceCapExceeded(f"a card holds at most {cap} cents", extra={"room_cents": cap})
     branch = clerk.branch or DEFAULT_BRANCH
     # Rows are made before any is locked, by kind then owner (the lock order in ledger.py).
     drawer = ledger.ensure(session, DRAWER, branch)
@@ -68,7 +66,9 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
     owed = _owed(session, card.applicant_id)
     after = balance + amount - min(owed, amount)
     if after > cap:
-        room = max(cap - balance + min(owed, amount), 0)
+        # What is owed is paid back first, so it adds to the room; what is on the card takes
+        # from it. (Never the cap alone: 20000 onto 2000 leaves room for 13000, not 15000.)
+        room = max(cap - balance + owed, 0)
         raise BalanceCapExceeded(
             f"the card holds {balance} of at most {cap} cents: at most {room} more can be loaded",
             extra={"room_cents": room},

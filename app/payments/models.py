@@ -193,3 +193,38 @@ class IdempotencyRecord(Model):
     status_code: Mapped[int]
     response_body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[CreatedAt] = mapped_column(index=True)
+
+
+class Fee(Model):
+    """A card fee taken in cash at a branch counter: the drawer holds it, the city earned it.
+    A waived fee books nothing."""
+
+    __tablename__ = "fees"
+    __table_args__ = (sa.Index("ix_fees_branch_at", "branch", "at"),)
+
+    id: Mapped[UUIDPk]
+    transfer_id: Mapped[str] = mapped_column(sa.ForeignKey("ledger_transfers.id"), unique=True)
+    card_id: Mapped[str] = mapped_column(sa.ForeignKey("cards.id"), index=True)
+    # card (a first card) | replacement | renewal
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    branch: Mapped[str] = mapped_column(sa.String(64))
+    clerk_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id"))
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DrawerClose(Model):
+    """A branch's day closed: the cash the books expected, what was counted, the difference."""
+
+    __tablename__ = "drawer_closes"
+    __table_args__ = (sa.UniqueConstraint("branch", "day"),)
+
+    id: Mapped[UUIDPk]
+    branch: Mapped[str] = mapped_column(sa.String(64))
+    day: Mapped[date] = mapped_column(sa.Date)
+    expected_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    counted_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    # counted - expected: negative when cash is missing, positive when there is too much.
+    difference_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    closed_by: Mapped[str] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime())

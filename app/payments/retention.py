@@ -4,7 +4,7 @@ For each month before the cutoff, the month's transfers are replaced by one `rol
 whose entries are each account's total debits and total credits in that month. Every replaced
 transfer balanced, so the rollup balances; the totals per account are unchanged, so every cached
 balance still equals its entries and `ledger check` still holds. With the transfers go what they
-described (charges, refunds, loads, parking sessions): merchant, purpose, reference, zone, times.
+described (charges, refunds, loads, fees, parking sessions): merchant, purpose, reference, zone, times.
 Idempotency keys are forgotten after `idempotency_key_days`.
 """
 
@@ -24,6 +24,7 @@ from app.payments import checks, ledger
 from app.payments.ledger import Leg
 from app.payments.models import (
     Charge,
+    Fee,
     IdempotencyRecord,
     LedgerEntry,
     LedgerTransfer,
@@ -80,7 +81,7 @@ def _roll_period(session: Session, start: datetime, end: datetime) -> int:
         .values(charge_id=None)
         .execution_options(synchronize_session=False)
     )
-    for detail in (Refund, Charge, Load):
+    for detail in (Refund, Charge, Load, Fee):
         session.execute(
             sa.delete(detail)
             .where(detail.transfer_id.in_(transfers))

@@ -278,7 +278,7 @@ def test_a_correction_replaces_the_address_and_clears_optional_parts(
     "body",
     [
         {},
-        {"given_name": None},
+        {"family_name": None},
         {"date_of_birth": None},
         {"address": None},
         {"address_on_card": None},

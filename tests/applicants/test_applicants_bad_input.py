@@ -123,8 +123,10 @@ WRONG_CREATE: dict[str, dict[str, Any]] = {
     "NUL in a name": {"given_name": "Ana\x00"},
     "control character": {"family_name": "Ng\x1buyen"},
     "lone surrogate": {"given_name": "Ana\ud800"},
-    "name of spaces": {"given_name": "   "},
-    "missing name": {"given_name": None},
+    # A blank or missing given name is a mononym (tests/applicants/test_mononyms.py); the
+    # family name carries every name, so it cannot be blank or missing.
+    "name of spaces": {"family_name": "   "},
+    "missing name": {"family_name": None},
 }
 
 

@@ -129,3 +129,18 @@ def test_a_forged_token_is_refused(client: TestClient) -> None:
     )
     response = client.get("/v1/users", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
+
+
+# The counter console's routes, named with the roles the console relies on.
+CONSOLE_ROUTES: dict[tuple[str, str], frozenset[Role]] = {
+    ("GET", "/v1/applicants/{applicant_id}/cards"): frozenset({Role.CLERK, Role.SUPERVISOR}),
+}
+
+
+def test_the_console_routes_admit_the_roles_it_relies_on() -> None:
+    found = {
+        (method, route.path): _guards(route.dependant)[0].roles
+        for route in _v1_routes()
+        for method in route.methods or ()
+    }
+    assert {key: found.get(key) for key in CONSOLE_ROUTES} == CONSOLE_ROUTES

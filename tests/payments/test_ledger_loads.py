@@ -71,6 +71,24 @@ def test_a_load_above_the_cap_is_refused_and_moves_nothing(
 
 
 @pytest.mark.parametrize(
+    ("on_card", "amount", "room"),
+    [(2000, 20000, 13000), (0, 20000, 15000), (14999, 15001, 1)],
+)
+def test_a_load_larger_than_the_cap_says_the_room_left_on_the_card(
+    client: TestClient, clerk: Headers, holder: Holder, on_card: int, amount: int, room: int
+) -> None:
+    assert settings.balance_cap_cents == 15000
+    if on_card:
+        assert load(client, clerk, holder.number, on_card).status_code == 201
+    over = load(client, clerk, holder.number, amount)
+    assert over.status_code == 409
+    assert over.json()["error"] == "BalanceCapExceeded"
+    assert over.json()["room_cents"] == room
+    assert balance(client, clerk, holder.number) == on_card
+    assert load(client, clerk, holder.number, room).json()["balance_cents"] == 15000
+
+
+@pytest.mark.parametrize(
     "amount",
     [0, -100, 12.5, 12.0, "1200", True, None, 10**12, 10**30],
     ids=["zero", "negative", "fraction", "float", "string", "bool", "null", "huge", "absurd"],
