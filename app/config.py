@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # The outbox worker: how often it looks for payments to send, and its longest backoff.
     sip2_worker_interval_seconds: float = 5.0
     sip2_backoff_max_seconds: float = 900.0
+    # `resident-id serve` runs the worker in-process; turn off where `library worker` runs apart.
+    sip2_worker_in_server: bool = True
 
 
 settings = Settings()

@@ -211,9 +211,7 @@ class Sip2Client:
     def _ask(self, request: SIPRequest, expected: type[Reply]) -> Reply:
         sequence = self._sequence
         self._sequence = (sequence + 1) % 10
-        frame = encode_message(
-            request, sequence_number=sequence, checksum=True, encoding=ENCODING
-        )
+        frame = encode_message(request, sequence_number=sequence, checksum=True, encoding=ENCODING)
         self._send(frame)
         for _ in range(self.config.resend_attempts + 1):
             try:
