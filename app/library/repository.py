@@ -102,4 +102,4 @@ def refunded_cents(session: Session, charge_ids: list[str]) -> dict[str, int]:
     if not charge_ids:
         return {}
     query = sa.select(Charge.id, Charge.refunded_cents).where(Charge.id.in_(charge_ids))
-    return {charge_id: cents for charge_id, cents in session.execute(query).all()}
+    return {row.id: row.refunded_cents for row in session.execute(query)}
