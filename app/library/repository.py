@@ -7,6 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.applicants.models import Applicant, Decision
+from app.auth.models import User
+from app.cards.models import Card
 from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
 from app.payments.models import Charge, Refund
 
@@ -103,3 +106,30 @@ def refunded_cents(session: Session, charge_ids: list[str]) -> dict[str, int]:
         return {}
     query = sa.select(Charge.id, Charge.refunded_cents).where(Charge.id.in_(charge_ids))
     return {row.id: row.refunded_cents for row in session.execute(query)}
+
+
+def cards_issued_since(
+    session: Session, start: datetime
+) -> list[tuple[Card, Applicant, str | None]]:
+    """Cards issued from `start` on and not revoked, with the branch of the staff member whose
+    approval of the holder is the latest (None when no staff account made it)."""
+    latest = (
+        sa.select(
+            Decision.applicant_id,
+            Decision.decided_by,
+            sa.func.row_number()
+            .over(partition_by=Decision.applicant_id, order_by=Decision.decided_at.desc())
+            .label("n"),
+        )
+        .where(Decision.outcome == "approved")
+        .subquery()
+    )
+    query = (
+        sa.select(Card, Applicant, User.branch)
+        .join(Applicant, Applicant.id == Card.applicant_id)
+        .outerjoin(latest, sa.and_(latest.c.applicant_id == Applicant.id, latest.c.n == 1))
+        .outerjoin(User, latest.c.decided_by == sa.literal("user:") + User.id)
+        .where(Card.issued_at >= start, Card.status != "revoked")
+        .order_by(Card.issued_at, Card.id)
+    )
+    return [(card, applicant, branch) for card, applicant, branch in session.execute(query).all()]
