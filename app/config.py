@@ -90,6 +90,31 @@ class Settings(BaseSettings):
     # cover. Unset, it is the price of the longest stay the dearest zone sells: one day's longest
     # stay, so a card whose QR a meter holds cannot be run into debt beyond one parking.
     offline_owed_cap_cents: int | None = Field(default=None, ge=0, le=1_000_000)
+    # The library system over SIP2 (issue 15): off while the host is empty.
+    sip2_host: str = ""
+    sip2_port: int = 6001
+    sip2_user: str = ""
+    sip2_password: str = ""
+    # CP in the login (the terminal's location code) and AO in every message (the institution).
+    sip2_location: str = ""
+    sip2_institution: str = ""
+    sip2_tls: bool = False
+    # A PEM file of the CA that signed the library's certificate, when it is not a public one.
+    sip2_tls_ca_file: str = ""
+    sip2_connect_timeout_seconds: float = 5.0
+    # How long to wait for an answer; a Fee Paid not answered in time is asked about, not resent blind.
+    sip2_read_timeout_seconds: float = 10.0
+    # How often a reply with a bad checksum is asked for again (97) before giving up on it.
+    sip2_resend_attempts: int = 3
+    # SIP2 2.00 names only 00 cash, 01 VISA and 02 credit card: the library books this code of
+    # ours as the card's stored value.
+    sip2_payment_type: str = "09"
+    sip2_currency: str = "USD"
+    # The outbox worker: how often it looks for payments to send, and its longest backoff.
+    sip2_worker_interval_seconds: float = 5.0
+    sip2_backoff_max_seconds: float = 900.0
+    # `resident-id serve` runs the worker in-process; turn off where `library worker` runs apart.
+    sip2_worker_in_server: bool = True
 
 
 settings = Settings()

@@ -20,6 +20,8 @@ from app.cards.router import router as cards_router
 from app.keys.router import router as keys_router
 from app.kit.errors import ResidentIdError
 from app.kit.text import check_params
+from app.library import worker as library_worker
+from app.library.router import router as library_router
 from app.merchants.router import router as merchants_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
@@ -39,6 +41,7 @@ ROUTERS = (
     verification_router,
     payments_router,
     audit_router,
+    library_router,
 )
 
 
@@ -88,7 +91,8 @@ WORKER_THREADS = 1000
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    yield
+    with library_worker.in_server():
+        yield
 
 
 def create_app() -> FastAPI:

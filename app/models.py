@@ -6,6 +6,7 @@ from app.auth import models as auth
 from app.cards import models as cards
 from app.db import Model
 from app.keys import models as keys
+from app.library import models as library
 from app.merchants import models as merchants
 from app.payments import models as payments
 from app.printing import models as printing
@@ -20,6 +21,7 @@ __all__ = [
     "auth",
     "cards",
     "keys",
+    "library",
     "merchants",
     "metadata",
     "payments",

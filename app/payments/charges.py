@@ -131,7 +131,7 @@ def holder_accounts(
 def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeRead:
     card = accepted_card(session, body.qr)
     stored_value, payable = holder_accounts(session, merchant, card.applicant_id)
-    return book_charge(
+    receipt = book_charge(
         session,
         merchant,
         stored_value,
@@ -140,3 +140,9 @@ def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeR
         purpose=body.purpose,
         reference=body.reference,
     )
+    if body.library_fee_id is not None:
+        # Imported here: the library domain builds on payments, not the other way round.
+        from app.library.service import queue_fee_paid
+
+        queue_fee_paid(session, merchant, receipt, card, body.library_fee_id)
+    return receipt

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.kit.schema import InputSchema, Schema
 
@@ -28,6 +28,8 @@ Reference = Annotated[
     ),
 ]
 Purpose = Literal["library_fine", "parking", "other"]
+# A library's own fee id (SIP2's CG): printable ASCII without spaces or SIP2's delimiter "|".
+LibraryFeeId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[!-{}~]+$")]
 
 
 class LoadCreate(InputSchema):
@@ -54,6 +56,14 @@ class ChargeCreate(InputSchema):
     purpose: Purpose
     # The merchant's own reference: the library's fine id, a parking session, an order number.
     reference: Reference
+    # A library fine's fee id: the library's own system is told of the payment (app/library/).
+    library_fee_id: LibraryFeeId | None = None
+
+    @model_validator(mode="after")
+    def _fee_id_pays_a_fine(self) -> ChargeCreate:
+        if self.library_fee_id is not None and self.purpose != "library_fine":
+            raise ValueError("library_fee_id goes with purpose library_fine")
+        return self
 
 
 class ChargeRead(Schema):

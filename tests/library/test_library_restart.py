@@ -1,0 +1,110 @@
+"""A server restart between the charge and the send: `resident-id serve` alone (its worker
+in-process, started by the app's lifespan because SIP2 is configured) takes a fine payment
+while the library is down, dies without warning, and the next server sends it once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx2
+from fastapi.testclient import TestClient
+
+from tests.library.conftest import FEES
+from tests.library.library_support import assert_books_agree, report
+from tests.payments.ledger_http import Headers, Holder, MerchantKey, with_key
+from tests.sip2_library import TestLibrary
+
+STARTUP_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(env: dict[str, str]) -> Iterator[tuple[httpx2.Client, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        [".venv/bin/resident-id", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    try:
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                try:
+                    if http.get("/healthz").status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(
+                        f"the server exited: {log.read().decode(errors='replace')}"
+                    )
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+            yield http, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        log.close()
+
+
+def test_a_payment_charged_before_a_crash_is_sent_once_after_the_restart(
+    client: TestClient,
+    desk: MerchantKey,
+    auditor: Headers,
+    funded: Callable[[int], Holder],
+    sip2: TestLibrary,
+    sip2_env: dict[str, str],
+) -> None:
+    patron = funded(1000)
+    fee_id, cents, _ = FEES[0]
+    # The server runs alone: its lifespan starts the worker. Backoff stays short for the test.
+    env = {
+        **os.environ,
+        **sip2_env,
+        "RESIDENT_ID_SIP2_WORKER_IN_SERVER": "true",
+        "RESIDENT_ID_SIP2_BACKOFF_MAX_SECONDS": "0.5",
+    }
+    sip2.stop()
+    with _server(env) as (http, process):
+        body = {
+            "qr": patron.qr,
+            "amount_cents": cents,
+            "purpose": "library_fine",
+            "reference": fee_id,
+            "library_fee_id": fee_id,
+        }
+        charged = http.post("/v1/charges", json=body, headers=with_key(desk.headers))
+        assert charged.status_code == 201, charged.text
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert sip2.booked() == []
+    assert report(client, auditor)["payments"][0]["status"] == "pending"
+
+    sip2.start()
+    with _server(env):
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not sip2.booked():
+            assert time.monotonic() < deadline, "the restarted server never sent the payment"
+            time.sleep(0.2)
+        while report(client, auditor)["payments"][0]["status"] == "pending":
+            assert time.monotonic() < deadline, "the answer was never recorded"
+            time.sleep(0.2)
+    (booked,) = sip2.booked()
+    assert booked.transaction_id == charged.json()["receipt_number"]
+    ours = report(client, auditor)
+    assert ours["payments"][0]["status"] == "accepted"
+    assert_books_agree(sip2, ours)
