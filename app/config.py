@@ -86,5 +86,9 @@ class Settings(BaseSettings):
     idempotency_key_days: int = 30
     offline_charge_max_age_days: int = 14
 
+    # The web console (issue 10): a signed-in browser that sits idle this long must sign in
+    # again, because counter machines are shared.
+    console_idle_minutes: int = 15
+
 
 settings = Settings()

@@ -11,6 +11,7 @@ from app.payments import models as payments
 from app.printing import models as printing
 from app.proofs import models as proofs
 from app.verification import models as verification
+from app.web import models as web
 
 metadata = Model.metadata
 
@@ -26,4 +27,5 @@ __all__ = [
     "printing",
     "proofs",
     "verification",
+    "web",
 ]
