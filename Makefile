@@ -45,7 +45,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile -d app/web/translations -D messages --statistics
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -o app/web/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o app/web/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/web/translations/messages.pot -d app/web/translations -D messages --no-fuzzy-matching
 
 web: $(WEB_STAMP) translations

@@ -38,6 +38,15 @@ def N_(message: str) -> str:
     return message
 
 
+ROLE_NAMES = {
+    "admin": N_("administrator"),
+    "supervisor": N_("supervisor"),
+    "clerk": N_("clerk"),
+    "printer": N_("card printer"),
+    "auditor": N_("auditor"),
+}
+
+
 def pick(wanted: str | None) -> str:
     return wanted if wanted in LOCALES else DEFAULT_LOCALE
 

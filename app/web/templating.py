@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from app.web.i18n import LANGUAGE_NAMES
+from app.web.i18n import LANGUAGE_NAMES, ROLE_NAMES
 from app.web.sessions import CSRF_FIELD, Visitor
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -53,6 +53,7 @@ env = Environment(
 env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 env.globals["CSRF_FIELD"] = CSRF_FIELD
+env.globals["ROLE_NAMES"] = ROLE_NAMES
 
 
 def _apply_cookies(response: Response, v: Visitor) -> Response:
