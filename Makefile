@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock
+.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock web translations messages
 
 # Installs come from the hashed lock files (`make lock` rewrites them from pyproject.toml).
 $(STAMP): pyproject.toml requirements-dev.lock
@@ -41,14 +41,44 @@ tools:
 	@command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils zbar-tools >/dev/null; }
+	@# The browser tests drive Debian's Chromium: never a browser downloaded at run time.
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-serve: $(STAMP)
+# The web layer's assets: USWDS and Swagger UI from npm (package-lock.json), copied into a
+# gitignored folder the app serves itself; nothing is loaded from a CDN. Node where missing.
+WEB_STATIC := app/web/static/vendor
+WEB_STAMP := $(WEB_STATIC)/.built
+$(WEB_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(WEB_STATIC) && mkdir -p $(WEB_STATIC)/uswds $(WEB_STATIC)/swagger-ui
+	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+	  node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(WEB_STATIC)/uswds/
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	  $(WEB_STATIC)/swagger-ui/
+	touch $(WEB_STAMP)
+
+# Compiled catalogs (.mo) are built, never committed; `make messages` re-extracts the strings.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d app/web/translations -D messages --statistics
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o app/web/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i app/web/translations/messages.pot -d app/web/translations -D messages --no-fuzzy-matching
+
+web: $(WEB_STAMP) translations
+
+serve: $(STAMP) web
 	$(BIN)/resident-id serve --host $(HOST) --port $(PORT) --demo
 
-test: $(STAMP) tools
+test: $(STAMP) tools web
 	$(BIN)/pytest -q
 
-test-postgres: $(STAMP) tools
+test-postgres: $(STAMP) tools web
 	RESIDENT_ID_TEST_DATABASE_URL=$${RESIDENT_ID_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     sip2_backoff_max_seconds: float = 900.0
     # `resident-id serve` runs the worker in-process; turn off where `library worker` runs apart.
     sip2_worker_in_server: bool = True
+    # The web console (issue 10): a signed-in browser that sits idle this long must sign in
+    # again, because counter machines are shared.
+    console_idle_minutes: int = 15
 
 
 settings = Settings()

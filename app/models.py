@@ -12,6 +12,7 @@ from app.payments import models as payments
 from app.printing import models as printing
 from app.proofs import models as proofs
 from app.verification import models as verification
+from app.web import models as web
 
 metadata = Model.metadata
 
@@ -28,4 +29,5 @@ __all__ = [
     "printing",
     "proofs",
     "verification",
+    "web",
 ]

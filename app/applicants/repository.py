@@ -52,6 +52,11 @@ def born_on(session: Session, day: date, *, limit: int = 500) -> list[Applicant]
     return list(session.scalars(query.limit(limit)))
 
 
+def pending(session: Session, *, limit: int) -> list[Applicant]:
+    query = sa.select(Applicant).where(Applicant.status == "pending")
+    return list(session.scalars(query.order_by(Applicant.created_at, Applicant.id).limit(limit)))
+
+
 def photo(session: Session, applicant_id: str) -> Photo | None:
     return session.get(Photo, applicant_id)
 

@@ -1,0 +1,50 @@
+"""A picture of the card an application would print, for the supervisor deciding on it.
+
+The same renderer and document as the real card, with a number of zeros and a QR that says it is
+a preview (nothing is signed): only the front is drawn, as a PNG.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+from sqlalchemy.orm import Session
+
+import app.applicants.service as applicants
+from app.applicants.models import Applicant
+from app.cards.service import validity_end
+from app.kit.types import utcnow
+from app.printing.documents import address_lines, emergency_contact
+from cards.document import CardDocument
+from cards.render import render_card
+from cards.theme import load_theme
+
+PREVIEW_NUMBER = "0" * 16
+PREVIEW_QR = "PREVIEW - NOT A CARD"
+# 300 dpi: the card's own resolution, so what the supervisor sees is what the printer gets.
+SCALE = 300 / 72
+
+
+def card_preview_png(session: Session, holder: Applicant) -> bytes:
+    document = CardDocument(
+        card_number=PREVIEW_NUMBER,
+        given_name=holder.given_name,
+        family_name=holder.family_name,
+        date_of_birth=holder.date_of_birth,
+        expires_on=validity_end(holder.date_of_birth, utcnow().date()),
+        gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
+        photo_jpeg=applicants.photo_jpeg(session, holder.id),
+        address_lines=address_lines(holder),
+        preferred_languages=[lang for lang in (holder.language_1, holder.language_2) if lang],
+        emergency_contact=emergency_contact(holder),
+        qr_text=PREVIEW_QR,
+    )
+    pdf = pdfium.PdfDocument(render_card(document, load_theme()))
+    try:
+        image = pdf[0].render(scale=SCALE / 2).to_pil()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

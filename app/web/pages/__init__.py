@@ -1,0 +1,32 @@
+"""The web layer's pages, one module per area; each parses a form, calls a service, renders."""
+
+from fastapi import APIRouter
+
+from app.web.pages import (
+    approvals,
+    cards,
+    drawer,
+    people,
+    photo,
+    printing,
+    proofs,
+    public,
+    register,
+    sign_in,
+)
+
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (
+        public,
+        sign_in,
+        people,
+        register,
+        photo,
+        proofs,
+        approvals,
+        cards,
+        drawer,
+        printing,
+    )
+)

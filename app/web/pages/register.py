@@ -1,0 +1,131 @@
+"""Registering a person at the counter: every field of the applicant API, look-alikes first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from app.applicants import lookups
+from app.applicants import service as applicants
+from app.applicants.schemas import ApplicantCreate
+from app.db import SessionDep
+from app.web.forms import Errors, Values, field_errors, values_of
+from app.web.i18n import N_
+from app.web.languages import PREFERRED
+from app.web.routing import PageRoute
+from app.web.sessions import CheckedVisitor, Counter, FormDep, Visitor
+from app.web.templating import redirect, render
+
+router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
+
+FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "address_street",
+    "address_unit",
+    "address_city",
+    "address_postal_code",
+    "address_on_card",
+    "phone",
+    "email",
+    "language_1",
+    "language_2",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+)
+
+MESSAGES = {
+    "given_name": N_("Enter the given name (at most 100 characters)."),
+    "family_name": N_("Enter the family name (at most 100 characters)."),
+    "date_of_birth": N_("Enter the date of birth as YYYY-MM-DD, for example 1990-04-12."),
+    "gender": N_("Choose F, M, X or not shown."),
+    "address_street": N_("Enter the street and number."),
+    "address_unit": N_("Enter the apartment or unit, or leave it empty."),
+    "address_city": N_("Enter the city."),
+    "address_postal_code": N_("Enter the ZIP code, for example 06510."),
+    "phone": N_("Enter a phone number with digits only, for example 203 555 0100."),
+    "email": N_("Enter an email address like name@example.org."),
+    "preferred_languages": N_("Choose at most two languages from the list."),
+    "emergency_contact_name": N_("Enter the emergency contact's name, or leave both empty."),
+    "emergency_contact_phone": N_("Enter the emergency contact's phone, or leave both empty."),
+}
+
+
+def _body(values: Values) -> dict[str, Any]:
+    """The API's JSON from the form: empty optional fields are left out, never sent empty."""
+    body: dict[str, Any] = {
+        "family_name": values["family_name"],
+        "date_of_birth": values["date_of_birth"],
+        "address_on_card": values["address_on_card"] != "off",
+        "address": {
+            "street": values["address_street"],
+            "city": values["address_city"],
+            "postal_code": values["address_postal_code"],
+        },
+    }
+    if values["given_name"]:
+        body["given_name"] = values["given_name"]
+    if values["address_unit"]:
+        body["address"]["unit"] = values["address_unit"]
+    for name in ("phone", "email"):
+        if values[name]:
+            body[name] = values[name]
+    if values["gender"] in ("F", "M", "X"):
+        body["gender"] = values["gender"]
+    languages = [values[n] for n in ("language_1", "language_2") if values[n]]
+    if languages:
+        body["preferred_languages"] = languages
+    contact = (values["emergency_contact_name"], values["emergency_contact_phone"])
+    if any(contact):
+        body["emergency_contact"] = {"name": contact[0], "phone": contact[1]}
+    return body
+
+
+def _page(
+    request: Request,
+    v: Visitor,
+    values: Values,
+    errors: Errors,
+    status_code: int = 200,
+    duplicates: list[Any] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        v,
+        "console/register.html",
+        status_code,
+        values=values,
+        errors=errors,
+        duplicates=duplicates or [],
+        languages=PREFERRED,
+    )
+
+
+@router.get("/register")
+def register_form(request: Request, v: Counter) -> HTMLResponse:
+    return _page(request, v, {"address_city": ""}, {})
+
+
+@router.post("/register")
+def register(
+    request: Request, db: SessionDep, v: Counter, _csrf: CheckedVisitor, form: FormDep
+) -> Response:
+    values = values_of(form, FIELDS)
+    try:
+        body = ApplicantCreate.model_validate(_body(values))
+    except ValidationError as exc:
+        return _page(request, v, values, field_errors(v.t, exc, MESSAGES), 422)
+    if form.get("confirm_duplicates") != "yes":
+        alike = lookups.possible_duplicates(
+            db, body.given_name or "", body.family_name, body.date_of_birth
+        )
+        if alike:
+            return _page(request, v, values, {}, 200, duplicates=alike)
+    assert v.principal is not None
+    created = applicants.register(db, body, actor=v.principal.actor)
+    return redirect(v, f"/console/people/{created.id}?registered=1")

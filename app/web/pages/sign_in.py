@@ -1,0 +1,72 @@
+"""Staff sign-in and sign-out in the browser."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.auth import service as auth
+from app.auth.roles import Role
+from app.db import SessionDep
+from app.kit.errors import NotAuthenticated
+from app.web import sessions
+from app.web.errors import message_for
+from app.web.routing import PageRoute
+from app.web.sessions import CheckedVisitor, VisitorDep
+from app.web.templating import redirect, render
+
+router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
+
+HOME = {Role.PRINTER: "/console/print-queue"}
+
+
+@router.get("/sign-in")
+def sign_in_form(
+    request: Request, v: VisitorDep, next: str = "/console/", expired: str = ""
+) -> HTMLResponse:
+    return render(
+        request,
+        v,
+        "console/sign_in.html",
+        values={},
+        errors={},
+        next=sessions.safe_next(next),
+        expired=bool(expired),
+    )
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    db: SessionDep,
+    v: CheckedVisitor,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/console/",
+) -> Response:
+    try:
+        user = auth.authenticate(db, username.strip(), password)
+    except NotAuthenticated as exc:
+        # The username is kept, the password never is.
+        return render(
+            request,
+            v,
+            "console/sign_in.html",
+            401,
+            values={"username": username},
+            errors={"username": message_for(v.t, exc)},
+            next=sessions.safe_next(next),
+            expired=False,
+        )
+    sessions.start(db, v, user)
+    default = HOME.get(Role(user.role), "/console/")
+    target = sessions.safe_next(next, default)
+    return redirect(v, default if target == "/console/" else target)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, db: SessionDep, v: CheckedVisitor) -> Response:
+    sessions.end(db, request, v)
+    return redirect(v, "/console/sign-in")
