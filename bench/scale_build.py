@@ -1,0 +1,123 @@
+"""Building the benchmark city in a migrated database, the way a bulk load is done: the loaded
+tables' keys, indexes and foreign keys are set aside (as the migrations made them, read back
+from the catalog), the rows are streamed in with COPY on one connection per table, and then the
+keys, indexes and foreign keys are made again, which validates every row against them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from bench.scale_city import City, people, staff_and_merchants
+from bench.scale_ledger import STREAMS, Ledger
+
+LOADED = ("applicants", "cards", *STREAMS)
+
+
+@dataclass
+class SetAside:
+    keys: list[tuple[str, str, str]] = field(default_factory=list)
+    indexes: list[tuple[str, str]] = field(default_factory=list)
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def set_aside(conn: psycopg.Connection[Any]) -> SetAside:
+    """Drop every foreign key, and the loaded tables' keys and indexes; answers how to remake them."""
+    saved = SetAside()
+    constraints = conn.execute(
+        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+        " AND contype IN ('p', 'u', 'f') ORDER BY contype DESC"
+    ).fetchall()
+    for table, name, kind, definition in constraints:
+        if kind == "f":
+            saved.foreign_keys.append((table, name, definition))
+        elif table in LOADED:
+            saved.keys.append((table, name, definition))
+    owned = {name for _, name, _ in saved.keys}
+    saved.indexes = [
+        (name, definition)
+        for name, definition in conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            " AND tablename = ANY(%s)",
+            (list(LOADED),),
+        ).fetchall()
+        if name not in owned
+    ]
+    for table, name, _ in saved.foreign_keys + saved.keys:
+        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in saved.indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    conn.commit()
+    return saved
+
+
+def restore(conn: psycopg.Connection[Any], saved: SetAside) -> None:
+    for table, name, definition in saved.keys:
+        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for _, definition in saved.indexes:
+        conn.execute(definition)
+    for table, name, definition in saved.foreign_keys:
+        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    conn.commit()
+
+
+@dataclass
+class BuildReport:
+    seconds: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _timed(report: BuildReport, what: str, step: Callable[[], None]) -> None:
+    started = time.perf_counter()
+    step()
+    report.seconds[what] = time.perf_counter() - started
+
+
+def build(city: City, url: str, log: Callable[[str], None]) -> BuildReport:
+    """Stream the city into the (migrated, empty) database at `url`."""
+    report = BuildReport()
+    with psycopg.connect(url) as admin:
+        # Session settings only: the server is shared and its configuration is not ours to change.
+        admin.execute("SET maintenance_work_mem = '1GB'")
+        saved = set_aside(admin)
+        staff_and_merchants(city, admin)
+
+        def stream() -> None:
+            # Leaving the stack ends every COPY, then commits and closes each connection.
+            with ExitStack() as stack:
+                conns = {
+                    table: stack.enter_context(psycopg.connect(url))
+                    for table in ("applicants", "cards", *STREAMS)
+                }
+                for conn in conns.values():
+                    conn.execute("SET synchronous_commit = off")
+                ledger = Ledger(city, stack, conns)
+                for holder, opened in people(city, [conns["applicants"], conns["cards"]]):
+                    ledger.holder_account(holder, opened)
+                ledger.finish()
+            report.rows.update({t: s.rows for t, s in ledger.streams.items()})
+
+        log("streaming rows with COPY ...")
+        _timed(report, "copy", stream)
+        admin.execute(
+            "SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'),"
+            " (SELECT max(id) FROM ledger_entries))"
+        )
+        admin.commit()
+        log("making keys, indexes and foreign keys again ...")
+        _timed(report, "keys_and_indexes", lambda: restore(admin, saved))
+    with psycopg.connect(url, autocommit=True) as conn:
+        log("VACUUM ANALYZE ...")
+        _timed(
+            report, "vacuum_analyze", lambda: conn.execute(f"VACUUM (ANALYZE) {', '.join(LOADED)}")
+        )
+        for table in ("applicants", "cards"):
+            report.rows[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # count(*) always answers one row
+    return report
