@@ -91,5 +91,13 @@ class Settings(BaseSettings):
     # stay, so a card whose QR a meter holds cannot be run into debt beyond one parking.
     offline_owed_cap_cents: int | None = Field(default=None, ge=0, le=1_000_000)
 
+    # Request bodies (issue 9): small by default; the routes that need more declare their own
+    # limit (a photo, a meter's upload of 500 charges). A body must have arrived within the
+    # timeout, or the client is answered 408 and dropped.
+    body_max_bytes: int = 64 * 1024
+    body_max_bytes_photo: int = 6 * 1024 * 1024
+    body_max_bytes_offline_upload: int = 3 * 1024 * 1024
+    body_timeout_seconds: float = 60.0
+
 
 settings = Settings()
