@@ -68,9 +68,11 @@ class Settings(BaseSettings):
     status_list_lifetime_hours: int = 24
     status_list_ttl_seconds: int = 3600
 
-    # Photos.
+    # Photos. The pixel cap takes a phone camera's 12-megapixel picture (a card needs 600 x 800);
+    # at most photo_decode_concurrency photos are decoded at once, so memory stays bounded.
     photo_max_bytes: int = 5 * 1024 * 1024
-    photo_max_pixels: int = 40_000_000
+    photo_max_pixels: int = 13_000_000
+    photo_decode_concurrency: int = Field(default=2, ge=1, le=64)
 
     # Verification rate limit: requests per minute per merchant key.
     verify_rate_per_minute: int = 600

@@ -6,6 +6,7 @@ field names only: never a name, an address or a search term.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ from app.config import settings
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
+_DECODING = threading.BoundedSemaphore(settings.photo_decode_concurrency)
 
 
 def _subject(applicant_id: str) -> str:
@@ -214,11 +216,14 @@ def search(
 
 def upload_photo(session: Session, applicant_id: str, data: bytes, *, actor: str) -> PhotoRead:
     """Check, normalise and keep the applicant's photo, replacing any earlier one."""
+    # Decoded before the applicant's row is locked, and only a few at a time: a decode is the
+    # one step whose memory grows with the upload.
+    with _DECODING:
+        try:
+            portrait = normalise(data, max_pixels=settings.photo_max_pixels)
+        except PhotoRejected as exc:
+            raise NotAnImage(str(exc)) from exc
     applicant = find(session, applicant_id, for_update=True)
-    try:
-        portrait = normalise(data, max_pixels=settings.photo_max_pixels)
-    except PhotoRejected as exc:
-        raise NotAnImage(str(exc)) from exc
     photo = Photo(
         applicant_id=applicant.id,
         jpeg=portrait.jpeg,
