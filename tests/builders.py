@@ -49,6 +49,7 @@ def make_applicant(session: Session, **overrides: Any) -> Applicant:
         "given_name": "Ánh",
         "family_name": "Nguyễn",
         "name_key": "anh nguyen",
+        "name_skeleton": "anh nguyen",
         "date_of_birth": date(1990, 4, 12),
         "street": "165 Church St",
         "city": "New Haven",

@@ -102,11 +102,12 @@ def _contact_columns(contact: EmergencyContact | None) -> dict[str, Any]:
     }
 
 
-def _look_alikes(session: Session, key: str, born: date, *, exclude: str) -> list[Applicant]:
+def _look_alikes(session: Session, skeleton: str, born: date, *, exclude: str) -> list[Applicant]:
+    # Compared by skeleton: a name typed with Cyrillic or Greek look-alikes is still alike.
     return [
         other
         for other in repository.born_on(session, born)
-        if other.id != exclude and names.look_alike(other.name_key, key)
+        if other.id != exclude and names.look_alike(other.name_skeleton, skeleton)
     ]
 
 
@@ -116,6 +117,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         given_name=body.given_name,
         family_name=body.family_name,
         name_key=names.name_key(body.given_name, body.family_name),
+        name_skeleton=names.name_skeleton(body.given_name, body.family_name),
         date_of_birth=body.date_of_birth,
         address_on_card=body.address_on_card,
         phone=body.phone,
@@ -127,7 +129,9 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         **_contact_columns(body.emergency_contact),
     )
     repository.add(session, applicant)
-    alike = _look_alikes(session, applicant.name_key, applicant.date_of_birth, exclude=applicant.id)
+    alike = _look_alikes(
+        session, applicant.name_skeleton, applicant.date_of_birth, exclude=applicant.id
+    )
     audit.record(
         session,
         actor=actor,
@@ -181,6 +185,7 @@ def correct(
             changed.append(column)
     if changed:
         applicant.name_key = names.name_key(applicant.given_name, applicant.family_name)
+        applicant.name_skeleton = names.name_skeleton(applicant.given_name, applicant.family_name)
         applicant.updated_at = utcnow()
         session.flush()
     audit.record(
@@ -200,7 +205,13 @@ def search(
     words = names.query_words(name or "")
     if not words and date_of_birth is None:
         raise SearchTooBroad("search by name, by date of birth, or both")
-    found = repository.search(session, words=words, date_of_birth=date_of_birth, limit=SEARCH_LIMIT)
+    found = repository.search(
+        session,
+        words=words,
+        skeletons=names.query_skeletons(name or ""),
+        date_of_birth=date_of_birth,
+        limit=SEARCH_LIMIT,
+    )
     audit.record(
         session,
         actor=actor,
