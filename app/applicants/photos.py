@@ -97,9 +97,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         image.load()
         # Down to about the portrait's size at once: every later step (rotation, flattening,
         # cropping) then works on a few megabytes rather than on the full decode.
-        image = _reduced(image)
+        reduced = _reduced(image)
         # The camera's rotation applies before the metadata that carries it is dropped.
-        upright = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(reduced)
     except _DECODE_ERRORS as exc:
         raise PhotoRejected("the image is damaged or cannot be decoded") from exc
     return upright

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
 from app.applicants.models import Applicant, Decision, Photo
 
@@ -28,7 +28,7 @@ def _like_prefix(word: str) -> str:
     return f"{escaped}%"
 
 
-def _has_word_starting(column: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool]:
+def _has_word_starting(column: Mapped[str], word: str) -> sa.ColumnElement[bool]:
     return sa.or_(
         column.like(_like_prefix(word), escape="\\"),
         column.like("% " + _like_prefix(word), escape="\\"),

@@ -44,7 +44,7 @@ def route_limits(routes: Iterable[Any]) -> list[RouteLimit]:
     for route in routes:
         if isinstance(route, APIRoute) and route.openapi_extra and LIMIT_KEY in route.openapi_extra:
             limit = int(route.openapi_extra[LIMIT_KEY])
-            found.append(RouteLimit(frozenset(route.methods), route.path_regex, limit))
+            found.append(RouteLimit(frozenset(route.methods or ()), route.path_regex, limit))
     return found
 
 
