@@ -69,4 +69,8 @@ def register(cli: typer.Typer) -> None:
             log_level="info",
             # An access log would keep search URLs (names, dates of birth) and who scanned what.
             access_log=False,
+            # Idle keep-alive connections close after 5 s, and a request's line and headers may
+            # not exceed 16 KiB; bodies are bounded per route, with a deadline (app.kit.bodylimit).
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
         )
