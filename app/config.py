@@ -68,9 +68,11 @@ class Settings(BaseSettings):
     status_list_lifetime_hours: int = 24
     status_list_ttl_seconds: int = 3600
 
-    # Photos.
+    # Photos. The pixel cap takes a phone camera's 12-megapixel picture (a card needs 600 x 800);
+    # at most photo_decode_concurrency photos are decoded at once, so memory stays bounded.
     photo_max_bytes: int = 5 * 1024 * 1024
-    photo_max_pixels: int = 40_000_000
+    photo_max_pixels: int = 13_000_000
+    photo_decode_concurrency: int = Field(default=2, ge=1, le=64)
 
     # Verification rate limit: requests per minute per merchant key.
     verify_rate_per_minute: int = 600
@@ -118,6 +120,14 @@ class Settings(BaseSettings):
     # The web console (issue 10): a signed-in browser that sits idle this long must sign in
     # again, because counter machines are shared.
     console_idle_minutes: int = 15
+
+    # Request bodies (issue 9): small by default; the routes that need more declare their own
+    # limit (a photo, a meter's upload of 500 charges). A body must have arrived within the
+    # timeout, or the client is answered 408 and dropped.
+    body_max_bytes: int = 64 * 1024
+    body_max_bytes_photo: int = 6 * 1024 * 1024
+    body_max_bytes_offline_upload: int = 3 * 1024 * 1024
+    body_timeout_seconds: float = 60.0
 
 
 settings = Settings()

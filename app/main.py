@@ -17,8 +17,11 @@ from app import web
 from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.branches.router import router as branches_router
 from app.cards.router import router as cards_router
+from app.config import settings
 from app.keys.router import router as keys_router
+from app.kit.bodylimit import BodyLimit, route_limits
 from app.kit.errors import ResidentIdError
 from app.kit.text import check_params
 from app.library import worker as library_worker
@@ -43,6 +46,7 @@ ROUTERS = (
     payments_router,
     audit_router,
     library_router,
+    branches_router,
 )
 
 
@@ -117,6 +121,12 @@ def create_app() -> FastAPI:
         """Liveness: answers 200 while the process serves."""
         return {"status": "ok"}
 
+    app.add_middleware(
+        BodyLimit,
+        default=settings.body_max_bytes,
+        routes=route_limits(route for router in ROUTERS for route in router.routes),
+        timeout=settings.body_timeout_seconds,
+    )
     app.add_exception_handler(ResidentIdError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

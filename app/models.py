@@ -3,6 +3,7 @@
 from app.applicants import models as applicants
 from app.audit import models as audit
 from app.auth import models as auth
+from app.branches import models as branches
 from app.cards import models as cards
 from app.db import Model
 from app.keys import models as keys
@@ -20,6 +21,7 @@ __all__ = [
     "applicants",
     "audit",
     "auth",
+    "branches",
     "cards",
     "keys",
     "library",

@@ -124,6 +124,7 @@ def seed(cards: int) -> Fixture:
                 given_name="Bench",
                 family_name=f"Holder {i}",
                 name_key=f"bench holder {i}",
+                name_skeleton=f"bench holder {i}",
                 date_of_birth=date(1980, 1, 1),
                 street="165 Church St",
                 city="New Haven",

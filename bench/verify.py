@@ -164,6 +164,7 @@ def setup(n_cards: int) -> tuple[str, list[str]]:
                 given_name=f"Holder{k}",
                 family_name="Bench",
                 name_key=f"holder{k} bench",
+                name_skeleton=f"holder{k} bench",
                 date_of_birth=date(1980 + k % 30, 1 + k % 12, 1 + k % 28),
                 street="165 Church St",
                 city="New Haven",

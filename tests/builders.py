@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.applicants.models import Applicant
 from app.auth.models import User
 from app.auth.service import hash_password
+from app.branches.models import Branch
 from app.cards import service as cards
 from app.cards.models import Card
 from app.db import get_engine, is_sqlite, normalize_url
@@ -27,7 +28,8 @@ _TEST_HASH = hash_password(TEST_PASSWORD)
 
 
 def make_user(role: str, *, username: str | None = None, branch: str = "city-hall") -> User:
-    """A staff account (committed) whose password is TEST_PASSWORD."""
+    """A staff account (committed) whose password is TEST_PASSWORD; its branch is added when
+    missing."""
     user = User(
         username=username or f"{role}-{secrets.token_hex(3)}",
         password_hash=_TEST_HASH,
@@ -35,6 +37,9 @@ def make_user(role: str, *, username: str | None = None, branch: str = "city-hal
         branch=branch,
     )
     with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+        if s.get(Branch, branch) is None:
+            s.add(Branch(code=branch, name=branch.replace("-", " ").title()))
+            s.flush()
         s.add(user)
     return user
 
@@ -44,6 +49,7 @@ def make_applicant(session: Session, **overrides: Any) -> Applicant:
         "given_name": "Ánh",
         "family_name": "Nguyễn",
         "name_key": "anh nguyen",
+        "name_skeleton": "anh nguyen",
         "date_of_birth": date(1990, 4, 12),
         "street": "165 Church St",
         "city": "New Haven",

@@ -23,6 +23,9 @@ class Applicant(Model):
     family_name: Mapped[str] = mapped_column(sa.String(100))
     # Case- and accent-folded "given family" for search and duplicate warnings.
     name_key: Mapped[str] = mapped_column(sa.String(220), index=True)
+    # The name's confusable skeleton (Unicode TS 39), folded like name_key: Cyrillic "Аnа" and
+    # Latin "Ana" share one, so look-alikes are found by search and the duplicate warning.
+    name_skeleton: Mapped[str] = mapped_column(sa.String(220), index=True)
     date_of_birth: Mapped[date] = mapped_column(sa.Date, index=True)
     street: Mapped[str] = mapped_column(sa.String(200))
     unit: Mapped[str | None] = mapped_column(sa.String(50))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from difflib import SequenceMatcher
 
+from disarm import skeleton_key
+
 # Letters that NFKD does not take apart into a base letter and a mark.
 _SPECIAL = str.maketrans(
     {
@@ -47,6 +49,22 @@ def fold(text: str) -> str:
 def name_key(given_name: str, family_name: str) -> str:
     """The stored search key: "given family", folded, cut to the column's length."""
     return fold(f"{given_name} {family_name}")[:KEY_MAX_LENGTH].rstrip()
+
+
+def skeleton(text: str) -> str:
+    """The confusable skeleton (Unicode TS 39, by disarm) of a text, folded like the keys:
+    letters of any script that look alike, and invisible characters, leave the same skeleton."""
+    return fold(skeleton_key(text))
+
+
+def name_skeleton(given_name: str, family_name: str) -> str:
+    """The stored skeleton of "given family", cut to the column's length."""
+    return skeleton(f"{given_name} {family_name}")[:KEY_MAX_LENGTH].rstrip()
+
+
+def query_skeletons(query: str) -> list[str]:
+    """The words of a search as skeletons, to match the stored ones."""
+    return skeleton(query).split()
 
 
 def query_words(query: str) -> list[str]:

@@ -61,7 +61,21 @@ _DECODE_ERRORS = (
 )
 
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_bit_depth(data: bytes) -> int | None:
+    """A PNG's bit depth from its header (IHDR comes first, its depth at byte 24), else None."""
+    if data[:8] == _PNG_SIGNATURE and data[12:16] == b"IHDR" and len(data) > 24:
+        return data[24]
+    return None
+
+
 def _open(data: bytes, max_pixels: int) -> Image.Image:
+    # 16 bits a channel doubles every buffer a decode fills, for nothing a printed card shows:
+    # refused from the header, before a pixel is decoded.
+    if _png_bit_depth(data) == 16:
+        raise PhotoRejected("16-bit PNG images are not accepted; save the photo with 8 bits")
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -81,11 +95,26 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     image.draft("RGB", (HEIGHT, HEIGHT))
     try:
         image.load()
+        # Down to about the portrait's size at once: every later step (rotation, flattening,
+        # cropping) then works on a few megabytes rather than on the full decode.
+        reduced = _reduced(image)
         # The camera's rotation applies before the metadata that carries it is dropped.
-        upright = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(reduced)
     except _DECODE_ERRORS as exc:
         raise PhotoRejected("the image is damaged or cannot be decoded") from exc
     return upright
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    """The image shrunk by a whole factor that still leaves a 600 x 800 crop (either way up)."""
+    factor = min(image.width, image.height) // HEIGHT
+    if factor < 2:
+        return image
+    if image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK", "YCbCr"):
+        image = image.convert("RGBA")
+    reduced = image.reduce(factor)
+    reduced.info = image.info
+    return reduced
 
 
 def _flatten(image: Image.Image) -> Image.Image:

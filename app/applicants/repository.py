@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
 from app.applicants.models import Applicant, Decision, Photo
 
@@ -28,17 +28,32 @@ def _like_prefix(word: str) -> str:
     return f"{escaped}%"
 
 
+def _has_word_starting(column: Mapped[str], word: str) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        column.like(_like_prefix(word), escape="\\"),
+        column.like("% " + _like_prefix(word), escape="\\"),
+    )
+
+
 def search(
-    session: Session, *, words: list[str], date_of_birth: date | None, limit: int
+    session: Session,
+    *,
+    words: list[str],
+    skeletons: list[str],
+    date_of_birth: date | None,
+    limit: int,
 ) -> list[Applicant]:
-    """Applicants whose name key has a word starting with each searched word, in any order,
-    born on the day given (when one is)."""
+    """Applicants whose name key has a word starting with each searched word, in any order, or
+    whose skeleton has one starting with the word's skeleton; born on the day given (if one is)."""
     query = sa.select(Applicant)
-    for word in words:
+    if len(skeletons) != len(words):
+        # A word that was all invisible characters: match by keys alone.
+        skeletons = words
+    for word, shape in zip(words, skeletons, strict=True):
         query = query.where(
             sa.or_(
-                Applicant.name_key.like(_like_prefix(word), escape="\\"),
-                Applicant.name_key.like("% " + _like_prefix(word), escape="\\"),
+                _has_word_starting(Applicant.name_key, word),
+                _has_word_starting(Applicant.name_skeleton, shape),
             )
         )
     if date_of_birth is not None:

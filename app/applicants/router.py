@@ -23,6 +23,7 @@ from app.auth.deps import Principal, allow
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep
+from app.kit.bodylimit import max_body
 from app.kit.bounds import EARLIEST_DAY, LATEST_DAY
 from app.kit.errors import responses
 
@@ -77,6 +78,7 @@ def correct_applicant(
     "/{applicant_id}/photo",
     response_model=PhotoRead,
     responses=responses(401, 403, 404, 413, 422),
+    openapi_extra=max_body(settings.body_max_bytes_photo),
 )
 def upload_photo(
     session: SessionDep,

@@ -6,6 +6,7 @@ field names only: never a name, an address or a search term.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ from app.config import settings
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
+_DECODING = threading.BoundedSemaphore(settings.photo_decode_concurrency)
 
 
 def _subject(applicant_id: str) -> str:
@@ -100,11 +102,12 @@ def _contact_columns(contact: EmergencyContact | None) -> dict[str, Any]:
     }
 
 
-def _look_alikes(session: Session, key: str, born: date, *, exclude: str) -> list[Applicant]:
+def _look_alikes(session: Session, skeleton: str, born: date, *, exclude: str) -> list[Applicant]:
+    # Compared by skeleton: a name typed with Cyrillic or Greek look-alikes is still alike.
     return [
         other
         for other in repository.born_on(session, born)
-        if other.id != exclude and names.look_alike(other.name_key, key)
+        if other.id != exclude and names.look_alike(other.name_skeleton, skeleton)
     ]
 
 
@@ -115,6 +118,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         given_name=given_name,
         family_name=body.family_name,
         name_key=names.name_key(given_name, body.family_name),
+        name_skeleton=names.name_skeleton(given_name, body.family_name),
         date_of_birth=body.date_of_birth,
         address_on_card=body.address_on_card,
         phone=body.phone,
@@ -126,7 +130,9 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         **_contact_columns(body.emergency_contact),
     )
     repository.add(session, applicant)
-    alike = _look_alikes(session, applicant.name_key, applicant.date_of_birth, exclude=applicant.id)
+    alike = _look_alikes(
+        session, applicant.name_skeleton, applicant.date_of_birth, exclude=applicant.id
+    )
     audit.record(
         session,
         actor=actor,
@@ -182,6 +188,7 @@ def correct(
             changed.append(column)
     if changed:
         applicant.name_key = names.name_key(applicant.given_name, applicant.family_name)
+        applicant.name_skeleton = names.name_skeleton(applicant.given_name, applicant.family_name)
         applicant.updated_at = utcnow()
         session.flush()
     audit.record(
@@ -201,7 +208,13 @@ def search(
     words = names.query_words(name or "")
     if not words and date_of_birth is None:
         raise SearchTooBroad("search by name, by date of birth, or both")
-    found = repository.search(session, words=words, date_of_birth=date_of_birth, limit=SEARCH_LIMIT)
+    found = repository.search(
+        session,
+        words=words,
+        skeletons=names.query_skeletons(name or ""),
+        date_of_birth=date_of_birth,
+        limit=SEARCH_LIMIT,
+    )
     audit.record(
         session,
         actor=actor,
@@ -217,11 +230,14 @@ def search(
 
 def upload_photo(session: Session, applicant_id: str, data: bytes, *, actor: str) -> PhotoRead:
     """Check, normalise and keep the applicant's photo, replacing any earlier one."""
+    # Decoded before the applicant's row is locked, and only a few at a time: a decode is the
+    # one step whose memory grows with the upload.
+    with _DECODING:
+        try:
+            portrait = normalise(data, max_pixels=settings.photo_max_pixels)
+        except PhotoRejected as exc:
+            raise NotAnImage(str(exc)) from exc
     applicant = find(session, applicant_id, for_update=True)
-    try:
-        portrait = normalise(data, max_pixels=settings.photo_max_pixels)
-    except PhotoRejected as exc:
-        raise NotAnImage(str(exc)) from exc
     photo = Photo(
         applicant_id=applicant.id,
         jpeg=portrait.jpeg,

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from app.auth.roles import StaffRole
+from app.branches.schemas import BranchCode
 from app.kit.schema import InputSchema, Schema
 
 
@@ -18,12 +19,12 @@ class UserCreate(InputSchema):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     password: str = Field(min_length=10, max_length=256)
     role: StaffRole
-    branch: str = Field(default="city-hall", min_length=1, max_length=64)
+    branch: BranchCode = "city-hall"
 
 
 class UserUpdate(InputSchema):
     role: StaffRole | None = None
-    branch: str | None = Field(default=None, min_length=1, max_length=64)
+    branch: BranchCode | None = None
     active: bool | None = None
 
 

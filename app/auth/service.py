@@ -15,6 +15,7 @@ from app.audit import service as audit
 from app.auth import repository
 from app.auth.models import User
 from app.auth.schemas import UserCreate, UserUpdate
+from app.branches import service as branches
 from app.config import settings
 from app.kit.errors import Conflict, NotAuthenticated, NotFound
 from app.kit.types import utcnow
@@ -75,6 +76,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
 def create_user(session: Session, data: UserCreate, *, actor: str) -> User:
     if repository.get_by_username(session, data.username) is not None:
         raise Conflict(f"the username {data.username!r} is taken")
+    branches.require(session, data.branch)
     user = User(
         username=data.username,
         password_hash=hash_password(data.password),
@@ -97,6 +99,8 @@ def update_user(session: Session, user_id: str, data: UserUpdate, *, actor: str)
     if user is None:
         raise NotFound("no such user")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "branch" in changes:
+        branches.require(session, changes["branch"])
     for field, value in changes.items():
         setattr(user, field, value)
     if changes.get("active") is False:

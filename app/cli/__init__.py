@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import audit, db, keys, ledger, library, printing, serve, users, verification
+from app.cli import audit, branches, db, keys, ledger, library, printing, serve, users, verification
 
 cli = typer.Typer(
     name="resident-id",
@@ -13,7 +13,7 @@ cli = typer.Typer(
     add_completion=False,
 )
 
-for module in (db, serve, users, audit, keys, printing, verification, ledger, library):
+for module in (db, serve, users, audit, keys, printing, verification, ledger, library, branches):
     module.register(cli)
 
 

@@ -9,15 +9,23 @@ from rich import print as rprint
 from app import migrate
 from app.auth import repository, service
 from app.auth.schemas import UserCreate
+from app.branches import repository as branches_repository
+from app.branches import service as branches
+from app.branches.schemas import BranchCreate
 from app.cli.session import command_session
 from app.config import settings
 from app.db import is_sqlite
 from app.keys import service as keys
 
+# The branch the demo administrator (and the default of every new account) belongs to.
+DEMO_BRANCH = BranchCreate(code="city-hall", name="City Hall", address="165 Church St")
+
 
 def _ensure_demo_admin() -> None:
     """Create the demo administrator once; its password is printed now and never again."""
     with command_session() as session:
+        if branches_repository.get(session, DEMO_BRANCH.code) is None:
+            branches.add(session, DEMO_BRANCH, actor="cli")
         if repository.get_by_username(session, "admin") is not None:
             rprint(
                 "demo administrator [bold]admin[/bold] exists (its password was printed when it was made)"
@@ -61,4 +69,8 @@ def register(cli: typer.Typer) -> None:
             log_level="info",
             # An access log would keep search URLs (names, dates of birth) and who scanned what.
             access_log=False,
+            # Idle keep-alive connections close after 5 s, and a request's line and headers may
+            # not exceed 16 KiB; bodies are bounded per route, with a deadline (app.kit.bodylimit).
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
         )

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 
+from app.config import settings
 from app.db import SessionDep
+from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
 from app.payments import idempotency, offline, offline_report, parking
@@ -105,7 +107,8 @@ def extend_session(
     "/v1/parking/offline-charges",
     status_code=200,
     response_model=OfflineUploadRead,
-    responses=responses(400, 401, 403, 422),
+    responses=responses(400, 401, 403, 413, 422),
+    openapi_extra=max_body(settings.body_max_bytes_offline_upload),
 )
 def upload_offline_charges(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: OfflineUpload

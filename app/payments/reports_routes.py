@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Path
+
+from app.branches.schemas import BRANCH_CODE_PATTERN
 from app.db import SessionDep
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
@@ -39,10 +42,13 @@ def my_settlement(
 @router.get(
     "/v1/branches/{branch}/drawer",
     response_model=DrawerRead,
-    responses=responses(401, 403, 422),
+    responses=responses(401, 403, 404, 422),
 )
 def branch_drawer(
-    session: SessionDep, reader: DrawerReaders, branch: str, date: DayQuery = None
+    session: SessionDep,
+    reader: DrawerReaders,
+    branch: Annotated[str, Path(pattern=BRANCH_CODE_PATTERN)],
+    date: DayQuery = None,
 ) -> DrawerRead:
     """A branch's cash drawer for one day (default today): loads by clerk, opening and closing."""
     return statements.drawer(session, reader, branch, date)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.deps import Principal
 from app.auth.models import User
+from app.branches import service as branches
 from app.config import settings
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
@@ -209,6 +210,8 @@ def settlement(
 
 def drawer(session: Session, reader: Principal, branch: str, day: date | None) -> DrawerRead:
     """The cash a branch's clerks took for loads on one city day, and the drawer around it."""
+    # An unknown branch is a 404 before anything is audited: the audit trail is forever.
+    branches.existing(session, branch)
     day = day or city_day(utcnow())
     start, end = day_bounds(day)
     account = ledger.find(session, DRAWER, branch)

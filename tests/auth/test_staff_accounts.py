@@ -85,6 +85,15 @@ def test_user_create_refuses_unknown_fields_and_the_merchant_role(
 def test_cli_creates_a_user_reading_the_password_from_stdin(
     client: TestClient, cli_env: dict[str, str]
 ) -> None:
+    # A new account's branch (city-hall by default) must exist first.
+    branch = subprocess.run(
+        [CLI, "branches", "add", "city-hall", "--name", "City Hall"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert branch.returncode == 0, branch.stderr
     done = subprocess.run(
         [CLI, "users", "create", "lee", "--role", "supervisor"],
         input="a-very-good-password\n",

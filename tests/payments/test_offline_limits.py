@@ -234,3 +234,32 @@ def test_the_auditor_sees_the_largest_offline_totals(
         client.get("/v1/parking/offline-report", headers=parking_operator.headers).status_code
         == 403
     )
+
+
+@pytest.mark.postgres
+def test_concurrent_uploads_of_overlapping_stays_book_one_and_keep_the_cap(
+    client: TestClient,
+    clerk: Headers,
+    parking_operator: MerchantKey,
+    garage: str,
+    loaded: Callable[[int], Holder],
+) -> None:
+    from tests.builders import make_merchant
+    from tests.payments.test_ledger_concurrency import at_once
+
+    holder = loaded(100)
+    meters = [MerchantKey.of(*make_merchant(name=f"Lot {n}", category="parking")) for n in range(8)]
+    starts = datetime.now(UTC) - timedelta(hours=6)
+
+    def send(index: int) -> Any:
+        item = stay(holder.qr, f"x-{index}", starts + timedelta(minutes=index))
+        return client.post(
+            "/v1/parking/offline-charges",
+            json={"charges": [item]},
+            headers=with_key(meters[index].headers),
+        )
+
+    responses = at_once(len(meters), send)
+    outcomes = [r.json()["results"][0]["outcome"] for r in responses]
+    assert outcomes.count("charged") == 1, outcomes
+    assert owed(client, clerk, holder.number) == LONGEST_STAY_CENTS - 100

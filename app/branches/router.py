@@ -1,0 +1,36 @@
+"""Branches: administrators add them; staff read the list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.auth.deps import Principal, allow
+from app.auth.roles import STAFF_ROLES, Role
+from app.branches import service
+from app.branches.schemas import BranchCreate, BranchRead
+from app.db import SessionDep
+from app.kit.errors import responses
+
+router = APIRouter(tags=["branches"])
+
+Admin = Annotated[Principal, Depends(allow(Role.ADMIN))]
+Staff = Annotated[Principal, Depends(allow(*STAFF_ROLES))]
+
+
+@router.post(
+    "/v1/branches",
+    status_code=201,
+    response_model=BranchRead,
+    responses=responses(401, 403, 409, 422),
+)
+def add_branch(session: SessionDep, admin: Admin, body: BranchCreate) -> BranchRead:
+    """Add a branch: its code, name, address and opening hours."""
+    return service.add(session, body, actor=admin.actor)
+
+
+@router.get("/v1/branches", response_model=list[BranchRead], responses=responses(401, 403))
+def list_branches(session: SessionDep, _staff: Staff) -> list[BranchRead]:
+    """Every branch, by code."""
+    return service.list_all(session)

@@ -1,0 +1,59 @@
+"""`serve --demo` on a fresh database adds the branch its administrator belongs to."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_demo_creates_its_branch_and_administrator(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "RESIDENT_ID_DATA_DIR": str(tmp_path / "data"),
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [".venv/bin/resident-id", "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx2.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the demo server did not start"
+            time.sleep(0.2)
+        found = re.search(r"password (\S+) \(shown once\)", log.read_text())
+        assert found, log.read_text()
+        token = httpx2.post(
+            f"{base}/v1/auth/token", data={"username": "admin", "password": found.group(1)}
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        assert httpx2.get(f"{base}/v1/auth/me", headers=headers).json()["branch"] == "city-hall"
+        branches = httpx2.get(f"{base}/v1/branches", headers=headers).json()
+        assert [b["code"] for b in branches] == ["city-hall"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
