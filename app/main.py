@@ -16,8 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.auth.tokens import token_secret
 from app.cards.router import router as cards_router
 from app.keys.router import router as keys_router
+from app.keys.service import check_signing_key_setting
 from app.kit.errors import ResidentIdError
 from app.merchants.router import router as merchants_router
 from app.payments.router import router as payments_router
@@ -58,8 +60,8 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
 async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ResidentIdError)
     body: dict[str, Any] = {"error": exc.name, "detail": exc.detail, **exc.extra}
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+    return JSONResponse(body, status_code=exc.status_code, headers={**headers, **exc.headers})
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -86,6 +88,9 @@ WORKER_THREADS = 1000
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # A placeholder, short or empty secret stops the start here, with the reason.
+    token_secret()
+    check_signing_key_setting()
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     yield
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
 from app.verification import counts, service, status_lists
@@ -74,6 +74,7 @@ def verify(
     response_model=list[DailyCountRead],
     responses=responses(401, 403, 422),
 )
+@writes  # folds this process's pending counts into the table first
 def own_counts(
     session: SessionDep,
     merchant: Merchants,
@@ -91,6 +92,7 @@ def own_counts(
     response_model=list[DailyCountRead],
     responses=responses(401, 403, 422),
 )
+@writes  # folds this process's pending counts into the table first
 def all_counts(
     session: SessionDep,
     _overseer: Overseers,
