@@ -21,6 +21,7 @@ from app.cards.router import router as cards_router
 from app.keys.router import router as keys_router
 from app.keys.service import check_signing_key_setting
 from app.kit.errors import ResidentIdError
+from app.kit.headers import SecurityHeaders
 from app.merchants.router import router as merchants_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
@@ -114,4 +115,5 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(SecurityHeaders)
     return app
