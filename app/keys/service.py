@@ -151,7 +151,7 @@ def withdraw(session: Session, kid: str, *, actor: str) -> SigningKeyRecord:
     """Stop publishing a key (compromised or retired early): cards it signed no longer verify."""
     record = repository.get(session, kid)
     if record is None:
-        raise NotFound(f"no key {kid}")
+        raise NotFound("no key has this id")
     if record.withdrawn_at is None:
         now = utcnow()
         record.withdrawn_at = now

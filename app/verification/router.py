@@ -40,7 +40,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     until = until or utcnow().date()
     since = since or until - timedelta(days=_DEFAULT_DAYS)
     if since > until:
-        raise Unprocessable(f"since ({since}) is after until ({until})")
+        raise Unprocessable("since is after until")
     return since, until
 
 
