@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     # Where the embedded deployment keeps what is not in the database (signing keys, the token secret).
     data_dir: Path = VAR_DIR
     # HS256 secret for staff tokens; when empty one is generated into data_dir on first use.
-    secret_key: str = ""
+    secret_key: SecretStr = SecretStr("")
     access_token_minutes: int = 60
 
     # The city: printed on cards and used as the credential issuer.
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     # Credential signing: a key signs for this long before `keys rotate` must replace it. A key in
     # RESIDENT_ID_SIGNING_KEY (base64url of the 32-byte seed) is used instead of the files.
     signing_key_window_days: int = 365
-    signing_key: str = ""
+    signing_key: SecretStr = SecretStr("")
 
     # Revocation list (IETF Token Status List): cards get random indexes in a list this large.
     status_list_id: str = "1"
@@ -128,6 +128,15 @@ class Settings(BaseSettings):
     body_max_bytes_photo: int = 6 * 1024 * 1024
     body_max_bytes_offline_upload: int = 3 * 1024 * 1024
     body_timeout_seconds: float = 60.0
+    # Sign-in throttle: after this many failures for one username (or from one client address:
+    # a branch's counter machines may share one), each further attempt waits twice as long as
+    # the last, from sign_in_backoff_seconds up to sign_in_backoff_max_seconds. Failures older
+    # than sign_in_failure_memory_hours are forgotten.
+    sign_in_free_failures: int = 5
+    sign_in_free_failures_per_address: int = 50
+    sign_in_backoff_seconds: int = 1
+    sign_in_backoff_max_seconds: int = 900
+    sign_in_failure_memory_hours: int = 24
 
 
 settings = Settings()

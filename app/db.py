@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -40,13 +43,47 @@ def is_sqlite(url: str) -> bool:
     return normalize_url(url).startswith("sqlite")
 
 
+# An execution option on the engine a session is bound to: its transactions only read. On SQLite
+# they begin DEFERRED (no write lock: a reader never waits behind a writer, nor a writer behind it)
+# with PRAGMA query_only, on PostgreSQL READ ONLY; on both a write in one is refused, not queued.
+READ_ONLY = "resident_id_read_only"
+
+
+def create_owner_only(path: Path) -> None:
+    """Create a file readable by its owner only (and missing directories likewise, 0700) unless it
+    exists. SQLite creates its -wal and -shm files with the database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def _sqlite_file(url: str) -> Path | None:
+    database = sa.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def create_db_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(
+        engine = sa.create_engine(
             url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
         )
 
+        @event.listens_for(engine, "begin")
+        def _on_pg_begin(conn: sa.Connection) -> None:
+            if conn.get_execution_options().get(READ_ONLY):
+                # psycopg begins the transaction implicitly with this, its first statement.
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+        return engine
+
+    database_file = _sqlite_file(url)
+    if database_file is not None:
+        create_owner_only(database_file)
     # hide_parameters: SQL logs and errors never show the values (names, addresses) bound in.
     engine = sa.create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
@@ -64,9 +101,14 @@ def create_db_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.exec_driver_sql("BEGIN DEFERRED")
+            return
         # SQLite has one writer. A deferred transaction that reads and then writes can fail at
         # once with "database is locked" when another writer got there first; BEGIN IMMEDIATE
         # takes the write lock up front, so a second writer waits (busy_timeout) instead.
+        conn.exec_driver_sql("PRAGMA query_only = OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -81,9 +123,57 @@ def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
     return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
-    """The request's transaction: committed when the endpoint returns, rolled back on any error."""
-    with session_factory()() as session:
+@lru_cache(maxsize=4)
+def _reading_engine(url: str | None = None) -> Engine:
+    # Shares the engine's pool; only the way its transactions begin differs.
+    return get_engine(url).execution_options(**{READ_ONLY: True})
+
+
+def reading_session_factory() -> sessionmaker[Session]:
+    """Sessions whose transactions only read: they never take (nor wait for) SQLite's write lock."""
+    return session_factory(_reading_engine())
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """A short transaction of its own, committed when the block ends (rolled back on error)."""
+    with session_factory()() as session, session.begin():
+        yield session
+
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_MODE = "_resident_id_transaction"
+
+
+def writes(endpoint: Endpoint) -> Endpoint:
+    """Mark a GET endpoint that writes (it folds counts): its request gets a writing transaction
+    like a POST's. Without the mark a GET's transaction is read-only (audited reads still work:
+    the audit trail writes their events in a short transaction of its own)."""
+    setattr(endpoint, _MODE, "write")
+    return endpoint
+
+
+def reads(endpoint: Endpoint) -> Endpoint:
+    """Mark a POST endpoint whose request transaction only reads, because what it writes must
+    happen in short transactions of its own (sign-in: the slow password check may hold no lock,
+    and a failed attempt is counted even though the request fails)."""
+    setattr(endpoint, _MODE, "read")
+    return endpoint
+
+
+def _reads_only(request: Request) -> bool:
+    mode = getattr(request.scope.get("endpoint"), _MODE, None)
+    if mode is not None:
+        return bool(mode == "read")
+    return request.method in ("GET", "HEAD")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's transaction: committed when the endpoint returns, rolled back on any error.
+    GET and HEAD read only (unless marked @writes), so they never queue behind a writer; other
+    methods write (unless marked @reads)."""
+    factory = reading_session_factory() if _reads_only(request) else session_factory()
+    with factory() as session:
         try:
             yield session
             session.commit()

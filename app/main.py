@@ -18,6 +18,7 @@ from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.branches.router import router as branches_router
+from app.auth.tokens import token_secret
 from app.cards.router import router as cards_router
 from app.config import settings
 from app.keys.router import router as keys_router
@@ -26,6 +27,8 @@ from app.kit.errors import ResidentIdError
 from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router
+from app.keys.service import check_signing_key_setting
+from app.kit.headers import SecurityHeaders
 from app.merchants.router import router as merchants_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
@@ -67,8 +70,8 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
 async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ResidentIdError)
     body: dict[str, Any] = {"error": exc.name, "detail": exc.detail, **exc.extra}
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+    return JSONResponse(body, status_code=exc.status_code, headers={**headers, **exc.headers})
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -95,6 +98,9 @@ WORKER_THREADS = 1000
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # A placeholder, short or empty secret stops the start here, with the reason.
+    token_secret()
+    check_signing_key_setting()
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     with library_worker.in_server():
         yield
@@ -131,4 +137,5 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from app.db import normalize_url
+from app.db import create_owner_only, normalize_url
 
 # The source tree in development; the working directory in the container, where the wheel is
 # installed apart from the Alembic scripts.
@@ -30,5 +30,6 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only before Alembic's engine creates it: it will hold every applicant's record.
+        create_owner_only(Path(url.removeprefix("sqlite:///")))
     command.upgrade(alembic_config(url), revision)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.kit.errors import BadRequest, Conflict, NotFound, Unprocessable
+from app.kit.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 
 
 class ApplicantNotFound(NotFound):
@@ -11,6 +11,10 @@ class ApplicantNotFound(NotFound):
 
 class PhotoNotFound(NotFound):
     pass
+
+
+class PhotoNotInPrintQueue(Forbidden):
+    """The printer role reads a photo only while a card of its holder waits to be printed."""
 
 
 class PhotoTooLarge(BadRequest):

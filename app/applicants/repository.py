@@ -89,3 +89,18 @@ def replace_photo(session: Session, new: Photo) -> None:
     old.jpeg, old.width, old.height = new.jpeg, new.width, new.height
     old.uploaded_by, old.uploaded_at = new.uploaded_by, new.uploaded_at
     session.flush()
+
+
+def has_queued_print_job(session: Session, applicant_id: str) -> bool:
+    """Whether a card of this applicant waits in the print queue."""
+    # Imported here: printing builds on applicants, not the other way round.
+    from app.cards.models import Card
+    from app.printing.models import PrintJob
+
+    statement = (
+        sa.select(PrintJob.id)
+        .join(Card, Card.id == PrintJob.card_id)
+        .where(Card.applicant_id == applicant_id, PrintJob.status == "queued")
+        .limit(1)
+    )
+    return session.scalar(statement) is not None

@@ -100,7 +100,9 @@ def upload_photo(
 )
 def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's normalised photo as JPEG."""
-    jpeg = service.download_photo(session, applicant_id, actor=staff.actor)
+    jpeg = service.download_photo(
+        session, applicant_id, actor=staff.actor, queued_cards_only=staff.role is Role.PRINTER
+    )
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.applicants import names, repository
-from app.applicants.errors import ApplicantNotFound, NotAnImage, PhotoNotFound, SearchTooBroad
+from app.applicants.errors import (
+    ApplicantNotFound,
+    NotAnImage,
+    PhotoNotFound,
+    PhotoNotInPrintQueue,
+    SearchTooBroad,
+)
 from app.applicants.models import Applicant, Photo
 from app.applicants.photos import PhotoRejected, normalise
 from app.applicants.schemas import (
@@ -267,8 +273,14 @@ def _photo_read(photo: Photo) -> PhotoRead:
     )
 
 
-def download_photo(session: Session, applicant_id: str, *, actor: str) -> bytes:
+def download_photo(
+    session: Session, applicant_id: str, *, actor: str, queued_cards_only: bool = False
+) -> bytes:
+    """The photo; with `queued_cards_only` (the printer role) only while a card of the applicant
+    waits in the print queue, so a print station cannot collect everyone's photo."""
     applicant = find(session, applicant_id)
+    if queued_cards_only and not repository.has_queued_print_job(session, applicant.id):
+        raise PhotoNotInPrintQueue("the printer gets a photo only for a card in its print queue")
     photo = repository.photo(session, applicant.id)
     if photo is None:
         raise PhotoNotFound("this applicant has no photo yet")

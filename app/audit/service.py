@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit import repository
 from app.audit.models import AuditEvent
 from app.audit.schemas import ChainReport
+from app.db import READ_ONLY, session_factory
 from app.kit.types import utcnow
 
 _PENDING = "audit_pending"
@@ -58,6 +59,13 @@ def _digest(
 def _append_pending(session: Session) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
+        return
+    if session.get_bind().get_execution_options().get(READ_ONLY):
+        # An audited read (a GET) runs read-only, so it never waits for SQLite's write lock while
+        # reading; its events are written by a short transaction of their own before it ends.
+        # If that fails, the commit fails and the reader gets an error, not the data.
+        with session_factory()() as writer, writer.begin():
+            writer.info[_PENDING] = pending
         return
     head = repository.lock_head(session)
     for item in pending:

@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from app.auth import repository
+from app.auth.errors import PasswordChangeRequired
 from app.auth.roles import Role
-from app.auth.service import user_id_from_token
+from app.auth.service import user_for_token
 from app.db import SessionDep
 from app.kit.errors import Forbidden, NotAuthenticated
 
@@ -33,6 +33,7 @@ class Principal:
     role: Role
     name: str
     branch: str | None = None
+    must_change_password: bool = False
 
     @property
     def actor(self) -> str:
@@ -50,17 +51,26 @@ def _resolve(session: SessionDep, token: str) -> Principal:
         if principal is None:
             raise NotAuthenticated("unknown or disabled API key")
         return principal
-    user = repository.get(session, user_id_from_token(token))
-    if user is None or not user.active:
-        raise NotAuthenticated("the account is disabled or gone")
-    return Principal(id=user.id, role=Role(user.role), name=user.username, branch=user.branch)
+    user = user_for_token(session, token)
+    return Principal(
+        id=user.id,
+        role=Role(user.role),
+        name=user.username,
+        branch=user.branch,
+        must_change_password=user.must_change_password,
+    )
 
 
 class RoleGuard:
-    """A dependency that admits only the listed roles; `roles=None` marks a public route."""
+    """A dependency that admits only the listed roles; `roles=None` marks a public route.
+    An account whose password an administrator reset is refused (403) everywhere except on the
+    routes built with `before_password_change=True` (changing it, and reading one's account)."""
 
-    def __init__(self, roles: frozenset[Role] | None) -> None:
+    def __init__(
+        self, roles: frozenset[Role] | None, *, before_password_change: bool = False
+    ) -> None:
         self.roles = roles
+        self.before_password_change = before_password_change
 
     def __call__(
         self, request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
@@ -73,12 +83,16 @@ class RoleGuard:
         if principal.role not in self.roles:
             allowed = ", ".join(sorted(self.roles))
             raise Forbidden(f"the {principal.role} role may not do this (allowed: {allowed})")
+        if principal.must_change_password and not self.before_password_change:
+            raise PasswordChangeRequired(
+                "choose a new password first (POST /v1/auth/password): an administrator reset it"
+            )
         request.state.principal = principal
         return principal
 
 
-def allow(*roles: Role) -> RoleGuard:
-    return RoleGuard(frozenset(roles))
+def allow(*roles: Role, before_password_change: bool = False) -> RoleGuard:
+    return RoleGuard(frozenset(roles), before_password_change=before_password_change)
 
 
 def public() -> RoleGuard:

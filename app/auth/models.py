@@ -23,3 +23,20 @@ class User(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[CreatedAt]
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Carried in every token (claim `ver`) and raised by a password change or reset and by
+    # disabling: tokens that carry an older value are refused, even after a reactivation.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    # Set by an administrator's reset: the account may do nothing but choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class SignInThrottle(Model):
+    """Failed sign-ins per account name or per client address, kept in the database so every
+    worker process sees them. The key is a hash: neither names nor addresses are stored."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    failures: Mapped[int]
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.auth.models import SignInThrottle, User
 
 
 def get(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
-
-
-def get_by_username(session: Session, username: str) -> User | None:
-    return session.scalars(sa.select(User).where(User.username == username)).one_or_none()
 
 
 def list_all(session: Session) -> list[User]:
@@ -21,3 +20,48 @@ def list_all(session: Session) -> list[User]:
 def add(session: Session, user: User) -> None:
     session.add(user)
     session.flush()
+
+
+def get_by_username(session: Session, username: str) -> User | None:
+    """The account with this username, whatever the case it is typed in."""
+    return session.scalars(sa.select(User).where(User.username == username.lower())).one_or_none()
+
+
+def active_admin_ids(session: Session) -> list[str]:
+    """The active administrators, their rows locked so two demotions cannot both see two admins."""
+    statement = sa.select(User.id).where(User.role == "admin", User.active.is_(True))
+    return list(session.scalars(statement.with_for_update()))
+
+
+def throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
+    statement = sa.select(SignInThrottle).where(SignInThrottle.key.in_(keys))
+    return list(session.scalars(statement))
+
+
+def count_failure(session: Session, key: str, *, now: datetime, forget_before: datetime) -> int:
+    """Add one failure to the key (starting afresh when its last one is old); answers the count."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    row = SignInThrottle
+    statement = (
+        insert(row)
+        .values(key=key, failures=1, blocked_until=None, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[row.key],
+            set_={
+                "failures": sa.case((row.updated_at < forget_before, 1), else_=row.failures + 1),
+                "updated_at": now,
+            },
+        )
+        .returning(row.failures)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def block(session: Session, key: str, until: datetime) -> None:
+    session.execute(
+        sa.update(SignInThrottle).where(SignInThrottle.key == key).values(blocked_until=until)
+    )
+
+
+def forget_failures(session: Session, key: str) -> None:
+    session.execute(sa.delete(SignInThrottle).where(SignInThrottle.key == key))

@@ -1,84 +1,138 @@
-"""Passwords (argon2), staff tokens (short-lived HS256 JWTs) and account management."""
+"""Sign-in, passwords and staff accounts. The web console's sign-in calls the same functions.
+
+Sign-in and password changes check the password (argon2, slow on purpose) while holding no write
+transaction: the lookups run read-only and what they write goes through short transactions of
+their own. Call `authenticate` and `change_password` before your request's session has written
+anything (on SQLite a session that holds the write lock would wait for itself).
+"""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-from functools import lru_cache
-
-import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth import repository
+from app.auth import repository, throttle
+from app.auth.errors import LastAdmin, UsernameTaken, WrongPassword
 from app.auth.models import User
+from app.auth.passwords import check_policy, hash_password, verify_password
+from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.branches import service as branches
 from app.config import settings
-from app.kit.errors import Conflict, NotAuthenticated, NotFound
+from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
+from app.db import reading_session_factory, write_transaction
+from app.kit.errors import NotAuthenticated, NotFound
 from app.kit.types import utcnow
 
-_hasher = PasswordHasher()
-# Verifying against a dummy hash when the username is unknown keeps timing alike for both cases.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-ALGORITHM = "HS256"
+__all__ = [
+    "ALGORITHM",
+    "authenticate",
+    "change_password",
+    "create_user",
+    "hash_password",
+    "issue_token",
+    "read_token",
+    "reset_password",
+    "token_secret",
+    "update_user",
+    "user_for_token",
+]
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-@lru_cache(maxsize=1)
-def token_secret() -> str:
-    """The configured secret, or one generated once into the data directory (owner-only)."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.data_dir / "token-secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
-    return path.read_text().strip()
-
-
-def issue_token(user: User) -> tuple[str, int]:
-    lifetime = timedelta(minutes=settings.access_token_minutes)
+def _check_password(username: str, password: str, client_address: str | None) -> str | None:
+    """The id of the active account whose password this is, or None (the failure counted).
+    Raises SignInThrottled while the name or the address must wait."""
+    keys = throttle.keys_for(username, client_address)
     now = utcnow()
-    claims = {"sub": user.id, "role": user.role, "iat": now, "exp": now + lifetime}
-    return jwt.encode(claims, token_secret(), algorithm=ALGORITHM), int(lifetime.total_seconds())
+    with reading_session_factory()() as reader, reader.begin():
+        on_record = throttle.check(reader, keys, now)
+        user = repository.get_by_username(reader, username)
+        user_id, password_hash = (user.id, user.password_hash) if user else (None, None)
+        active = bool(user and user.active)
+    # Outside any transaction: argon2 takes tens of milliseconds and holds no lock meanwhile.
+    if not verify_password(password_hash, password) or not active:
+        throttle.note_failure(keys, now)
+        return None
+    throttle.note_success(on_record)
+    return user_id
 
 
-def user_id_from_token(token: str) -> str:
-    try:
-        claims = jwt.decode(
-            token, token_secret(), algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated("the token has expired; sign in again") from exc
-    except jwt.InvalidTokenError as exc:
-        raise NotAuthenticated("the token is not valid") from exc
-    return str(claims["sub"])
-
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = repository.get_by_username(session, username)
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        user = None
+def authenticate(
+    session: Session, username: str, password: str, client_address: str | None
+) -> User:
+    """The account, when the username (any case) and password are right and it is active.
+    401 otherwise (one answer for every reason); 429 with Retry-After after repeated failures."""
+    user_id = _check_password(username, password, client_address)
+    user = repository.get(session, user_id) if user_id else None
     if user is None or not user.active:
         raise NotAuthenticated("wrong username or password")
     return user
 
 
+def user_for_token(session: Session, token: str) -> User:
+    """The active account a staff token belongs to; 401 for a token made before the account's
+    last password change, reset or deactivation."""
+    claims = read_token(token)
+    user = repository.get(session, claims.user_id)
+    if user is None or not user.active:
+        raise NotAuthenticated("the account is disabled or gone")
+    if user.token_version != claims.version:
+        raise NotAuthenticated("the token was ended by a password change; sign in again")
+    return user
+
+
+def _end_tokens(user: User) -> None:
+    user.token_version += 1
+
+
+def change_password(user_id: str, current: str, new: str, client_address: str | None) -> User:
+    """A staff member changes their own password (the current one is required): every token and
+    session they had ends, and the answer is the account (as committed) to issue a fresh token
+    for. It runs in transactions of its own, so call it from a read-only request (@reads)."""
+    with reading_session_factory()() as reader, reader.begin():
+        user = repository.get(reader, user_id)
+        if user is None:
+            raise NotFound("no such user")
+        username = user.username
+    check_policy(new, username=username)
+    if _check_password(username, current, client_address) != user_id:
+        raise WrongPassword("the current password is wrong")
+    new_hash = hash_password(new)
+    with write_transaction() as writer:
+        account = repository.get(writer, user_id)
+        if account is None or not account.active:
+            raise NotAuthenticated("the account is disabled or gone")
+        account.password_hash = new_hash
+        account.must_change_password = False
+        _end_tokens(account)
+        audit.record(
+            writer, actor=f"user:{user_id}", action="user.password", subject=f"user:{user_id}"
+        )
+    return account
+
+
+def reset_password(session: Session, user_id: str, new: str, *, actor: str) -> User:
+    """An administrator sets a new password: the account's tokens end, and its holder must choose
+    their own password at the next sign-in."""
+    user = repository.get(session, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    check_policy(new, username=user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = True
+    _end_tokens(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.password_reset", subject=f"user:{user.id}")
+    return user
+
+
 def create_user(session: Session, data: UserCreate, *, actor: str) -> User:
+    check_policy(data.password, username=data.username)
     if repository.get_by_username(session, data.username) is not None:
-        raise Conflict(f"the username {data.username!r} is taken")
+        raise UsernameTaken("the username is taken")
     branches.require(session, data.branch)
     user = User(
-        username=data.username,
+        username=data.username.lower(),
         password_hash=hash_password(data.password),
         role=data.role,
         branch=data.branch,
@@ -101,10 +155,17 @@ def update_user(session: Session, user_id: str, data: UserUpdate, *, actor: str)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "branch" in changes:
         branches.require(session, changes["branch"])
+    stops_being_admin = (
+        changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN
+    )
+    if user.role == Role.ADMIN and user.active and stops_being_admin:
+        if repository.active_admin_ids(session) == [user.id]:
+            raise LastAdmin("this is the last active administrator; make another one first")
     for field, value in changes.items():
         setattr(user, field, value)
     if changes.get("active") is False:
         user.disabled_at = utcnow()
+        _end_tokens(user)
     session.flush()
     audit.record(
         session,

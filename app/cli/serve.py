@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 
 import typer
 import uvicorn
@@ -12,6 +13,7 @@ from app.auth.schemas import UserCreate
 from app.branches import repository as branches_repository
 from app.branches import service as branches
 from app.branches.schemas import BranchCreate
+from app.auth.tokens import InsecureSecret, token_secret
 from app.cli.session import command_session
 from app.config import settings
 from app.db import is_sqlite
@@ -51,6 +53,12 @@ def register(cli: typer.Typer) -> None:
         workers: int = typer.Option(1, help="Worker processes (PostgreSQL deployments)."),
     ) -> None:
         """Serve the API; on the embedded SQLite default, first bring the schema up to date."""
+        try:
+            token_secret()
+            keys.check_signing_key_setting()
+        except (InsecureSecret, keys.InsecureSigningKey) as exc:
+            rprint(f"[red]refusing to start: {exc}[/red]", file=sys.stderr)
+            raise typer.Exit(2) from exc
         if is_sqlite(settings.database_url):
             migrate.upgrade(settings.database_url)
             with command_session() as session:

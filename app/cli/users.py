@@ -6,9 +6,10 @@ import typer
 from pydantic import ValidationError
 from rich import print as rprint
 
-from app.auth import service
+from app.auth import repository, service
+from app.auth.errors import WeakPassword
 from app.auth.roles import STAFF_ROLES
-from app.auth.schemas import UserCreate
+from app.auth.schemas import PasswordReset, UserCreate
 from app.cli.session import command_session
 from app.kit.errors import ResidentIdError
 
@@ -16,6 +17,7 @@ from app.kit.errors import ResidentIdError
 def register(cli: typer.Typer) -> None:
     users = typer.Typer(help="Staff accounts.", no_args_is_help=True)
     cli.add_typer(users, name="users")
+    register_reset(users)
 
     @users.command("create")
     def create(
@@ -47,3 +49,31 @@ def register(cli: typer.Typer) -> None:
             rprint(f"[red]{exc.detail}[/red]", file=sys.stderr)
             raise typer.Exit(1) from exc
         rprint(f"created {user.role} [bold]{user.username}[/bold] ({user.id})")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    rprint(f"[red]{message}[/red]", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def register_reset(users: typer.Typer) -> None:
+    @users.command("reset-password")
+    def reset_password(username: str) -> None:
+        """Set a new password (read from standard input) for a staff account: its tokens end and
+        its holder must choose their own password at the next sign-in."""
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            new_password = PasswordReset(new_password=password).new_password
+            with command_session() as session:
+                user = repository.get_by_username(session, username)
+                if user is None:
+                    raise _fail("no staff account has this username", 1)
+                service.reset_password(session, user.id, new_password, actor="cli")
+                name = user.username
+        except ValidationError as exc:
+            raise _fail(f"password: {exc.errors()[0]['msg']}", 2) from exc
+        except WeakPassword as exc:
+            raise _fail(f"password: {exc.detail}", 2) from exc
+        except ResidentIdError as exc:
+            raise _fail(exc.detail, 1) from exc
+        rprint(f"reset the password of [bold]{name}[/bold]; it must be changed at the next sign-in")

@@ -13,13 +13,20 @@ class ResidentIdError(Exception):
     status_code: int = 400
 
     def __init__(
-        self, detail: str, *, status_code: int | None = None, extra: dict[str, Any] | None = None
+        self,
+        detail: str,
+        *,
+        status_code: int | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         if status_code is not None:
             self.status_code = status_code
         self.extra = extra or {}
+        # Sent with the response (Retry-After on a 429).
+        self.headers = headers or {}
 
     @property
     def name(self) -> str:

@@ -65,7 +65,7 @@ def create(session: Session, body: MerchantCreate, *, actor: str) -> MerchantKey
 def _find(session: Session, merchant_id: str) -> Merchant:
     merchant = repository.get(session, merchant_id, for_update=True)
     if merchant is None:
-        raise MerchantNotFound(f"no merchant {merchant_id}")
+        raise MerchantNotFound("no merchant has this id")
     return merchant
 
 
@@ -110,5 +110,5 @@ def list_merchants(session: Session) -> list[Merchant]:
 def get(session: Session, merchant_id: str) -> Merchant:
     merchant = repository.get(session, merchant_id)
     if merchant is None:
-        raise MerchantNotFound(f"no merchant {merchant_id}")
+        raise MerchantNotFound("no merchant has this id")
     return merchant

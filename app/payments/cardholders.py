@@ -17,10 +17,10 @@ def card_by_number(session: Session, number: str) -> Card:
     """The card a clerk typed (spaces and dashes allowed)."""
     wanted = numbers.normalize(number)
     if not numbers.is_valid(wanted):
-        raise CardNotFound(f"{number!r} is not a card number (16 digits with a valid check digit)")
+        raise CardNotFound("this is not a card number (16 digits with a valid check digit)")
     card = repository.get_by_number(session, wanted)
     if card is None:
-        raise CardNotFound(f"no card has number {numbers.grouped(wanted)}")
+        raise CardNotFound("no card has this number")
     return card
 
 

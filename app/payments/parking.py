@@ -76,11 +76,11 @@ def list_zones(session: Session) -> list[ZoneRead]:
 def open_zone(session: Session, code: str, minutes: int) -> ParkingZone:
     zone = session.get(ParkingZone, code)
     if zone is None:
-        raise ZoneNotFound(f"no parking zone {code!r}")
+        raise ZoneNotFound("no parking zone has this code")
     if not zone.active:
-        raise ZoneClosed(f"parking zone {code!r} is closed")
+        raise ZoneClosed("this parking zone is closed")
     if minutes > zone.max_minutes:
-        raise StayTooLong(f"zone {code!r} sells at most {zone.max_minutes} minutes per stay")
+        raise StayTooLong(f"this zone sells at most {zone.max_minutes} minutes per stay")
     return zone
 
 
@@ -148,7 +148,7 @@ def _own_session(
         query = query.with_for_update(key_share=True)
     parking = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
     if parking is None or parking.merchant_id != merchant.id:
-        raise SessionNotFound(f"no parking session {session_id} of this merchant")
+        raise SessionNotFound("this merchant has no parking session with this id")
     return parking
 
 
@@ -164,7 +164,7 @@ def extend(session: Session, merchant: Principal, session_id: str, minutes: int)
     parking = _own_session(session, merchant, session_id, for_update=True)
     now = utcnow()
     if parking.ends_at <= now:
-        raise SessionEnded(f"parking session {session_id} ended; start a new one")
+        raise SessionEnded("this parking session ended; start a new one")
     zone = session.get(ParkingZone, parking.zone_code)
     assert zone is not None, "a session's zone is never deleted"
     total = parking.minutes + minutes

@@ -32,8 +32,8 @@ def _charge_for_refund(session: Session, charge_id: str) -> Charge:
     if charge is not None:
         return charge
     if session.get(Refund, charge_id) is not None:
-        raise RefundNotRefundable(f"{charge_id} is a refund, and a refund cannot be refunded")
-    raise ChargeNotFound(f"no charge {charge_id}")
+        raise RefundNotRefundable("this is a refund, and a refund cannot be refunded")
+    raise ChargeNotFound("no charge has this id")
 
 
 def refund(session: Session, principal: Principal, charge_id: str, amount: int) -> RefundRead:

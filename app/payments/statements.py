@@ -161,7 +161,7 @@ def settlement(
     """A merchant's charges and refunds booked on one city day (today when no date is given)."""
     merchant = session.get(Merchant, merchant_id)
     if merchant is None:
-        raise MerchantNotFound(f"no merchant {merchant_id}")
+        raise MerchantNotFound("no merchant has this id")
     day = day or city_day(utcnow())
     start, end = day_bounds(day)
     by_purpose = session.execute(

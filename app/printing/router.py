@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.kit.errors import responses
 from app.printing import service
 from app.printing.schemas import (
@@ -55,6 +55,7 @@ def list_print_jobs(
     response_class=Response,
     responses={**_PDF, **responses(401, 403, 404, 409)},
 )
+@writes  # signing the card's QR keeps its key published until the card expires
 def print_job_pdf(session: SessionDep, principal: Printer, job_id: str) -> Response:
     """The card's PDF (two CR80 pages: front, back); fetching a printed job's PDF is a reprint."""
     return _pdf(service.card_pdf(session, job_id, actor=principal.actor), f"card-{job_id}.pdf")

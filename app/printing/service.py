@@ -32,7 +32,7 @@ def list_jobs(session: Session, *, status: str | None, limit: int) -> list[Print
 def _job(session: Session, job_id: str) -> PrintJob:
     job = repository.get(session, job_id, for_update=True)
     if job is None:
-        raise PrintJobNotFound(f"no print job {job_id}")
+        raise PrintJobNotFound("no print job has this id")
     return job
 
 
@@ -73,7 +73,7 @@ def batch_pdf(
     found = repository.get_many(session, job_ids)
     missing = [job_id for job_id in job_ids if job_id not in found]
     if missing:
-        raise PrintJobNotFound(f"no print job {', '.join(missing)}")
+        raise PrintJobNotFound(f"{len(missing)} of the print jobs do not exist")
     # Checked all together first: a batch is released whole or not at all.
     batch = [(found[job_id], _card(session, found[job_id])) for job_id in job_ids]
     for job, card in batch:
@@ -85,7 +85,7 @@ def mark_printed(session: Session, job_id: str, *, actor: str) -> PrintJobRead:
     """The card came out of the printer. A job is printed once; its card is activated once."""
     found = repository.get(session, job_id)
     if found is None:
-        raise PrintJobNotFound(f"no print job {job_id}")
+        raise PrintJobNotFound("no print job has this id")
     # The card first, then the job: the order in which revoking a card takes them.
     card = cards_repository.get(session, found.card_id, for_update=True)
     assert card is not None  # a foreign key guarantees it

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.kit.bounds import DayQuery
 from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
@@ -41,7 +41,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     until = until or utcnow().date()
     since = since or until - timedelta(days=_DEFAULT_DAYS)
     if since > until:
-        raise Unprocessable(f"since ({since}) is after until ({until})")
+        raise Unprocessable("since is after until")
     return since, until
 
 
@@ -75,6 +75,7 @@ def verify(
     response_model=list[DailyCountRead],
     responses=responses(401, 403, 422),
 )
+@writes  # folds this process's pending counts into the table first
 def own_counts(
     session: SessionDep,
     merchant: Merchants,
@@ -92,6 +93,7 @@ def own_counts(
     response_model=list[DailyCountRead],
     responses=responses(401, 403, 422),
 )
+@writes  # folds this process's pending counts into the table first
 def all_counts(
     session: SessionDep,
     _overseer: Overseers,

@@ -64,7 +64,7 @@ def _build(session: Session, list_id: str, top_index: int | None) -> StatusList:
 def signed_list(session: Session, list_id: str, *, now: datetime | None = None) -> SignedList:
     """The current signed list, re-signed only when its content, key or age call for it."""
     if list_id != settings.status_list_id and not repository.list_exists(session, list_id):
-        raise StatusListNotFound(f"no status list {list_id}")
+        raise StatusListNotFound("no status list has this id")
     now = (now or utcnow()).replace(microsecond=0)
     key = keys.current_signing_key(session)
     revoked, last_revoked, top_index = repository.list_fingerprint(session, list_id)

@@ -11,11 +11,14 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy.orm import Session
 
-from app.applicants.models import Photo
+from app.applicants.models import Applicant, Photo
 from app.applicants.service import photo_jpeg
 from app.audit.models import AuditEvent
 from app.config import settings
+from app.db import get_engine
+from app.printing.models import PrintJob
 from tests.applicants.applicant_flows import (
     dump_database,
     image_bytes,
@@ -24,6 +27,7 @@ from tests.applicants.applicant_flows import (
     rows_of,
     upload_photo,
 )
+from tests.builders import make_card
 
 Headers = dict[str, str]
 Login = Callable[..., Headers]
@@ -144,10 +148,22 @@ def test_the_printer_may_fetch_the_photo_and_every_fetch_is_audited(
 ) -> None:
     applicant = register(client, login("clerk"))
     assert upload_photo(client, login("clerk"), applicant["id"]).status_code == 200
-    assert (
-        client.get(f"/v1/applicants/{applicant['id']}/photo", headers=login("printer")).status_code
-        == 200
-    )
+    printer = login("printer")
+    photo_url = f"/v1/applicants/{applicant['id']}/photo"
+    # Only while a card of theirs waits in the print queue.
+    assert client.get(photo_url, headers=printer).status_code == 403
+    with Session(get_engine()) as session:
+        card = make_card(session, session.get(Applicant, applicant["id"]), status="pending_print")
+        card_id = card.id
+    assert client.get(photo_url, headers=printer).status_code == 200
+    with Session(get_engine()) as session:
+        session.execute(
+            sa.update(PrintJob).where(PrintJob.card_id == card_id).values(status="printed")
+        )
+        session.commit()
+    refused = client.get(photo_url, headers=printer)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "PhotoNotInPrintQueue"
     for role in ("auditor", "admin"):
         refused = client.get(f"/v1/applicants/{applicant['id']}/photo", headers=login(role))
         assert refused.status_code == 403

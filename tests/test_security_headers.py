@@ -1,0 +1,60 @@
+"""Every response carries the standard security headers; nothing with personal data or a token may
+be cached; pages may run no inline script, except the API docs page which has a policy of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.builders import TEST_PASSWORD, make_user
+
+Headers = dict[str, str]
+
+
+def _directives(policy: str) -> dict[str, str]:
+    parts = (p.strip().split(" ", 1) for p in policy.split(";") if p.strip())
+    return {p[0]: p[1] if len(p) > 1 else "" for p in parts}
+
+
+def _assert_standard(headers: Headers) -> None:
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert _directives(headers["content-security-policy"])["frame-ancestors"] == "'none'"
+
+
+def test_api_answers_carry_the_headers_and_are_never_cached(
+    client: TestClient, login: Callable[..., Headers]
+) -> None:
+    make_user("clerk", username="maria")
+    token = client.post("/v1/auth/token", data={"username": "maria", "password": TEST_PASSWORD})
+    admin = login("admin")
+    answers = [
+        token,
+        client.get("/v1/users", headers=admin),
+        client.get("/v1/auth/me", headers=admin),
+        client.get("/v1/applicants", headers=admin, params={"name": "Ana"}),
+        client.get("/v1/cards/0000000000000000", headers=admin),
+        client.get("/v1/nothing-here"),
+        client.get("/healthz"),
+    ]
+    for answer in answers:
+        _assert_standard(dict(answer.headers))
+        assert answer.headers["cache-control"] == "no-store", answer.request.url
+
+
+def test_pages_may_run_no_inline_script(client: TestClient) -> None:
+    policy = _directives(client.get("/healthz").headers["content-security-policy"])
+    assert policy["default-src"] == "'self'"
+    assert "script-src" not in policy
+    assert "unsafe-inline" not in client.get("/healthz").headers["content-security-policy"]
+
+
+def test_the_api_docs_page_gets_the_policy_its_inline_script_needs(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "<script>" in page.text
+    _assert_standard(dict(page.headers))
+    policy = _directives(page.headers["content-security-policy"])
+    assert "'unsafe-inline'" in policy["script-src"]
+    assert client.get("/openapi.json").status_code == 200
