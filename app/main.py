@@ -20,6 +20,9 @@ from app.cards.router import router as cards_router
 from app.keys.router import router as keys_router
 from app.kit.errors import ResidentIdError
 from app.merchants.router import router as merchants_router
+from app.ops.logs import configure_logging
+from app.ops.requests import RequestContext
+from app.ops.router import router as ops_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
 from app.proofs.router import router as proofs_router
@@ -105,6 +108,10 @@ def create_app() -> FastAPI:
         """Liveness: answers 200 while the process serves."""
         return {"status": "ok"}
 
+    # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.
+    app.include_router(ops_router)
+    configure_logging()
+    app.add_middleware(RequestContext)
     app.add_exception_handler(ResidentIdError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

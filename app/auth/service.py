@@ -18,6 +18,7 @@ from app.auth.schemas import UserCreate, UserUpdate
 from app.config import settings
 from app.kit.errors import Conflict, NotAuthenticated, NotFound
 from app.kit.types import utcnow
+from app.ops.metrics import failed_sign_in
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the username is unknown keeps timing alike for both cases.
@@ -68,6 +69,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.active:
+        failed_sign_in()
         raise NotAuthenticated("wrong username or password")
     return user
 
