@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import __version__
 from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -97,7 +98,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         lifespan=_lifespan,
         title="Resident ID",
-        version="0.1.0",
+        version=__version__,
         description="Municipal resident-ID cards: registration, printing, verification, stored value.",
     )
     for router in ROUTERS:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import audit, db, keys, ledger, printing, serve, users, verification
+from app import __version__
+from app.cli import audit, db, keys, ledger, ops, printing, serve, users, verification
 
 cli = typer.Typer(
     name="resident-id",
@@ -13,8 +14,27 @@ cli = typer.Typer(
     add_completion=False,
 )
 
-for module in (db, serve, users, audit, keys, printing, verification, ledger):
+for module in (db, serve, users, audit, keys, printing, verification, ledger, ops):
     module.register(cli)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"resident-id {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Resident ID: the city's resident-ID card service."""
 
 
 def main() -> None:
