@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from app import __version__
 from app.cli import audit, db, keys, ledger, ops, printing, serve, users, verification
+from app.cli.output import reported_errors
 
 cli = typer.Typer(
     name="resident-id",
@@ -38,4 +41,9 @@ def _options(
 
 
 def main() -> None:
-    cli()
+    # Any domain error a command did not handle: one line on stderr and its kind's exit code.
+    try:
+        with reported_errors():
+            cli()
+    except typer.Exit as done:  # raised by reported_errors, outside click's own handling
+        sys.exit(done.exit_code)
