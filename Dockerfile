@@ -1,18 +1,26 @@
 # Production image: the API on PostgreSQL (DATABASE_URL), migrations applied before serving.
-FROM python:3.11-slim AS build
+# The base is pinned by digest (python 3.11.13, Debian bookworm, slim); move it on purpose.
+ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm@sha256:86adf8dbadc3d6e82ee5dd2c74bec2e1c2467cdad47886280501df722372d2e1
+
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+# Dependencies from the hashed lock first (a layer that changes only with the lock), then the
+# project itself without resolving anything again.
+COPY requirements.lock ./
+RUN python -m venv /venv \
+    && /venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY cards ./cards
-COPY migrations ./migrations
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN /venv/bin/pip install --no-cache-dir --no-deps .
 
-FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000 RESIDENT_ID_DATA_DIR=/data
+FROM ${PYTHON_IMAGE}
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000 RESIDENT_ID_DATA_DIR=/data \
+    PATH=/venv/bin:$PATH
 RUN useradd --create-home --uid 10001 resident \
     && mkdir -p /data && chown resident /data
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+COPY --from=build /venv /venv
 WORKDIR /app
 # Alembic reads its scripts from the source tree, so ship them beside the installed package.
 COPY alembic.ini ./

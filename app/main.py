@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import web
+from app import __version__
 from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -30,6 +31,9 @@ from app.library.router import router as library_router
 from app.keys.service import check_signing_key_setting
 from app.kit.headers import SecurityHeaders
 from app.merchants.router import router as merchants_router
+from app.ops.logs import configure_logging
+from app.ops.requests import RequestContext
+from app.ops.router import router as ops_router
 from app.payments.router import router as payments_router
 from app.printing.router import router as printing_router
 from app.proofs.router import router as proofs_router
@@ -110,7 +114,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         lifespan=_lifespan,
         title="Resident ID",
-        version="0.1.0",
+        version=__version__,
         description="Municipal resident-ID cards: registration, printing, verification, stored value.",
         # Every path and query string is Text: control characters are a 422, never a 500.
         dependencies=[Depends(check_params)],
@@ -133,6 +137,10 @@ def create_app() -> FastAPI:
         routes=route_limits(route for router in ROUTERS for route in router.routes),
         timeout=settings.body_timeout_seconds,
     )
+    # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.
+    app.include_router(ops_router)
+    configure_logging()
+    app.add_middleware(RequestContext)
     app.add_exception_handler(ResidentIdError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

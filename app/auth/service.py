@@ -23,6 +23,7 @@ from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
 from app.db import reading_session_factory, write_transaction
 from app.kit.errors import NotAuthenticated, NotFound
 from app.kit.types import utcnow
+from app.ops.metrics import failed_sign_in
 
 __all__ = [
     "ALGORITHM",
@@ -65,6 +66,7 @@ def authenticate(
     user_id = _check_password(username, password, client_address)
     user = repository.get(session, user_id) if user_id else None
     if user is None or not user.active:
+        failed_sign_in()
         raise NotAuthenticated("wrong username or password")
     return user
 

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-from app.cli import audit, branches, db, keys, ledger, library, printing, serve, users, verification
+from app import __version__
+from app.cli import (
+    audit,
+    branches,
+    db,
+    keys,
+    ledger,
+    library,
+    ops,
+    printing,
+    serve,
+    users,
+    verification,
+)
+from app.cli.output import reported_errors
 
 cli = typer.Typer(
     name="resident-id",
@@ -13,9 +29,33 @@ cli = typer.Typer(
     add_completion=False,
 )
 
-for module in (db, serve, users, audit, keys, printing, verification, ledger, library, branches):
+for module in (db, serve, users, audit, keys, printing, verification, ledger, library, branches, ops):
     module.register(cli)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"resident-id {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Resident ID: the city's resident-ID card service."""
+
+
 def main() -> None:
-    cli()
+    # Any domain error a command did not handle: one line on stderr and its kind's exit code.
+    try:
+        with reported_errors():
+            cli()
+    except typer.Exit as done:  # raised by reported_errors, outside click's own handling
+        sys.exit(done.exit_code)

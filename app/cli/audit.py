@@ -4,6 +4,7 @@ import typer
 from rich import print as rprint
 
 from app.audit import service
+from app.cli.output import bar
 from app.cli.session import command_session
 
 
@@ -14,8 +15,8 @@ def register(cli: typer.Typer) -> None:
     @audit.command("verify")
     def verify() -> None:
         """Check the hash chain; exits 1 at the first break."""
-        with command_session() as session:
-            report = service.verify_chain(session)
+        with command_session() as session, bar("checking the audit chain") as progress:
+            report = service.verify_chain(session, progress)
         if report.ok:
             rprint(f"[green]audit chain intact: {report.checked} events[/green]")
             return

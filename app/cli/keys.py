@@ -1,15 +1,30 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
 from rich import print as rprint
 from rich.table import Table
 
+from app.cli.output import JSON_OPTION, reported_errors
 from app.cli.session import command_session
 from app.keys import service
-from app.kit.errors import ResidentIdError
+from app.keys.models import SigningKeyRecord
+
+
+def _key_json(record: SigningKeyRecord) -> dict[str, str | None]:
+    def iso(value: date | datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "kid": record.kid,
+        "created_at": record.created_at.isoformat(),
+        "signs_until": iso(record.signs_until),
+        "withdrawn_at": iso(record.withdrawn_at),
+        "last_card_expires": iso(record.last_card_expires),
+    }
 
 
 def register(cli: typer.Typer) -> None:
@@ -31,11 +46,15 @@ def register(cli: typer.Typer) -> None:
         rprint(f"rotated: [bold]{record.kid}[/bold] signs from now on")
 
     @keys.command("list")
-    def list_keys() -> None:
+    def list_keys(as_json: bool = JSON_OPTION) -> None:
         """Every key with its life."""
         table = Table("kid", "created", "signs until", "withdrawn", "last card expires")
         with command_session() as session:
-            for r in service.all_keys(session):
+            records = service.all_keys(session)
+            if as_json:
+                print(json.dumps([_key_json(r) for r in records], indent=2))
+                return
+            for r in records:
                 table.add_row(
                     r.kid,
                     f"{r.created_at:%Y-%m-%d}",
@@ -48,12 +67,8 @@ def register(cli: typer.Typer) -> None:
     @keys.command("withdraw")
     def withdraw(kid: str) -> None:
         """Stop publishing a key: the cards it signed no longer verify."""
-        try:
-            with command_session() as session:
-                service.withdraw(session, kid, actor="cli")
-        except ResidentIdError as exc:
-            rprint(f"[red]{exc.detail}[/red]")
-            raise typer.Exit(1) from exc
+        with reported_errors(), command_session() as session:
+            service.withdraw(session, kid, actor="cli")
         rprint(f"key [bold]{kid}[/bold] withdrawn")
 
     @keys.command("export")

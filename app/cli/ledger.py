@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import typer
 
+from app.cli.output import EXIT_USAGE, bar, fail
 from app.cli.session import command_session
 from app.payments import checks, retention
 
@@ -15,8 +16,8 @@ def register(cli: typer.Typer) -> None:
     @ledger.command("check")
     def check() -> None:
         """Prove debits equal credits and every cached balance equals its entries; exits 1 if not."""
-        with command_session() as session:
-            report = checks.check(session)
+        with command_session() as session, bar("checking the ledger") as progress:
+            report = checks.check(session, progress)
         if report.ok:
             typer.secho(
                 f"ledger holds: {report.transfers} transfers, {report.entries} entries, "
@@ -44,15 +45,13 @@ def register(cli: typer.Typer) -> None:
             try:
                 day = date.fromisoformat(before)
             except ValueError:
-                typer.secho(f"--before {before!r} is not a date (YYYY-MM-DD)", fg="red")
-                raise typer.Exit(2) from None
+                fail(f"--before {before!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
             cutoff = datetime(day.year, day.month, day.day, tzinfo=UTC)
         try:
-            with command_session() as session:
-                report = retention.rollup(session, before=cutoff, actor="cli")
+            with command_session() as session, bar("rolling up months") as progress:
+                report = retention.rollup(session, before=cutoff, actor="cli", progress=progress)
         except retention.LedgerBroken as error:
-            typer.secho(error.detail, fg="red")
-            raise typer.Exit(1) from None
+            fail(f"{error.name}: {error.detail}", 1)
         typer.echo(
             f"rolled up {report.transfers} transfers before {report.before.isoformat()} "
             f"into {report.periods} monthly totals; forgot {report.sessions} parking sessions "

@@ -9,7 +9,8 @@ from rich import print as rprint
 from app.auth import repository, service
 from app.auth.errors import WeakPassword
 from app.auth.roles import STAFF_ROLES
-from app.auth.schemas import PasswordReset, UserCreate
+from app.auth.schemas import PasswordReset, UserCreate, UserRead, UserUpdate
+from app.cli.output import EXIT_NOT_FOUND, JSON_OPTION, fail, listing, reported_errors
 from app.cli.session import command_session
 from app.kit.errors import ResidentIdError
 
@@ -45,11 +46,24 @@ def register(cli: typer.Typer) -> None:
             )
             rprint(f"[red]{problems}[/red]", file=sys.stderr)
             raise typer.Exit(2) from exc
-        except ResidentIdError as exc:
-            rprint(f"[red]{exc.detail}[/red]", file=sys.stderr)
-            raise typer.Exit(1) from exc
         rprint(f"created {user.role} [bold]{user.username}[/bold] ({user.id})")
 
+    @users.command("list")
+    def list_users(as_json: bool = JSON_OPTION) -> None:
+        """Every staff account, active or not."""
+        with command_session() as session:
+            rows = [UserRead.model_validate(u) for u in repository.list_all(session)]
+        listing(rows, ["username", "role", "branch", "active", "id"], as_json=as_json)
+
+    @users.command("disable")
+    def disable(username: str) -> None:
+        """Disable a staff account: it can no longer sign in or use its tokens."""
+        with reported_errors(), command_session() as session:
+            user = repository.get_by_username(session, username)
+            if user is None:
+                fail(f"NotFound: no staff account {username!r}", EXIT_NOT_FOUND)
+            service.update_user(session, user.id, UserUpdate(active=False), actor="cli")
+        rprint(f"disabled [bold]{username}[/bold]")
 
 def _fail(message: str, code: int) -> typer.Exit:
     rprint(f"[red]{message}[/red]", file=sys.stderr)

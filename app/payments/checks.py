@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.kit.progress import SILENT, Progress
 from app.payments import ledger
 from app.payments.models import Charge, LedgerAccount, LedgerEntry, LedgerTransfer, Refund
 
@@ -134,7 +135,9 @@ def _charges(session: Session, report: LedgerReport) -> None:
         )
 
 
-def check(session: Session) -> LedgerReport:
+def check(session: Session, progress: Progress = SILENT) -> LedgerReport:
+    # Four passes: the totals, every transfer, every balance, every charge.
+    progress.start(4)
     report = LedgerReport()
     report.transfers = session.scalar(sa.select(sa.func.count()).select_from(LedgerTransfer)) or 0
     report.entries = session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) or 0
@@ -144,7 +147,8 @@ def check(session: Session) -> LedgerReport:
         report.problems.append(
             f"all debits {report.debits_cents} != all credits {report.credits_cents}"
         )
-    _transfers(session, report)
-    _balances(session, report)
-    _charges(session, report)
+    progress.advance()
+    for one_pass in (_transfers, _balances, _charges):
+        one_pass(session, report)
+        progress.advance()
     return report

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.config import settings
 from app.kit.errors import Conflict
+from app.kit.progress import SILENT, Progress
 from app.kit.types import utcnow
 from app.payments import checks, ledger
 from app.payments.ledger import Leg
@@ -116,7 +117,9 @@ def _roll_period(session: Session, start: datetime, end: datetime) -> int:
     return count
 
 
-def rollup(session: Session, *, before: datetime | None = None, actor: str) -> RollupReport:
+def rollup(
+    session: Session, *, before: datetime | None = None, actor: str, progress: Progress = SILENT
+) -> RollupReport:
     """Roll up everything booked before `before` (default: the retention period ago)."""
     now = utcnow()
     before = before or now - timedelta(days=settings.transaction_retention_days)
@@ -129,8 +132,11 @@ def rollup(session: Session, *, before: datetime | None = None, actor: str) -> R
             LedgerTransfer.kind != ROLLUP, LedgerTransfer.at < before
         )
     )
-    for start, end in _months(first, before) if first else []:
+    months = _months(first, before) if first else []
+    progress.start(len(months))
+    for start, end in months:
         replaced = _roll_period(session, start, end)
+        progress.advance()
         if replaced:
             report.periods += 1
             report.transfers += replaced

@@ -43,6 +43,12 @@ _lock = threading.Lock()
 _cache: dict[str, SignedList] = {}
 
 
+def held_lists() -> dict[str, SignedList]:
+    """The lists this process has signed and serves (for the status list age metric)."""
+    with _lock:
+        return dict(_cache)
+
+
 def _lifetime() -> timedelta:
     return timedelta(hours=settings.status_list_lifetime_hours)
 

@@ -1,0 +1,1 @@
+"""Operations: readiness, Prometheus metrics, request ids and structured logs."""
