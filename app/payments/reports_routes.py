@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from app.db import SessionDep
 from app.kit.errors import responses
-from app.payments import statements
-from app.payments.deps import Bookkeepers, DrawerReaders, Merchants
-from app.payments.schemas import DrawerRead, SettlementRead
+from app.payments import drawer_close, drawer_report, statements
+from app.payments.deps import Bookkeepers, DrawerClosers, DrawerReaders, Merchants
+from app.payments.schemas import DrawerCloseCreate, DrawerCloseRead, DrawerRead, SettlementRead
 
 router = APIRouter(tags=["stored value"])
 
@@ -45,5 +46,23 @@ def my_settlement(
 def branch_drawer(
     session: SessionDep, reader: DrawerReaders, branch: str, date: date | None = None
 ) -> DrawerRead:
-    """A branch's cash drawer for one day (default today): loads by clerk, opening and closing."""
-    return statements.drawer(session, reader, branch, date)
+    """A branch's cash drawer for one day (default today): fees, loads and refunds by clerk, the
+    cash expected in the till, the drawer's balance around the day, and the day's close."""
+    return drawer_report.drawer(session, reader, branch, date)
+
+
+@router.post(
+    "/v1/branches/{branch}/drawer/close",
+    status_code=201,
+    response_model=DrawerCloseRead,
+    responses=responses(401, 403, 409, 422),
+)
+def close_branch_drawer(
+    session: SessionDep,
+    staff: DrawerClosers,
+    branch: Annotated[str, Path(max_length=64)],
+    body: DrawerCloseCreate,
+) -> DrawerCloseRead:
+    """Close a branch's day: the cash counted against the day's fees and loads, the difference
+    recorded and audited. A day closes once (409 names the first close)."""
+    return drawer_close.close_drawer(session, staff, branch, body.day, body.counted_cents)
