@@ -19,6 +19,8 @@ Merchants = Annotated[Principal, Depends(allow(Role.MERCHANT))]
 Refunders = Annotated[Principal, Depends(allow(Role.MERCHANT, Role.SUPERVISOR))]
 Bookkeepers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
 DrawerReaders = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR))]
+# Counting the till: a clerk at their own branch (checked in the service) or a supervisor.
+DrawerClosers = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
 Admins = Annotated[Principal, Depends(allow(Role.ADMIN))]
 Auditors = Annotated[Principal, Depends(allow(Role.AUDITOR))]
 ZoneReaders = Annotated[

@@ -10,9 +10,9 @@ from app.branches.schemas import BRANCH_CODE_PATTERN
 from app.db import SessionDep
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
-from app.payments import statements
-from app.payments.deps import Bookkeepers, DrawerReaders, Merchants
-from app.payments.schemas import DrawerRead, SettlementRead
+from app.payments import drawer_close, drawer_report, statements
+from app.payments.deps import Bookkeepers, DrawerClosers, DrawerReaders, Merchants
+from app.payments.schemas import DrawerCloseCreate, DrawerCloseRead, DrawerRead, SettlementRead
 
 router = APIRouter(tags=["stored value"])
 
@@ -50,5 +50,23 @@ def branch_drawer(
     branch: Annotated[str, Path(pattern=BRANCH_CODE_PATTERN)],
     date: DayQuery = None,
 ) -> DrawerRead:
-    """A branch's cash drawer for one day (default today): loads by clerk, opening and closing."""
-    return statements.drawer(session, reader, branch, date)
+    """A branch's cash drawer for one day (default today): fees, loads and refunds by clerk, the
+    cash expected in the till, the drawer's balance around the day, and the day's close."""
+    return drawer_report.drawer(session, reader, branch, date)
+
+
+@router.post(
+    "/v1/branches/{branch}/drawer/close",
+    status_code=201,
+    response_model=DrawerCloseRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def close_branch_drawer(
+    session: SessionDep,
+    staff: DrawerClosers,
+    branch: Annotated[str, Path(pattern=BRANCH_CODE_PATTERN)],
+    body: DrawerCloseCreate,
+) -> DrawerCloseRead:
+    """Close a branch's day: the cash counted against the day's fees and loads, the difference
+    recorded and audited. A day closes once (409 names the first close)."""
+    return drawer_close.close_drawer(session, staff, branch, body.day, body.counted_cents)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from app.applicants.fields import IsoDate
 from app.kit.schema import InputSchema, Schema
 
 # $10,000: far above any balance cap. Anything larger is a typo or an attack, refused with a 422
@@ -153,10 +154,38 @@ class ClerkTotal(Schema):
     clerk: str
     loads_count: int
     loaded_cents: int
+    fees_count: int = 0
+    fees_cents: int = 0
+    # Charges the clerk refunded to cardholders' stored value: no cash leaves the drawer.
+    refunds_count: int = 0
+    refunded_cents: int = 0
+
+
+# A day's cash at one branch: far above any real drawer, anything larger is a typo.
+MAX_DRAWER_CENTS = 100_000_000
+
+
+class DrawerCloseCreate(InputSchema):
+    day: IsoDate
+    counted_cents: Annotated[int, Field(strict=True, ge=0, le=MAX_DRAWER_CENTS)]
+
+
+class DrawerCloseRead(Schema):
+    """A closed day: the cash the books expected, what was counted, and the difference."""
+
+    branch: str
+    day: date
+    expected_cents: int
+    counted_cents: int
+    # counted - expected: negative when cash is missing, positive when there is too much.
+    difference_cents: int
+    closed_by: str
+    closed_at: datetime
 
 
 class DrawerRead(Schema):
-    """A branch's cash drawer on one city day: the cash its clerks took for loads."""
+    """A branch's cash drawer on one city day: the cash its clerks took for fees and loads, and
+    the refunds they made (which take no cash)."""
 
     branch: str
     date: date
@@ -167,3 +196,11 @@ class DrawerRead(Schema):
     closing_cents: int
     shortfall_recovered_cents: int
     by_clerk: list[ClerkTotal]
+    fees_count: int = 0
+    fees_cents: int = 0
+    refunds_count: int = 0
+    refunded_cents: int = 0
+    # The cash the day's counter work put in the drawer (fees and loads): what a close counts.
+    expected_cents: int = 0
+    # The day's close, once someone closed it.
+    closed: DrawerCloseRead | None = None

@@ -1,4 +1,5 @@
-"""The books read back: a cardholder's statement, a merchant's day, a branch drawer's day."""
+"""The books read back: a cardholder's statement, a merchant's day (a branch drawer's day is in
+drawer_report)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.deps import Principal
-from app.auth.models import User
-from app.branches import service as branches
 from app.config import settings
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
@@ -18,7 +17,7 @@ from app.payments import ledger
 from app.payments.cardholders import card_by_number
 from app.payments.days import city_day, day_bounds
 from app.payments.errors import MerchantNotFound
-from app.payments.ledger import DRAWER, PAYABLE, SHORTFALL, STORED_VALUE
+from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE
 from app.payments.models import (
     Charge,
     LedgerEntry,
@@ -28,8 +27,6 @@ from app.payments.models import (
     Refund,
 )
 from app.payments.schemas import (
-    ClerkTotal,
-    DrawerRead,
     PurposeTotal,
     SettlementRead,
     StatementLine,
@@ -205,54 +202,4 @@ def settlement(
             for purpose, count, total, _ in by_purpose
         ],
         payable_balance_cents=ledger.balance_of(session, payable) if payable else 0,
-    )
-
-
-def drawer(session: Session, reader: Principal, branch: str, day: date | None) -> DrawerRead:
-    """The cash a branch's clerks took for loads on one city day, and the drawer around it."""
-    # An unknown branch is a 404 before anything is audited: the audit trail is forever.
-    branches.existing(session, branch)
-    day = day or city_day(utcnow())
-    start, end = day_bounds(day)
-    account = ledger.find(session, DRAWER, branch)
-    by_clerk = session.execute(
-        sa.select(
-            User.username,
-            sa.func.count(),
-            sa.func.sum(Load.amount_cents),
-            sa.func.sum(Load.recovered_cents),
-        )
-        .join(User, User.id == Load.clerk_id)
-        .where(Load.branch == branch, Load.at >= start, Load.at < end)
-        .group_by(User.username)
-        .order_by(User.username)
-    ).all()
-
-    def drawer_until(moment: object) -> int:
-        if account is None:
-            return 0
-        total = session.scalar(
-            sa.select(_signed_sum(ledger.NORMAL_SIDE[DRAWER]))
-            .select_from(LedgerEntry)
-            .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-            .where(LedgerEntry.account_id == account.id, LedgerTransfer.at < moment)
-        )
-        return int(total or 0)
-
-    audit.record(
-        session, actor=reader.actor, action="payment.drawer.read", subject=f"branch:{branch}"
-    )
-    return DrawerRead(
-        branch=branch,
-        date=day,
-        timezone=settings.city_timezone,
-        opening_cents=drawer_until(start),
-        loads_count=sum(int(count) for _, count, _, _ in by_clerk),
-        loaded_cents=sum(int(total) for _, _, total, _ in by_clerk),
-        closing_cents=drawer_until(end),
-        shortfall_recovered_cents=sum(int(rec) for _, _, _, rec in by_clerk),
-        by_clerk=[
-            ClerkTotal(clerk=name, loads_count=int(count), loaded_cents=int(total))
-            for name, count, total, _ in by_clerk
-        ],
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx2
 import pytest
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from starlette.routing import BaseRoute
 
 from app.auth.deps import API_KEY_PREFIX, RoleGuard
 from app.auth.roles import STAFF_ROLES, Role
@@ -29,9 +30,20 @@ def _guards(dependant: Dependant) -> list[RoleGuard]:
     return found
 
 
+def _routes_of(routes: Sequence[BaseRoute]) -> list[APIRoute]:
+    # A router that includes others (payments) holds them as included routers: walk into them.
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif isinstance(getattr(route, "original_router", None), APIRouter):
+            found.extend(_routes_of(route.original_router.routes))  # type: ignore[attr-defined]
+    return found
+
+
 def _v1_routes() -> list[APIRoute]:
     # The domain routers the app includes (their routes carry the full path).
-    routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    routes = [r for router in ROUTERS for r in _routes_of(router.routes)]
     assert all(r.path.startswith("/v1/") for r in routes)
     return routes
 
@@ -134,6 +146,8 @@ def test_a_forged_token_is_refused(client: TestClient) -> None:
 # The counter console's routes, named with the roles the console relies on.
 CONSOLE_ROUTES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/v1/applicants/{applicant_id}/cards"): frozenset({Role.CLERK, Role.SUPERVISOR}),
+    ("POST", "/v1/branches/{branch}/drawer/close"): frozenset({Role.CLERK, Role.SUPERVISOR}),
+    ("GET", "/v1/branches/{branch}/drawer"): frozenset({Role.SUPERVISOR, Role.AUDITOR}),
 }
 
 
