@@ -8,6 +8,11 @@ COPY migrations ./migrations
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
+# The card's fonts for names in every script (see the Makefile's tools target).
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       fonts-noto-core fonts-droid-fallback fonts-nanum \
+    && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000 RESIDENT_ID_DATA_DIR=/data
 RUN useradd --create-home --uid 10001 resident \
     && mkdir -p /data && chown resident /data

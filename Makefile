@@ -14,11 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The card tests rasterise PDFs (pdftoppm) and read QR codes (zbarimg): install them where missing.
+# The card tests rasterise PDFs (pdftoppm), read QR codes and barcodes (zbarimg) and print to
+# CUPS's printer simulator (ippeveprinter, ipptool); the cards print names in every script with
+# the Noto script fonts, Droid Sans Fallback (Chinese, Japanese: TrueType, which reportlab can
+# embed, unlike Noto CJK's CFF) and Nanum Gothic (Korean). Install them where missing.
+CARD_FONTS := /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf \
+	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf \
+	/usr/share/fonts/truetype/nanum/NanumGothic.ttf
 tools:
-	@command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null || { \
+	@command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null \
+	  && command -v ippeveprinter >/dev/null && command -v ipptool >/dev/null \
+	  && ls $(CARD_FONTS) >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils zbar-tools >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    poppler-utils zbar-tools cups-ipp-utils \
+	    fonts-noto-core fonts-droid-fallback fonts-nanum >/dev/null; }
 
 serve: $(STAMP)
 	$(BIN)/resident-id serve --host $(HOST) --port $(PORT) --demo

@@ -13,6 +13,10 @@ class PhotoNotFound(NotFound):
     pass
 
 
+class SignatureNotFound(NotFound):
+    pass
+
+
 class PhotoTooLarge(BadRequest):
     status_code = 413
 

@@ -7,10 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.applicants.models import Applicant, Decision, Photo
+from app.applicants.models import Applicant, Decision, Photo, Signature
 
 
-def add(session: Session, row: Applicant | Decision | Photo) -> None:
+def add(session: Session, row: Applicant | Decision | Photo | Signature) -> None:
     session.add(row)
     session.flush()
 
@@ -68,4 +68,17 @@ def replace_photo(session: Session, new: Photo) -> None:
         return
     old.jpeg, old.width, old.height = new.jpeg, new.width, new.height
     old.uploaded_by, old.uploaded_at = new.uploaded_by, new.uploaded_at
+    session.flush()
+
+
+def signature(session: Session, applicant_id: str) -> Signature | None:
+    return session.get(Signature, applicant_id)
+
+
+def replace_signature(session: Session, new: Signature) -> None:
+    old = session.get(Signature, new.applicant_id)
+    if old is None:
+        add(session, new)
+        return
+    old.png, old.uploaded_by, old.uploaded_at = new.png, new.uploaded_by, new.uploaded_at
     session.flush()

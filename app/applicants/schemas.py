@@ -9,11 +9,12 @@ from pydantic import Field, model_validator
 
 from app.applicants.fields import (
     BirthDate,
+    CardName,
     CityName,
     ContactName,
     Email,
+    GivenName,
     Language,
-    Name,
     Phone,
     PostalCode,
     Street,
@@ -61,8 +62,10 @@ class EmergencyContact(InputSchema):
 
 
 class ApplicantCreate(InputSchema):
-    given_name: Name
-    family_name: Name
+    # A person with one name sends it as family_name and an empty given_name.
+    given_name: GivenName
+    family_name: CardName
+    latin_name: CardName | None = None
     date_of_birth: BirthDate
     address: Address
     phone: Phone | None = None
@@ -81,8 +84,9 @@ _REQUIRED = ("given_name", "family_name", "date_of_birth", "address", "address_o
 class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
 
-    given_name: Name | None = None
-    family_name: Name | None = None
+    given_name: GivenName | None = None
+    family_name: CardName | None = None
+    latin_name: CardName | None = None
     date_of_birth: BirthDate | None = None
     address: Address | None = None
     phone: Phone | None = None
@@ -118,6 +122,7 @@ class ApplicantRead(Schema):
     id: str
     given_name: str
     family_name: str
+    latin_name: str | None
     date_of_birth: date
     address: AddressRead
     address_on_card: bool
@@ -128,6 +133,7 @@ class ApplicantRead(Schema):
     emergency_contact: EmergencyContactRead | None
     status: ApplicantStatus
     has_photo: bool
+    has_signature: bool
     created_at: datetime
     updated_at: datetime | None
 
@@ -153,6 +159,14 @@ class ApplicantMatch(Schema):
 
 
 class PhotoRead(Schema):
+    applicant_id: str
+    width: int
+    height: int
+    size_bytes: int
+    uploaded_at: datetime
+
+
+class SignatureRead(Schema):
     applicant_id: str
     width: int
     height: int

@@ -123,7 +123,9 @@ WRONG_CREATE: dict[str, dict[str, Any]] = {
     "NUL in a name": {"given_name": "Ana\x00"},
     "control character": {"family_name": "Ng\x1buyen"},
     "lone surrogate": {"given_name": "Ana\ud800"},
-    "name of spaces": {"given_name": "   "},
+    # A mononym's given name is empty (the name is in family_name); the family name never is.
+    "name of spaces": {"family_name": "   "},
+    "a character no card font has": {"family_name": "Ankh 𓋹"},
     "missing name": {"given_name": None},
 }
 
