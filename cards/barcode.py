@@ -25,7 +25,12 @@ def draw_codabar(
 ) -> float:
     """Bars centred on `centre_x` from `y` up, the digits under them; answers the width."""
     symbol = codabar(number, height)
-    symbol.drawOn(c, centre_x - symbol.width / 2, y)
+    left = centre_x - symbol.width / 2
+    # A clean white field under the bars and their quiet zones: the guilloche stops here.
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(left, y - DIGITS_SIZE, symbol.width, height + DIGITS_SIZE + 0.5, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    symbol.drawOn(c, left, y)
     c.setFillColorRGB(0, 0, 0)
     digits = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
     width = style.width(digits, DIGITS_SIZE)
