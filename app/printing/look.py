@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from app.config import settings
+from app.config import Settings, settings
 from cards.fonts import FontSet, default_fonts
 from cards.theme import Theme, load_theme
 
@@ -15,7 +15,7 @@ def card_theme() -> Theme:
     """The theme file named by RESIDENT_ID_CARD_THEME (or the shipped one); a city name set in
     RESIDENT_ID_CITY_NAME wins over the theme's, so the two never disagree on the card."""
     theme = load_theme(settings.card_theme)
-    if "city_name" in settings.model_fields_set:
+    if settings.city_name != Settings.model_fields["city_name"].default:
         theme = replace(theme, city_name=settings.city_name)
     return theme
 
