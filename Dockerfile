@@ -16,6 +16,11 @@ COPY cards ./cards
 RUN /venv/bin/pip install --no-cache-dir --no-deps .
 
 FROM ${PYTHON_IMAGE}
+# The card's fonts for names in every script (see the Makefile's tools target).
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       fonts-noto-core fonts-droid-fallback fonts-nanum \
+    && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000 RESIDENT_ID_DATA_DIR=/data \
     PATH=/venv/bin:$PATH
 RUN useradd --create-home --uid 10001 resident \

@@ -137,6 +137,20 @@ class Settings(BaseSettings):
     sign_in_backoff_seconds: int = 1
     sign_in_backoff_max_seconds: int = 900
     sign_in_failure_memory_hours: int = 24
+    # The card's look: a theme TOML file (city name, seal, colours, wording, optional fields);
+    # empty means the theme shipped in cards/themes. RESIDENT_ID_CITY_NAME, when set, overrides
+    # the theme's city name.
+    card_theme: Path | None = None
+    # Folders searched for the card's script fonts (Debian: fonts-noto-core, fonts-droid-fallback,
+    # fonts-nanum); a JSON list in the environment.
+    card_font_dirs: list[Path] = [
+        Path("/usr/share/fonts/truetype/noto"),
+        Path("/usr/share/fonts/truetype/droid"),
+        Path("/usr/share/fonts/truetype/nanum"),
+    ]
+    # New card numbers are 14-digit library patron barcodes: 2, this institution code (4 digits,
+    # the one the city's library system expects), 8 random digits, a mod-10 check digit.
+    card_institution_code: str = Field(default="1234", pattern=r"^[0-9]{4}$")
 
 
 settings = Settings()

@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards.credential import CardClaims, issue_qr, verify_qr
 from cards.document import CardDocument
+from cards.fonts import default_fonts
 from cards.keys import KeySet, SigningKey
-from cards.layout import BOLD, REGULAR, register_fonts
 from cards.render import CARD_HEIGHT, CARD_WIDTH, render_batch, render_card
 from cards.theme import load_theme
 
@@ -80,11 +80,13 @@ def bare_page(doc: CardDocument) -> bytes:
     from reportlab.lib.utils import ImageReader
 
     out = io.BytesIO()
-    c = Canvas(out, pagesize=(CARD_WIDTH, CARD_HEIGHT), initialFontName=REGULAR)
+    fonts = default_fonts()
+    regular, bold = fonts.latin(False).name, fonts.latin(True).name
+    c = Canvas(out, pagesize=(CARD_WIDTH, CARD_HEIGHT), initialFontName=regular)
     c.drawImage(ImageReader(io.BytesIO(doc.photo_jpeg or b"")), 10, 10, 60, 80)
-    c.setFont(BOLD, 10)
+    c.setFont(bold, 10)
     c.drawString(80, 120, doc.family_name)
-    c.setFont(REGULAR, 8)
+    c.setFont(regular, 8)
     for n, text in enumerate(
         (doc.given_name, doc.grouped_number, str(doc.date_of_birth), doc.qr_text[:40])
     ):
@@ -107,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
-    register_fonts()
+    default_fonts()
     key, jpeg, theme = SigningKey.generate(), photo(), load_theme()
     doc = document(1, key, jpeg)
 

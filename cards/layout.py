@@ -1,35 +1,38 @@
-"""Fonts and text fitting: a long name shrinks, then wraps, and never leaves its box."""
+"""Text fitting: a long name shrinks, then wraps, and never leaves its box. Widths are those of
+the shaped text (cards/text.py), so an Arabic or Devanagari name is measured as it prints."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
-FONT_DIR = Path(__file__).parent / "fonts"
-REGULAR = "ResidentSans"
-BOLD = "ResidentSans-Bold"
+from cards import text as shaping
+from cards.fonts import FontSet
+
 LINE_HEIGHT = 1.18
 
 
-@cache
-def register_fonts() -> None:
-    # DejaVu Sans covers Latin Extended and Vietnamese; reportlab embeds the subset a PDF uses.
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+@dataclass(frozen=True)
+class Style:
+    fonts: FontSet
+    bold: bool
+
+    @property
+    def latin_font(self) -> str:
+        return self.fonts.latin(self.bold).name
+
+    def width(self, text: str, size: float) -> float:
+        return shaping.width(text, self.fonts, self.bold, size)
+
+    def draw(self, c: Canvas, text: str, size: float, x: float, y: float) -> float:
+        return shaping.draw(c, text, self.fonts, self.bold, size, x, y)
 
 
-def width_of(text: str, font: str, size: float) -> float:
-    return float(pdfmetrics.stringWidth(text, font, size))
-
-
-def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
+def _break_word(word: str, style: Style, size: float, width: float) -> list[str]:
     pieces, current = [], ""
     for char in word:
-        if current and width_of(current + char, font, size) > width:
+        if current and style.width(current + char, size) > width:
             pieces.append(current)
             current = char
         else:
@@ -37,20 +40,20 @@ def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap(text: str, style: Style, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if width_of(candidate, font, size) <= width:
+        if style.width(candidate, size) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        if width_of(word, font, size) <= width:
+        if style.width(word, size) <= width:
             current = word
         else:
-            *whole, current = _break_word(word, font, size, width)
+            *whole, current = _break_word(word, style, size, width)
             lines.extend(whole)
     if current:
         lines.append(current)
@@ -69,24 +72,24 @@ def _sizes(largest: float, smallest: float) -> list[float]:
 
 
 def fit(
-    text: str, font: str, *, width: float, height: float, largest: float, smallest: float
+    text: str, style: Style, *, width: float, height: float, largest: float, smallest: float
 ) -> FittedText:
     """Shrink the text (to 70% of `largest`) while one line can hold it; past that, wrap at the
     largest size whose lines fit the box; at `smallest`, cut the last line with '…'."""
     for size in _sizes(largest, max(smallest, largest * 0.7)):
-        if width_of(text, font, size) <= width and size * LINE_HEIGHT <= height:
+        if style.width(text, size) <= width and size * LINE_HEIGHT <= height:
             return FittedText([text], size)
     for size in _sizes(largest, smallest):
         room = int(height // (size * LINE_HEIGHT))
-        lines = wrap(text, font, size, width)
+        lines = wrap(text, style, size, width)
         if 0 < len(lines) <= room:
             return FittedText(lines, size)
     room = max(1, int(height // (smallest * LINE_HEIGHT)))
-    kept = wrap(text, font, smallest, width)[:room]
+    kept = wrap(text, style, smallest, width)[:room]
     if not kept:
         return FittedText([], smallest)
     last = kept[-1]
-    while last and width_of(last + "…", font, smallest) > width:
+    while last and style.width(last + "…", smallest) > width:
         last = last[:-1]
     kept[-1] = last + "…"
     return FittedText(kept, smallest)

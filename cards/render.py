@@ -1,18 +1,29 @@
 """The card as a PDF: two CR80 pages (front, back) for duplex card printers, a batch of cards,
-or Letter sheets of ten for perforated card stock. Geometry is in millimetres."""
+or Letter sheets of ten for perforated card stock. Geometry is in millimetres.
+
+Front: the city's band and seal; photo and, beside it, a ghost of the photo; the name in any
+script (with the name in Latin letters under it when the holder gave one); dates; the card
+number, signature and microtext along the bottom. Back: address, languages, emergency contact
+and the return address beside the QR; the card number as a Codabar library barcode below.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from cards import security
+from cards.barcode import draw_codabar
 from cards.document import CardDocument
-from cards.layout import BOLD, LINE_HEIGHT, REGULAR, FittedText, fit, register_fonts
+from cards.fonts import FontSet, default_fonts
+from cards.languages import endonyms
+from cards.layout import LINE_HEIGHT, FittedText, Style, fit
+from cards.pictures import draw_ghost, draw_picture, draw_seal
 from cards.qr import QUIET_ZONE, QrMatrix, qr_matrix
 from cards.theme import Theme
 
@@ -23,11 +34,79 @@ HEADER_HEIGHT = 9.5 * mm
 STRIPE_HEIGHT = 1.4 * mm
 PHOTO_WIDTH = 21.0 * mm
 PHOTO_HEIGHT = 28.0 * mm  # 3:4 portrait, as the app crops it
+PHOTO_TOP = CARD_HEIGHT - HEADER_HEIGHT - 2.5 * mm
 TEXT_LEFT = MARGIN + PHOTO_WIDTH + 3.0 * mm
 TEXT_WIDTH = CARD_WIDTH - TEXT_LEFT - MARGIN
+TEXT_TOP = CARD_HEIGHT - HEADER_HEIGHT - 1.5 * mm
+# The name's boxes, top down from TEXT_TOP: family name, given name, name in Latin letters.
+FAMILY_BOX = 8.5 * mm
+GIVEN_BOX = 6.0 * mm
+LATIN_BOX = 3.6 * mm
+NAME_BOTTOM = TEXT_TOP - FAMILY_BOX - GIVEN_BOX - LATIN_BOX
+FIELDS_TOP = NAME_BOTTOM - 0.4 * mm
+# The bottom band of the front: number under the photo, signature, ghost at the right edge.
+BAND_BOTTOM = STRIPE_HEIGHT + 1.2 * mm
+GHOST_WIDTH = 8.4 * mm
+GHOST_HEIGHT = GHOST_WIDTH * 4 / 3
+SIGNATURE_LEFT = 36.0 * mm
+SIGNATURE_WIDTH = 26.0 * mm
+SIGNATURE_HEIGHT = 7.0 * mm
+# The back: the QR at the top right, the barcode across the bottom.
 QR_BOX = 40.0 * mm
 MIN_MODULE = 0.42 * mm
 QR_RIGHT_MARGIN = 2.5 * mm
+QR_TOP_MARGIN = 1.5 * mm
+BARCODE_BOTTOM = STRIPE_HEIGHT + 3.6 * mm
+BARCODE_HEIGHT = 5.6 * mm
+BARCODE_NARROW = 0.254 * mm  # 10 mil: what library desk scanners read best
+MICROTEXT_Y = STRIPE_HEIGHT + 0.1 * mm
+
+
+@dataclass(frozen=True)
+class Pen:
+    """What every drawing step needs: the canvas, the city's theme, the fonts."""
+
+    c: Canvas
+    theme: Theme
+    regular: Style
+    bold: Style
+
+    def colour(self, hex_colour: str) -> None:
+        self.c.setFillColor(HexColor(hex_colour))
+
+    def lines(self, fitted: FittedText, style: Style, x: float, top: float) -> float:
+        """Draw fitted lines downward from `top`; answers the y below the last line."""
+        y = top
+        for line in fitted.lines:
+            y -= fitted.size * LINE_HEIGHT
+            style.draw(self.c, line, fitted.size, x, y + fitted.size * 0.22)
+        return y
+
+    def text(
+        self,
+        text: str,
+        style: Style,
+        x: float,
+        top: float,
+        *,
+        width: float,
+        height: float,
+        largest: float,
+        smallest: float,
+    ) -> float:
+        fitted = fit(text, style, width=width, height=height, largest=largest, smallest=smallest)
+        return self.lines(fitted, style, x, top)
+
+    def field(
+        self, label: str, value: str, x: float, top: float, width: float, lines: int = 1
+    ) -> float:
+        """A small label over its value; the value may wrap onto `lines` lines."""
+        self.colour(self.theme.muted)
+        y = self.text(label, self.regular, x, top, width=width, height=6, largest=4.6, smallest=3.6)
+        self.colour(self.theme.text)
+        return self.text(
+            value, self.bold, x, y, width=width, height=9 * lines, largest=7.2, smallest=4.2
+        )
 
 
 def qr_module_size(matrix: QrMatrix) -> float:
@@ -38,122 +117,137 @@ def qr_module_size(matrix: QrMatrix) -> float:
     return module
 
 
-def _lines(c: Canvas, fitted: FittedText, font: str, x: float, top: float) -> float:
-    """Draw fitted lines downward from `top`; answers the y below the last line."""
-    y = top
-    for line in fitted.lines:
-        y -= fitted.size * LINE_HEIGHT
-        c.setFont(font, fitted.size)
-        c.drawString(x, y + fitted.size * 0.22, line)
-    return y
+def _ground(pen: Pen) -> None:
+    pen.colour(pen.theme.background)
+    pen.c.rect(0, 0, CARD_WIDTH, CARD_HEIGHT, stroke=0, fill=1)
+    security.place(pen.c, security.GUILLOCHE_FORM)
+    pen.colour(pen.theme.accent)
+    pen.c.rect(0, 0, CARD_WIDTH, STRIPE_HEIGHT, stroke=0, fill=1)
+    security.place(pen.c, security.MICROTEXT_FORM, 0, MICROTEXT_Y)
 
 
-def _field(
-    c: Canvas,
-    theme: Theme,
-    label: str,
-    value: str,
-    x: float,
-    top: float,
-    width: float,
-    lines: int = 1,
-) -> float:
-    """A small label over its value; the value may wrap onto `lines` lines."""
-    c.setFillColor(HexColor(theme.muted))
-    y = _lines(
-        c, fit(label, REGULAR, width=width, height=6, largest=4.6, smallest=3.8), REGULAR, x, top
+def _header(pen: Pen) -> None:
+    theme = pen.theme
+    pen.colour(theme.primary)
+    pen.c.rect(0, CARD_HEIGHT - HEADER_HEIGHT, CARD_WIDTH, HEADER_HEIGHT, stroke=0, fill=1)
+    seal = HEADER_HEIGHT * 0.84
+    draw_seal(
+        pen.c,
+        theme,
+        pen.bold,
+        CARD_WIDTH - MARGIN - seal,
+        CARD_HEIGHT - HEADER_HEIGHT + (HEADER_HEIGHT - seal) / 2,
+        seal,
     )
-    c.setFillColor(HexColor(theme.text))
-    value_fit = fit(value, BOLD, width=width, height=9 * lines, largest=7.2, smallest=4.5)
-    return _lines(c, value_fit, BOLD, x, y)
-
-
-def _seal(c: Canvas, theme: Theme, cx: float, cy: float, radius: float) -> None:
-    c.setStrokeColor(HexColor(theme.accent))
-    c.setFillColor(HexColor(theme.primary))
-    c.setLineWidth(1.2)
-    c.circle(cx, cy, radius, stroke=1, fill=1)
-    c.setFillColor(HexColor(theme.accent))
-    c.setFont(BOLD, radius * 0.9)
-    c.drawCentredString(cx, cy - radius * 0.32, theme.seal_initials)
-
-
-def _header(c: Canvas, theme: Theme) -> None:
-    c.setFillColor(HexColor(theme.background))
-    c.rect(0, 0, CARD_WIDTH, CARD_HEIGHT, stroke=0, fill=1)
-    c.setFillColor(HexColor(theme.primary))
-    c.rect(0, CARD_HEIGHT - HEADER_HEIGHT, CARD_WIDTH, HEADER_HEIGHT, stroke=0, fill=1)
-    c.setFillColor(HexColor(theme.accent))
-    c.rect(0, 0, CARD_WIDTH, STRIPE_HEIGHT, stroke=0, fill=1)
-    seal_radius = HEADER_HEIGHT * 0.38
-    _seal(c, theme, CARD_WIDTH - MARGIN - seal_radius, CARD_HEIGHT - HEADER_HEIGHT / 2, seal_radius)
-    c.setFillColor(HexColor(theme.background))
-    width = CARD_WIDTH - 2 * MARGIN - 2 * seal_radius - 2 * mm
-    top = CARD_HEIGHT - 1.2 * mm
-    y = _lines(
-        c,
-        fit(theme.city_name, BOLD, width=width, height=11, largest=8.5, smallest=5),
-        BOLD,
+    pen.colour(theme.background)
+    width = CARD_WIDTH - 2 * MARGIN - seal - 2 * mm
+    y = pen.text(
+        theme.city_name,
+        pen.bold,
         MARGIN,
-        top,
+        CARD_HEIGHT - 1.0 * mm,
+        width=width,
+        height=11,
+        largest=8.5,
+        smallest=5,
     )
-    _lines(
-        c,
-        fit(theme.card_title, REGULAR, width=width, height=8, largest=5.5, smallest=4),
-        REGULAR,
-        MARGIN,
-        y,
+    pen.text(
+        theme.card_title, pen.regular, MARGIN, y, width=width, height=8, largest=5.5, smallest=3.6
     )
 
 
-def _photo(c: Canvas, doc: CardDocument, theme: Theme) -> None:
-    x = MARGIN
-    y = CARD_HEIGHT - HEADER_HEIGHT - 2.5 * mm - PHOTO_HEIGHT
+def _photo(pen: Pen, doc: CardDocument) -> None:
+    x, y = MARGIN, PHOTO_TOP - PHOTO_HEIGHT
     if doc.photo_jpeg:
-        image = ImageReader(io.BytesIO(doc.photo_jpeg))
-        c.drawImage(image, x, y, PHOTO_WIDTH, PHOTO_HEIGHT, preserveAspectRatio=True, anchor="c")
+        draw_picture(pen.c, doc.photo_jpeg, x, y, PHOTO_WIDTH, PHOTO_HEIGHT)
+        draw_ghost(
+            pen.c,
+            doc.photo_jpeg,
+            pen.theme,
+            CARD_WIDTH - MARGIN - GHOST_WIDTH,
+            BAND_BOTTOM,
+            GHOST_WIDTH,
+            GHOST_HEIGHT,
+        )
     else:
-        c.setFillColor(HexColor("#E6E9EC"))
-        c.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT, stroke=0, fill=1)
-    c.setStrokeColor(HexColor(theme.primary))
-    c.setLineWidth(0.6)
-    c.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT, stroke=1, fill=0)
+        pen.colour("#E6E9EC")
+        pen.c.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT, stroke=0, fill=1)
+    pen.c.setStrokeColor(HexColor(pen.theme.primary))
+    pen.c.setLineWidth(0.6)
+    pen.c.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT, stroke=1, fill=0)
 
 
-def draw_front(c: Canvas, doc: CardDocument, theme: Theme) -> None:
-    _header(c, theme)
-    _photo(c, doc, theme)
-    top = CARD_HEIGHT - HEADER_HEIGHT - 2.0 * mm
-    c.setFillColor(HexColor(theme.text))
-    family = fit(doc.family_name, BOLD, width=TEXT_WIDTH, height=8.5 * mm, largest=11, smallest=4.5)
-    y = _lines(c, family, BOLD, TEXT_LEFT, top)
-    given = fit(doc.given_name, REGULAR, width=TEXT_WIDTH, height=6.5 * mm, largest=9, smallest=4.5)
-    y = _lines(c, given, REGULAR, TEXT_LEFT, y) - 1.2 * mm
-    labels = theme.labels
+def _name(pen: Pen, doc: CardDocument) -> None:
+    pen.colour(pen.theme.text)
+    y = TEXT_TOP
+    family = doc.family_name.strip()
+    given = doc.given_name.strip()
+    y = pen.text(
+        family, pen.bold, TEXT_LEFT, y, width=TEXT_WIDTH, height=FAMILY_BOX, largest=11, smallest=4
+    )
+    if given:  # a mononym prints once, on the family line
+        y = pen.text(
+            given,
+            pen.regular,
+            TEXT_LEFT,
+            y,
+            width=TEXT_WIDTH,
+            height=GIVEN_BOX,
+            largest=9,
+            smallest=4,
+        )
+    if doc.latin_name:
+        pen.colour(pen.theme.muted)
+        pen.text(
+            doc.latin_name,
+            pen.regular,
+            TEXT_LEFT,
+            y,
+            width=TEXT_WIDTH,
+            height=LATIN_BOX,
+            largest=6.5,
+            smallest=3.6,
+        )
+
+
+def draw_front(pen: Pen, doc: CardDocument) -> None:
+    theme, labels = pen.theme, pen.theme.labels
+    _ground(pen)
+    _header(pen)
+    _photo(pen, doc)
+    _name(pen, doc)
+    # The fields sit below the name's largest boxes whatever the name, as on any ID.
+    y = FIELDS_TOP
     half = (TEXT_WIDTH - 2 * mm) / 2
-    _field(
-        c,
-        theme,
-        labels["date_of_birth"],
-        doc.date_of_birth.strftime("%m/%d/%Y"),
-        TEXT_LEFT,
-        y,
-        half,
+    right = TEXT_LEFT + half + 2 * mm
+    pen.field(labels["date_of_birth"], doc.date_of_birth.strftime("%m/%d/%Y"), TEXT_LEFT, y, half)
+    if doc.gender is not None and "gender" in theme.prints:
+        pen.field(labels["gender"], doc.gender, right, y, half)
+    y -= 5.0 * mm
+    if doc.issued_on is not None:
+        pen.field(labels["issued"], doc.issued_on.strftime("%m/%d/%Y"), TEXT_LEFT, y, half)
+    pen.field(labels["expires"], doc.expires_on.strftime("%m/%d/%Y"), right, y, half)
+    pen.colour(theme.text)
+    pen.text(
+        doc.grouped_number,
+        pen.bold,
+        MARGIN,
+        BAND_BOTTOM + 3.4 * mm,
+        width=SIGNATURE_LEFT - MARGIN - 1 * mm,
+        height=3.4 * mm,
+        largest=7.5,
+        smallest=5,
     )
-    below = _field(
-        c,
-        theme,
-        labels["expires"],
-        doc.expires_on.strftime("%m/%d/%Y"),
-        TEXT_LEFT + half + 2 * mm,
-        y,
-        half,
-    )
-    if doc.gender is not None:
-        _field(c, theme, labels["gender"], doc.gender, TEXT_LEFT, below - 0.8 * mm, half)
-    c.setFillColor(HexColor(theme.text))
-    c.setFont(BOLD, 8.5)
-    c.drawString(MARGIN, STRIPE_HEIGHT + 2.2 * mm, doc.grouped_number)
+    if doc.signature_image:
+        draw_picture(
+            pen.c,
+            doc.signature_image,
+            SIGNATURE_LEFT,
+            BAND_BOTTOM,
+            SIGNATURE_WIDTH,
+            SIGNATURE_HEIGHT,
+            anchor="sw",
+        )
 
 
 def draw_qr(c: Canvas, matrix: QrMatrix, x: float, y: float) -> float:
@@ -184,85 +278,72 @@ def draw_qr(c: Canvas, matrix: QrMatrix, x: float, y: float) -> float:
     return module
 
 
-def draw_back(c: Canvas, doc: CardDocument, theme: Theme, matrix: QrMatrix | None = None) -> None:
-    c.setFillColor(HexColor(theme.background))
-    c.rect(0, 0, CARD_WIDTH, CARD_HEIGHT, stroke=0, fill=1)
-    c.setFillColor(HexColor(theme.accent))
-    c.rect(0, 0, CARD_WIDTH, STRIPE_HEIGHT, stroke=0, fill=1)
-    draw_qr(
-        c,
-        matrix or qr_matrix(doc.qr_text),
-        CARD_WIDTH - QR_RIGHT_MARGIN - QR_BOX,
-        (CARD_HEIGHT - QR_BOX) / 2,
-    )
-    width = CARD_WIDTH - QR_RIGHT_MARGIN - QR_BOX - MARGIN - 1 * mm
+def draw_back(pen: Pen, doc: CardDocument, matrix: QrMatrix | None = None) -> None:
+    theme, labels = pen.theme, pen.theme.labels
+    _ground(pen)
+    qr_x = CARD_WIDTH - QR_RIGHT_MARGIN - QR_BOX
+    qr_y = CARD_HEIGHT - QR_TOP_MARGIN - QR_BOX
+    draw_qr(pen.c, matrix or qr_matrix(doc.qr_text), qr_x, qr_y)
+    width = qr_x - MARGIN - 1 * mm
     y = CARD_HEIGHT - MARGIN
-    labels = theme.labels
-    if doc.address_lines:
-        y = (
-            _field(
-                c, theme, labels["address"], ", ".join(doc.address_lines), MARGIN, y, width, lines=3
-            )
-            - 1 * mm
-        )
-    if doc.preferred_languages:
-        y = (
-            _field(
-                c,
-                theme,
-                labels["languages"],
-                ", ".join(doc.preferred_languages[:2]),
-                MARGIN,
-                y,
-                width,
-            )
-            - 1 * mm
-        )
+    if doc.address_lines and "address" in theme.prints:
+        address = ", ".join(doc.address_lines)
+        y = pen.field(labels["address"], address, MARGIN, y, width, lines=3) - 0.8 * mm
+    if doc.preferred_languages and "languages" in theme.prints:
+        languages = endonyms(doc.preferred_languages[:2])
+        y = pen.field(labels["languages"], languages, MARGIN, y, width, lines=2) - 0.8 * mm
     if doc.emergency_contact:
-        _field(
-            c, theme, labels["emergency_contact"], doc.emergency_contact, MARGIN, y, width, lines=2
-        )
-    c.setFillColor(HexColor(theme.muted))
-    notice = fit(theme.return_line, REGULAR, width=width, height=13 * mm, largest=5, smallest=3.6)
-    _lines(
-        c,
-        notice,
-        REGULAR,
-        MARGIN,
-        STRIPE_HEIGHT + 1.5 * mm + len(notice.lines) * notice.size * LINE_HEIGHT,
-    )
+        pen.field(labels["emergency_contact"], doc.emergency_contact, MARGIN, y, width, lines=2)
+    pen.colour(theme.muted)
+    notice = f"{theme.return_line} {theme.return_address}".strip()
+    fitted = fit(notice, pen.regular, width=width, height=9 * mm, largest=5, smallest=3.4)
+    bottom = qr_y + 0.5 * mm
+    pen.lines(fitted, pen.regular, MARGIN, bottom + len(fitted.lines) * fitted.size * LINE_HEIGHT)
+    draw_codabar(pen.c, doc.card_number, pen.bold, CARD_WIDTH / 2, BARCODE_BOTTOM, BARCODE_HEIGHT)
 
 
-def _canvas(pagesize: tuple[float, float], title: str) -> tuple[Canvas, io.BytesIO]:
-    register_fonts()
+def new_canvas(
+    pagesize: tuple[float, float], title: str, theme: Theme, fonts: FontSet
+) -> tuple[Pen, io.BytesIO]:
     out = io.BytesIO()
-    # The initial font too, or every page declares an unembedded Helvetica.
-    canvas = Canvas(
-        out, pagesize=pagesize, pageCompression=1, initialFontName=REGULAR, initialFontSize=6
+    regular, bold = Style(fonts, bold=False), Style(fonts, bold=True)
+    # The initial font too (an embedded one), or every page declares an unembedded Helvetica.
+    c = Canvas(
+        out,
+        pagesize=pagesize,
+        pageCompression=1,
+        initialFontName=fonts.latin(False).name,
+        initialFontSize=6,
     )
-    canvas.setTitle(title)
-    canvas.setCreator("Resident ID")
-    return canvas, out
+    c.setTitle(title)
+    c.setCreator("Resident ID")
+    security.define_forms(c, CARD_WIDTH, CARD_HEIGHT, theme.guilloche, theme.microtext, regular)
+    return Pen(c, theme, regular, bold), out
 
 
-def render_batch(docs: Sequence[CardDocument], theme: Theme) -> bytes:
+def render_batch(docs: Sequence[CardDocument], theme: Theme, fonts: FontSet | None = None) -> bytes:
     """Front then back of each card, in order: one duplex PDF for a card printer."""
-    c, out = _canvas((CARD_WIDTH, CARD_HEIGHT), f"{theme.city_name} resident cards")
+    pen, out = new_canvas(
+        (CARD_WIDTH, CARD_HEIGHT),
+        f"{theme.city_name} resident cards",
+        theme,
+        fonts or default_fonts(),
+    )
     for doc in docs:
-        draw_front(c, doc, theme)
-        c.showPage()
-        draw_back(c, doc, theme)
-        c.showPage()
-    c.save()
+        draw_front(pen, doc)
+        pen.c.showPage()
+        draw_back(pen, doc)
+        pen.c.showPage()
+    pen.c.save()
     return out.getvalue()
 
 
-def render_card(doc: CardDocument, theme: Theme) -> bytes:
-    return render_batch([doc], theme)
+def render_card(doc: CardDocument, theme: Theme, fonts: FontSet | None = None) -> bytes:
+    return render_batch([doc], theme, fonts)
 
 
-def render_sheet(docs: Sequence[CardDocument], theme: Theme) -> bytes:
+def render_sheet(docs: Sequence[CardDocument], theme: Theme, fonts: FontSet | None = None) -> bytes:
     """Letter sheets of ten (see cards/sheet.py)."""
     from cards.sheet import render_sheet as sheet
 
-    return sheet(docs, theme)
+    return sheet(docs, theme, fonts or default_fonts())

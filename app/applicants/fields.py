@@ -49,6 +49,20 @@ BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_plausibl
 Name = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(visible)
 ]
+
+
+def _on_card(value: str) -> str:
+    # A name the card's fonts cannot draw would print as empty boxes: refuse it now, naming it.
+    from app.printing.look import unprintable
+
+    missing = unprintable(value)
+    if missing:
+        named = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing)
+        raise ValueError(f"the card cannot print {named}: no card font has it")
+    return value
+
+
+CardName = Annotated[Name, AfterValidator(_on_card)]
 Street = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(_printable)
 ]

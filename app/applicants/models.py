@@ -21,6 +21,8 @@ class Applicant(Model):
     id: Mapped[UUIDPk]
     given_name: Mapped[str] = mapped_column(sa.String(100))
     family_name: Mapped[str] = mapped_column(sa.String(100))
+    # The name in Latin letters as the holder writes it, for a name in another script.
+    latin_name: Mapped[str | None] = mapped_column(sa.String(100))
     # Case- and accent-folded "given family" for search and duplicate warnings.
     name_key: Mapped[str] = mapped_column(sa.String(220), index=True)
     # The name's confusable skeleton (Unicode TS 39), folded like name_key: Cyrillic "Аnа" and
@@ -57,6 +59,17 @@ class Photo(Model):
     jpeg: Mapped[bytes] = mapped_column(sa.LargeBinary)
     width: Mapped[int]
     height: Mapped[int]
+    uploaded_by: Mapped[str] = mapped_column(sa.String(80))
+    uploaded_at: Mapped[CreatedAt]
+
+
+class Signature(Model):
+    """The holder's signature as a bare PNG (ink on transparency), printed on the card."""
+
+    __tablename__ = "signatures"
+
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), primary_key=True)
+    png: Mapped[bytes] = mapped_column(sa.LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(sa.String(80))
     uploaded_at: Mapped[CreatedAt]
 

@@ -7,10 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session
 
-from app.applicants.models import Applicant, Decision, Photo
+from app.applicants.models import Applicant, Decision, Photo, Signature
 
 
-def add(session: Session, row: Applicant | Decision | Photo) -> None:
+def add(session: Session, row: Applicant | Decision | Photo | Signature) -> None:
     session.add(row)
     session.flush()
 
@@ -104,3 +104,16 @@ def has_queued_print_job(session: Session, applicant_id: str) -> bool:
         .limit(1)
     )
     return session.scalar(statement) is not None
+
+
+def signature(session: Session, applicant_id: str) -> Signature | None:
+    return session.get(Signature, applicant_id)
+
+
+def replace_signature(session: Session, new: Signature) -> None:
+    old = session.get(Signature, new.applicant_id)
+    if old is None:
+        add(session, new)
+        return
+    old.png, old.uploaded_by, old.uploaded_at = new.png, new.uploaded_by, new.uploaded_at
+    session.flush()

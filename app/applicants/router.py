@@ -18,6 +18,7 @@ from app.applicants.schemas import (
     DenialRead,
     DenyRequest,
     PhotoRead,
+    SignatureRead,
 )
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
@@ -104,6 +105,35 @@ def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) 
         session, applicant_id, actor=staff.actor, queued_cards_only=staff.role is Role.PRINTER
     )
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.put(
+    "/{applicant_id}/signature",
+    response_model=SignatureRead,
+    responses=responses(401, 403, 404, 413, 422),
+)
+def upload_signature(
+    session: SessionDep,
+    staff: CounterStaff,
+    applicant_id: str,
+    signature: Annotated[UploadFile, File(description="PNG or JPEG: a scan or a pad's image")],
+) -> SignatureRead:
+    """Upload the applicant's signature (multipart field `signature`); it prints on the card."""
+    data = signature.file.read(settings.photo_max_bytes + 1)
+    if len(data) > settings.photo_max_bytes:
+        raise PhotoTooLarge(f"the signature is larger than {settings.photo_max_bytes:,} bytes")
+    return service.upload_signature(session, applicant_id, data, actor=staff.actor)
+
+
+@router.get(
+    "/{applicant_id}/signature",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **responses(401, 403, 404)},
+)
+def download_signature(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
+    """The applicant's signature as a PNG (ink on transparency)."""
+    png = service.download_signature(session, applicant_id, actor=staff.actor)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 @router.post(

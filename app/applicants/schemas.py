@@ -9,11 +9,11 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from app.applicants.fields import (
     BirthDate,
+    CardName,
     CityName,
     ContactName,
     Email,
     Language,
-    Name,
     Phone,
     PostalCode,
     Street,
@@ -66,7 +66,7 @@ def _blank_is_none(value: object) -> object:
 
 # A person with a single name (a mononym) registers it as the family name and leaves the given
 # name out or blank; it is stored as "" and the card prints the one name once.
-GivenName = Annotated[Name | None, BeforeValidator(_blank_is_none)]
+GivenName = Annotated[CardName | None, BeforeValidator(_blank_is_none)]
 
 
 class Address(InputSchema):
@@ -83,7 +83,8 @@ class EmergencyContact(InputSchema):
 
 class ApplicantCreate(InputSchema):
     given_name: GivenName = None
-    family_name: Name
+    family_name: CardName
+    latin_name: CardName | None = None
     date_of_birth: BirthDate
     address: Address
     phone: Phone | None = None
@@ -104,7 +105,8 @@ class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
 
     given_name: GivenName = None
-    family_name: Name | None = None
+    family_name: CardName | None = None
+    latin_name: CardName | None = None
     date_of_birth: BirthDate | None = None
     address: Address | None = None
     phone: Phone | None = None
@@ -140,6 +142,7 @@ class ApplicantRead(Schema):
     id: str
     given_name: str
     family_name: str
+    latin_name: str | None
     date_of_birth: date
     address: AddressRead
     address_on_card: bool
@@ -150,6 +153,7 @@ class ApplicantRead(Schema):
     emergency_contact: EmergencyContactRead | None
     status: ApplicantStatus
     has_photo: bool
+    has_signature: bool
     created_at: datetime
     updated_at: datetime | None
 
@@ -175,6 +179,14 @@ class ApplicantMatch(Schema):
 
 
 class PhotoRead(Schema):
+    applicant_id: str
+    width: int
+    height: int
+    size_bytes: int
+    uploaded_at: datetime
+
+
+class SignatureRead(Schema):
     applicant_id: str
     width: int
     height: int

@@ -19,8 +19,9 @@ from app.applicants.errors import (
     PhotoNotFound,
     PhotoNotInPrintQueue,
     SearchTooBroad,
+    SignatureNotFound,
 )
-from app.applicants.models import Applicant, Photo
+from app.applicants.models import Applicant, Photo, Signature
 from app.applicants.photos import PhotoRejected, normalise
 from app.applicants.schemas import (
     Address,
@@ -34,7 +35,9 @@ from app.applicants.schemas import (
     EmergencyContact,
     EmergencyContactRead,
     PhotoRead,
+    SignatureRead,
 )
+from app.applicants.signatures import normalise_signature
 from app.audit import service as audit
 from app.config import settings
 from app.kit.types import utcnow
@@ -64,6 +67,7 @@ def to_read(session: Session, applicant: Applicant) -> ApplicantRead:
         id=applicant.id,
         given_name=applicant.given_name,
         family_name=applicant.family_name,
+        latin_name=applicant.latin_name,
         date_of_birth=applicant.date_of_birth,
         address=AddressRead(
             street=applicant.street,
@@ -79,6 +83,7 @@ def to_read(session: Session, applicant: Applicant) -> ApplicantRead:
         emergency_contact=contact,
         status=applicant.status,
         has_photo=repository.has_photo(session, applicant.id),
+        has_signature=repository.signature(session, applicant.id) is not None,
         created_at=applicant.created_at,
         updated_at=applicant.updated_at,
     )
@@ -123,6 +128,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
     applicant = Applicant(
         given_name=given_name,
         family_name=body.family_name,
+        latin_name=body.latin_name,
         name_key=names.name_key(given_name, body.family_name),
         name_skeleton=names.name_skeleton(given_name, body.family_name),
         date_of_birth=body.date_of_birth,
@@ -166,7 +172,7 @@ def read(session: Session, applicant_id: str, *, actor: str) -> ApplicantRead:
 def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     sent = body.model_fields_set
     columns: dict[str, Any] = {}
-    for field in ("family_name", "date_of_birth", "phone", "email", "gender"):
+    for field in ("family_name", "latin_name", "date_of_birth", "phone", "email", "gender"):
         if field in sent:
             columns[field] = getattr(body, field)
     if "given_name" in sent:
@@ -294,3 +300,49 @@ def photo_jpeg(session: Session, applicant_id: str) -> bytes | None:
     """The normalised JPEG for the card renderer (which audits the print itself), or None."""
     photo = repository.photo(session, applicant_id)
     return photo.jpeg if photo else None
+
+
+def upload_signature(
+    session: Session, applicant_id: str, data: bytes, *, actor: str
+) -> SignatureRead:
+    """Keep the applicant's signature as ink on transparency, replacing any earlier one."""
+    applicant = find(session, applicant_id, for_update=True)
+    try:
+        png, width, height = normalise_signature(data, max_pixels=settings.photo_max_pixels)
+    except PhotoRejected as exc:
+        raise NotAnImage(str(exc)) from exc
+    signature = Signature(
+        applicant_id=applicant.id, png=png, uploaded_by=actor, uploaded_at=utcnow()
+    )
+    repository.replace_signature(session, signature)
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.signature.upload",
+        subject=_subject(applicant.id),
+        detail={"bytes": len(png)},
+    )
+    return SignatureRead(
+        applicant_id=applicant.id,
+        width=width,
+        height=height,
+        size_bytes=len(png),
+        uploaded_at=signature.uploaded_at,
+    )
+
+
+def download_signature(session: Session, applicant_id: str, *, actor: str) -> bytes:
+    applicant = find(session, applicant_id)
+    signature = repository.signature(session, applicant.id)
+    if signature is None:
+        raise SignatureNotFound("this applicant has no signature on file")
+    audit.record(
+        session, actor=actor, action="applicant.signature.read", subject=_subject(applicant.id)
+    )
+    return signature.png
+
+
+def signature_png(session: Session, applicant_id: str) -> bytes | None:
+    """The signature for the card renderer, or None (the card then shows no signature)."""
+    signature = repository.signature(session, applicant_id)
+    return signature.png if signature else None

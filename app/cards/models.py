@@ -16,7 +16,8 @@ class Card(Model):
     __table_args__ = (sa.UniqueConstraint("status_list_id", "status_index"),)
 
     id: Mapped[UUIDPk]
-    # 16 digits, random with a Luhn check digit: no card number reveals another.
+    # A 14-digit library patron number (16 digits on cards issued before), random with a check
+    # digit: no card number reveals another (app/cards/numbers.py).
     number: Mapped[str] = mapped_column(sa.String(16), unique=True)
     applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="pending_print", index=True)

@@ -1,8 +1,21 @@
-"""Card numbers: 15 random digits and a Luhn check digit, printed in groups of four."""
+"""Card numbers.
+
+New cards carry a 14-digit library patron barcode number: 2 (a patron, not an item), the
+library system's 4-digit institution code (a setting), 8 random digits and a mod-10 check digit
+(the Luhn algorithm, as library systems compute it). A desk scanner reads it as a library card,
+and nobody can take it for a payment card. Cards issued before carry 16 random digits with a
+Luhn check digit; they keep them and keep working.
+"""
 
 from __future__ import annotations
 
 import secrets
+
+from app.config import settings
+
+PATRON_LENGTH = 14
+PATRON_PREFIX = "2"
+LEGACY_LENGTH = 16
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -18,13 +31,25 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def _check_holds(number: str) -> bool:
+    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+
+
+def is_patron_number(number: str) -> bool:
+    return (
+        len(number) == PATRON_LENGTH and number.startswith(PATRON_PREFIX) and _check_holds(number)
+    )
+
+
 def is_valid(number: str) -> bool:
-    return len(number) == 16 and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+    """A card number of either form: a patron barcode, or a 16-digit number issued before."""
+    return is_patron_number(number) or (len(number) == LEGACY_LENGTH and _check_holds(number))
 
 
-def new_card_number() -> str:
+def new_card_number(institution: str | None = None) -> str:
     # Random, not sequential: knowing one card's number tells nothing about another's.
-    body = str(secrets.randbelow(9 * 10**14) + 10**14)
+    code = institution if institution is not None else settings.card_institution_code
+    body = f"{PATRON_PREFIX}{code}{secrets.randbelow(10**8):08d}"
     return body + luhn_check_digit(body)
 
 

@@ -151,7 +151,10 @@ def _find(session: Session, number: str, *, for_update: bool = False) -> Card:
     wanted = numbers.normalize(number)
     if not numbers.is_valid(wanted):
         # Said plainly: a mistyped digit is the usual cause, and the check digit catches it.
-        raise CardNotFound("this is not a card number (16 digits with a valid check digit)")
+        raise CardNotFound(
+            "this is not a card number (14 digits starting with 2, or 16 on older cards, "
+            "with a valid check digit)"
+        )
     card = repository.get_by_number(session, wanted, for_update=for_update)
     if card is None:
         raise CardNotFound("no card has this number")

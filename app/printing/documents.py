@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -10,10 +11,11 @@ import app.applicants.service as applicants
 from app.applicants.models import Applicant
 from app.cards.credentials import qr_text_for
 from app.cards.models import Card
+from app.config import settings
+from app.printing.look import card_fonts, card_theme
 from app.printing.schemas import BatchLayout
 from cards.document import CardDocument
 from cards.render import render_batch, render_sheet
-from cards.theme import load_theme
 
 
 def address_lines(holder: Applicant) -> list[str] | None:
@@ -36,10 +38,13 @@ def card_document(session: Session, card: Card) -> CardDocument:
         card_number=card.number,
         given_name=holder.given_name,
         family_name=holder.family_name,
+        latin_name=holder.latin_name,
         date_of_birth=holder.date_of_birth,
+        issued_on=card.issued_at.astimezone(ZoneInfo(settings.city_timezone)).date(),
         expires_on=card.expires_on,
         gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
         photo_jpeg=applicants.photo_jpeg(session, holder.id),
+        signature_image=applicants.signature_png(session, holder.id),
         address_lines=address_lines(holder),
         preferred_languages=[lang for lang in (holder.language_1, holder.language_2) if lang],
         emergency_contact=emergency_contact(holder),
@@ -50,5 +55,7 @@ def card_document(session: Session, card: Card) -> CardDocument:
 def render_cards(session: Session, cards: Sequence[Card], *, layout: BatchLayout) -> bytes:
     """One PDF: CR80 pages (front, back per card) or Letter sheets of ten cards to cut."""
     docs = [card_document(session, card) for card in cards]
-    theme = load_theme()
-    return render_sheet(docs, theme) if layout == "sheet" else render_batch(docs, theme)
+    theme, fonts = card_theme(), card_fonts()
+    if layout == "sheet":
+        return render_sheet(docs, theme, fonts)
+    return render_batch(docs, theme, fonts)

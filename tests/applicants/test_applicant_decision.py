@@ -50,8 +50,10 @@ def test_approval_issues_a_card_waiting_for_the_printer(
     assert response.status_code == 201, response.text
     card = response.json()["card"]
     assert card["status"] == "pending_print"
-    assert len(card["number"]) == 16
+    # A library patron barcode number: 14 digits, 2, the institution code, a check digit.
+    assert len(card["number"]) == 14
     assert card["number"].isdigit()
+    assert card["number"].startswith("2" + settings.card_institution_code)
     assert card["expires_on"] == add_years(today(), settings.validity_years_adult).isoformat()
     assert (card["fee_cents"], card["fee_waiver"]) == (settings.fee_adult_cents, None)
     read = client.get(f"/v1/applicants/{applicant_id}", headers=headers).json()

@@ -132,4 +132,4 @@ def test_the_stored_photo_is_printed(
     response = client.get(f"/v1/print-jobs/{job_id}/card.pdf", headers=login("printer"))
     path = tmp_path / "with-photo.pdf"
     path.write_bytes(response.content)
-    assert _images(path) == without + 1
+    assert _images(path) == without + 2  # the photo, and its ghost beside it
