@@ -17,7 +17,7 @@ import argparse
 import logging
 import ssl
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,15 +277,6 @@ class TestLibrary:
         if self._portal_cm is not None:
             self._portal_cm.__exit__(None, None, None)
             self._portal_cm = self._portal = None
-
-
-def running_library() -> Iterator[TestLibrary]:
-    library = TestLibrary()
-    library.start()
-    try:
-        yield library
-    finally:
-        library.close()
 
 
 def main() -> None:
