@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import ssl
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from anyio.abc import SocketAttribute, SocketStream
+from anyio.abc import Listener, SocketAttribute, SocketStream
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.streams.tls import TLSListener
 from pysip2 import (
     FEE_PAID,
     LOGIN,
@@ -213,13 +215,16 @@ def _book(state: LibraryState, req: FeePaidRequest) -> tuple[bool, str]:
 
 
 @asynccontextmanager
-async def _serving(server: SIP2Server, port: int) -> AsyncIterator[int]:
+async def _serving(server: SIP2Server, port: int, tls: ssl.SSLContext | None) -> AsyncIterator[int]:
     """Like SIP2Server.start, but the listening socket is closed on exit (pysip2 0.1 leaves it
-    open), so a library that is down refuses connections and can come back on its port."""
-    listener = await server.listen("127.0.0.1", port)
+    open), so a library that is down refuses connections and can come back on its port; and
+    optionally behind TLS."""
+    plain = await server.listen("127.0.0.1", port)
+    bound = plain.extra(SocketAttribute.local_port)
+    listener: Listener[Any] = TLSListener(plain, tls) if tls is not None else plain
     async with listener, anyio.create_task_group() as tasks:
         tasks.start_soon(listener.serve, server._handle_connection)
-        yield listener.extra(SocketAttribute.local_port)
+        yield bound
         tasks.cancel_scope.cancel()
 
 
@@ -229,8 +234,9 @@ class TestLibrary:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.state = LibraryState()
+        self.tls = tls
         self.port = 0
         self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
         self._portal: BlockingPortal | None = None
@@ -257,7 +263,7 @@ class TestLibrary:
             self._portal_cm = start_blocking_portal()
             self._portal = self._portal_cm.__enter__()
         self._serving = self._portal.wrap_async_context_manager(
-            _serving(build_server(self.state), self.port)
+            _serving(build_server(self.state), self.port, self.tls)
         )
         self.port = self._serving.__enter__()
 
@@ -271,15 +277,6 @@ class TestLibrary:
         if self._portal_cm is not None:
             self._portal_cm.__exit__(None, None, None)
             self._portal_cm = self._portal = None
-
-
-def running_library() -> Iterator[TestLibrary]:
-    library = TestLibrary()
-    library.start()
-    try:
-        yield library
-    finally:
-        library.close()
 
 
 def main() -> None:

@@ -14,8 +14,10 @@ def cents_of(text: str) -> Cents:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(f"{text!r} is not an amount") from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not an amount")
     cents = value * 100
-    if not value.is_finite() or cents != cents.to_integral_value():
+    if cents != cents.to_integral_value():
         raise ValueError(f"{text!r} is not a whole number of cents")
     return int(cents)
 

@@ -26,7 +26,7 @@ def library_system() -> LibrarySystem:
 
 
 def lease_seconds() -> float:
-    """How long one worker may hold a payment: a fines lookup and a Fee Paid, each with its
-    resends, after connecting. A send whose answer never came is asked about only after this."""
+    """How long one worker may hold a payment: connecting, then the login, a fines lookup and a
+    Fee Paid, each with its resends. A send whose answer never came is asked about only after this."""
     one_exchange = (settings.sip2_resend_attempts + 1) * settings.sip2_read_timeout_seconds
-    return settings.sip2_connect_timeout_seconds + 2 * one_exchange
+    return settings.sip2_connect_timeout_seconds + 3 * one_exchange

@@ -11,7 +11,7 @@ from app.cards.models import Card
 from app.config import settings
 from app.library import connection, repository
 from app.library.barcode import library_barcode
-from app.library.models import ACCEPTED, REFUSED, LibraryPayment
+from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
 from app.library.protocol import FeePaidAnswer
 from app.payments.schemas import ChargeRead
 
@@ -79,7 +79,7 @@ def booked(before_cents: int, outstanding_cents: int, amount_cents: int) -> bool
 
 def retry(payment: LibraryPayment, *, now: datetime) -> None:
     """Staff fixed what made the library refuse: send it again (same transaction id)."""
-    payment.status = "pending"
+    payment.status = PENDING
     payment.failures = 0
     payment.next_attempt_at = now
     payment.settled_by = None

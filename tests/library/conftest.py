@@ -16,7 +16,7 @@ from tests.payments.conftest import ISSUED, holder_of
 from tests.payments.ledger_http import Headers, Holder, MerchantKey, load
 from tests.sip2_library import INSTITUTION, PASSWORD, USER, TestLibrary
 
-# Short timeouts keep the outage tests quick; the lease (connect + 2 x 2 x read = 5 s) is what a
+# Short timeouts keep the outage tests quick; the lease (connect + 3 x 2 x read = 7 s) is what a
 # test waits before a send whose answer was lost is asked about.
 TIMEOUTS = {
     "sip2_connect_timeout_seconds": 1.0,

@@ -20,8 +20,8 @@ from tests.library.library_support import (
 from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance
 from tests.sip2_library import TestLibrary
 
-# connect + 2 exchanges x (1 + 1 resend) x read timeout, as configured in conftest, and a margin.
-LEASE_SECONDS = 1.0 + 2 * 2 * 1.0 + 0.5
+# connect + 3 exchanges x (1 + 1 resend) x read timeout, as configured in conftest, and a margin.
+LEASE_SECONDS = 1.0 + 3 * 2 * 1.0 + 0.5
 
 
 def test_paying_two_fines_in_one_go(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 import subprocess
+from pathlib import Path
 
 import pytest
+import trustme
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -127,3 +130,28 @@ def test_a_slow_answer_past_the_timeout_then_a_prompt_one(
     assert "did not answer in time" in response.json()["detail"]
     sip2.state.patron_information_delay = 0.0
     assert fines(client, desk.headers, patron.number).status_code == 200
+
+
+def test_over_tls_with_the_librarys_own_ca(sip2_env: dict[str, str], tmp_path: Path) -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    secure = TestLibrary(tls=server_context)
+    secure.start()
+    try:
+        ca_file = tmp_path / "library-ca.pem"
+        authority.cert_pem.write_to_path(str(ca_file))
+        env = {
+            **sip2_env,
+            "RESIDENT_ID_SIP2_PORT": str(secure.port),
+            "RESIDENT_ID_SIP2_TLS": "true",
+        }
+        untrusted = _status(env)
+        assert untrusted.returncode == 1
+        assert "SSLCertVerificationError" in untrusted.stdout
+        trusted = _status({**env, "RESIDENT_ID_SIP2_TLS_CA_FILE": str(ca_file)})
+        assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+        assert "online" in trusted.stdout
+        assert secure.state.logins == [USER]
+    finally:
+        secure.close()
