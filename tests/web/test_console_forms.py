@@ -190,3 +190,39 @@ def test_closing_the_day_records_the_counted_cash(client: TestClient) -> None:
     )
     assert closed.status_code == 303
     assert "The day is closed" in text_of(client.get(closed.headers["location"]))
+
+
+def test_a_correction_keeps_the_form_and_changes_the_record(
+    client: TestClient, session: Session
+) -> None:
+    applicant_id = _pending(session)
+    signed_in(client, "clerk")
+    url = f"/console/people/{applicant_id}/correct"
+    form = client.get(url)
+    assert 'value="Nguyễn"' in form.text
+    answer = post_form(
+        client,
+        url,
+        url,
+        {
+            **PERSON,
+            "given_name": "Anh",
+            "family_name": "Nguyen Tran",
+            "date_of_birth": "1990-04-12",
+        },
+    )
+    words = text_of(answer)
+    assert "The record is corrected." in words
+    assert "Anh Nguyen Tran" in words
+    assert "Lucía" not in words
+
+
+@WEBAPI
+def test_correcting_the_name_on_an_active_card_says_to_replace_it(
+    client: TestClient, session: Session
+) -> None:
+    card = make_printed_card(session)
+    signed_in(client, "clerk")
+    url = f"/console/people/{card.applicant_id}/correct"
+    answer = post_form(client, url, url, {**PERSON, "family_name": "Nguyen-Tran"})
+    assert "The card shows the old name or date of birth" in text_of(answer)

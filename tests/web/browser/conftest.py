@@ -52,6 +52,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
     """The app served by uvicorn on the test database; answers its base URL."""
+    built = ROOT / "app" / "web" / "static" / "vendor" / ".built"
+    assert built.exists(), "the web assets are not built: run `make web` (make test does)"
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     env = {**os.environ, "DATABASE_URL": database_url}
