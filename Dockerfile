@@ -2,6 +2,17 @@
 # The base is pinned by digest (python 3.11.13, Debian bookworm, slim); move it on purpose.
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm@sha256:86adf8dbadc3d6e82ee5dd2c74bec2e1c2467cdad47886280501df722372d2e1
 
+# The web layer's front-end assets (USWDS, Swagger UI) from npm, as `make web` copies them.
+FROM node:20-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+    && mkdir -p vendor/uswds vendor/swagger-ui \
+    && cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+       node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img vendor/uswds/ \
+    && cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+       vendor/swagger-ui/
+
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
@@ -10,10 +21,13 @@ WORKDIR /src
 COPY requirements.lock ./
 RUN python -m venv /venv \
     && /venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml README.md alembic.ini babel.cfg ./
 COPY app ./app
 COPY cards ./cards
-RUN /venv/bin/pip install --no-cache-dir --no-deps .
+COPY --from=assets /src/vendor ./app/web/static/vendor
+# Compiled catalogs (.mo) are built here, never committed (babel comes from the lock).
+RUN /venv/bin/pybabel compile -d app/web/translations -D messages \
+    && /venv/bin/pip install --no-cache-dir --no-deps .
 
 FROM ${PYTHON_IMAGE}
 # The card's fonts for names in every script (see the Makefile's tools target).

@@ -47,9 +47,11 @@ def test_the_landing_page_links_to_the_console_and_docs_load_no_cdn(client: Test
 def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
     page = client.get("/console/sign-in")
     policy = page.headers["content-security-policy"]
-    assert "script-src 'self';" in policy and "style-src 'self';" in policy
+    assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
     assert "unsafe-inline" not in policy
-    assert "<script>" not in page.text and " style=" not in page.text
+    assert "<script>" not in page.text
+    assert " style=" not in page.text
 
 
 def test_session_cookie_is_httponly_strict_and_secure_over_https() -> None:
@@ -63,7 +65,9 @@ def test_session_cookie_is_httponly_strict_and_secure_over_https() -> None:
         )
     cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("rid_console="))
     flags = [part.strip().lower() for part in cookie.split(";")]
-    assert "httponly" in flags and "secure" in flags and "samesite=strict" in flags
+    assert "httponly" in flags
+    assert "secure" in flags
+    assert "samesite=strict" in flags
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
@@ -178,7 +182,8 @@ def test_the_language_is_kept_for_the_session_and_formats_dates_and_money(
     )
     assert switched.status_code == 200
     page = text_of(client.get("/console/drawer"))
-    assert "Caja de city-hall" in page and "Cerrar el día" in page
+    assert "Caja de city-hall" in page
+    assert "Cerrar el día" in page
     assert "0,00 US$" in page  # Spanish money format
     english = post_form(
         client, "/console/drawer", "/language", {"locale": "en", "next": "/console/drawer"}

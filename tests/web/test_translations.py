@@ -53,10 +53,10 @@ def test_placeholders_survive_translation() -> None:
     for entry in catalog:
         if not entry.id:
             continue
-        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
-        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        ids = [str(i) for i in entry.id] if isinstance(entry.id, tuple | list) else [entry.id]
+        strings = entry.string if isinstance(entry.string, tuple | list) else [entry.string]
         wanted = sorted(_PLACEHOLDER.findall(ids[-1]))
         for text in strings:
-            if sorted(_PLACEHOLDER.findall(text)) != wanted:
+            if sorted(_PLACEHOLDER.findall(str(text or ""))) != wanted:
                 wrong.append(entry.id)
     assert wrong == []

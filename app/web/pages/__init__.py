@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.web.pages import (
     approvals,
     cards,
+    correct,
     drawer,
     people,
     photo,
@@ -22,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         sign_in,
         people,
         register,
+        correct,
         photo,
         proofs,
         approvals,

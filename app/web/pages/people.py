@@ -133,11 +133,22 @@ def person(
     summary = proofs.summary(db, applicant_id, actor=actor)
     card_list = cards_of(db, applicant_id)
     fee, waiver = cards.fee_for(record.date_of_birth, utcnow().date(), None)
-    notices = (
-        [("success", v.t.gettext("The person is registered. Next: the photo and the documents."))]
-        if registered
-        else []
-    )
+    notices = []
+    if registered:
+        notices.append(
+            ("success", v.t.gettext("The person is registered. Next: the photo and the documents."))
+        )
+    if request.query_params.get("corrected"):
+        notices.append(("success", v.t.gettext("The record is corrected.")))
+    if request.query_params.get("replace"):
+        notices.append(
+            (
+                "warning",
+                v.t.gettext(
+                    "The card shows the old name or date of birth: replace it (open the card and choose Replace)."
+                ),
+            )
+        )
     return render(
         request,
         v,
