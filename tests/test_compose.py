@@ -50,7 +50,8 @@ def test_services_start_in_order_database_then_migrations_then_app() -> None:
 def test_app_has_several_workers_and_a_health_check() -> None:
     app = compose()["services"]["app"]
     workers = re.fullmatch(r"\$\{WORKERS:-(\d+)\}", str(app["environment"]["WORKERS"]))
-    assert workers is not None and int(workers.group(1)) >= 2
+    assert workers is not None
+    assert int(workers.group(1)) >= 2
     assert any("/healthz" in part for part in app["healthcheck"]["test"])
     assert "docker/entrypoint.sh" in (ROOT / "Dockerfile").read_text()
 
@@ -71,9 +72,7 @@ def test_secrets_come_from_the_environment_not_the_file() -> None:
 
 
 def test_every_app_setting_named_is_one_the_app_reads() -> None:
-    known = {f"RESIDENT_ID_{name.upper()}" for name in Settings.model_fields} | {
-        "DATABASE_URL"
-    }
+    known = {f"RESIDENT_ID_{name.upper()}" for name in Settings.model_fields} | {"DATABASE_URL"}
     # Read by docker/entrypoint.sh, not by the settings.
     entrypoint = {"HOST", "PORT", "WORKERS"}
     for service in ("migrate", "app"):
