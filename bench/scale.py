@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -50,6 +49,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--registrations", type=int, default=300)
     parser.add_argument("--history-days", type=int, default=430)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--shards", type=int, default=3, help="processes making the rows")
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     return parser.parse_args()
@@ -65,7 +65,15 @@ def _uptime() -> str:
 
 def _child(args: argparse.Namespace, holders: int, out: Path) -> dict[str, float]:
     command = [sys.executable, __file__, "--holders", str(holders), "--compare-with", "0"]
-    for flag in ("database_url", "lookups", "searches", "registrations", "history_days", "seed"):
+    for flag in (
+        "database_url",
+        "lookups",
+        "searches",
+        "registrations",
+        "history_days",
+        "seed",
+        "shards",
+    ):
         command += ["--" + flag.replace("_", "-"), str(getattr(args, flag))]
     subprocess.run([*command, "--json", str(out)], check=True)
     figures: dict[str, float] = json.loads(out.read_text())["values"]
@@ -123,9 +131,9 @@ def main() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         migrate.upgrade(url)
-        city = City(args.holders, args.seed, datetime.now(UTC), args.history_days)
+        city = City(args.holders, args.seed, time.time(), args.history_days)
         started = time.perf_counter()
-        built = build(city, url, lambda text: print(f"  {text} ({measure.load()})"))
+        built = build(city, url, args.shards, lambda text: print(f"  {text} ({measure.load()})"))
         total = time.perf_counter() - started
         print(
             f"  built in {total:.0f} s ("

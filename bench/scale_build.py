@@ -6,6 +6,7 @@ keys, indexes and foreign keys are made again, which validates every row against
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -14,8 +15,8 @@ from typing import Any
 
 import psycopg
 
-from bench.scale_city import City, people, staff_and_merchants
-from bench.scale_ledger import STREAMS, Ledger
+from bench.scale_city import City, Samples, people, staff_and_merchants
+from bench.scale_ledger import STREAMS, Ledger, shared_accounts
 
 LOADED = ("applicants", "cards", *STREAMS)
 
@@ -80,35 +81,77 @@ def _timed(report: BuildReport, what: str, step: Callable[[], None]) -> None:
     report.seconds[what] = time.perf_counter() - started
 
 
-def build(city: City, url: str, log: Callable[[str], None]) -> BuildReport:
-    """Stream the city into the (migrated, empty) database at `url`."""
+@dataclass(frozen=True)
+class Shard:
+    holders: int
+    seed: int
+    now: float
+    history_days: int
+    shard: int
+    shards: int
+    url: str
+
+
+@dataclass
+class ShardResult:
+    rows: dict[str, int]
+    drawers: dict[str, int]
+    samples: Samples
+    last_entry_id: int
+
+
+def stream_shard(job: Shard) -> ShardResult:
+    """One process's share of the holders, streamed on one connection per table."""
+    city = City(job.holders, job.seed, job.now, job.history_days, job.shard, job.shards)
+    # Leaving the stack ends every COPY, then commits and closes each connection.
+    with ExitStack() as stack:
+        conns = {
+            table: stack.enter_context(psycopg.connect(job.url))
+            for table in ("applicants", "cards", *STREAMS)
+        }
+        for conn in conns.values():
+            conn.execute("SET synchronous_commit = off")
+        ledger = Ledger(city, stack, conns)
+        for holder, opened in people(city, [conns["applicants"], conns["cards"]]):
+            ledger.holder_account(holder, opened)
+        ledger.finish()
+    rows = {table: stream.rows for table, stream in ledger.streams.items()}
+    return ShardResult(rows, ledger.drawer_totals, city.samples, ledger.last_entry_id)
+
+
+def build(city: City, url: str, shards: int, log: Callable[[str], None]) -> BuildReport:
+    """Stream the city into the (migrated, empty) database at `url`, `shards` processes at once;
+    answers the timings and row counts, and fills `city.samples` from every shard's."""
     report = BuildReport()
     with psycopg.connect(url) as admin:
         # Session settings only: the server is shared and its configuration is not ours to change.
         admin.execute("SET maintenance_work_mem = '1GB'")
         saved = set_aside(admin)
         staff_and_merchants(city, admin)
+        jobs = [
+            Shard(city.city_holders, city.seed, city.now, city.history_days, k, shards, url)
+            for k in range(shards)
+        ]
+        results: list[ShardResult] = []
 
         def stream() -> None:
-            # Leaving the stack ends every COPY, then commits and closes each connection.
-            with ExitStack() as stack:
-                conns = {
-                    table: stack.enter_context(psycopg.connect(url))
-                    for table in ("applicants", "cards", *STREAMS)
-                }
-                for conn in conns.values():
-                    conn.execute("SET synchronous_commit = off")
-                ledger = Ledger(city, stack, conns)
-                for holder, opened in people(city, [conns["applicants"], conns["cards"]]):
-                    ledger.holder_account(holder, opened)
-                ledger.finish()
-            report.rows.update({t: s.rows for t, s in ledger.streams.items()})
+            with multiprocessing.get_context("fork").Pool(shards) as pool:
+                results.extend(pool.map(stream_shard, jobs))
 
-        log("streaming rows with COPY ...")
+        log(f"streaming rows with COPY, {shards} processes ...")
         _timed(report, "copy", stream)
+        drawers = dict.fromkeys(city.branches, 0)
+        for result in results:
+            for table, count in result.rows.items():
+                report.rows[table] = report.rows.get(table, 0) + count
+            for branch, total in result.drawers.items():
+                drawers[branch] += total
+            city.samples.merge(result.samples)
+        shared_accounts(city, admin, drawers)
+        report.rows["ledger_accounts"] += len(city.drawers) + len(city.payables)
         admin.execute(
-            "SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'),"
-            " (SELECT max(id) FROM ledger_entries))"
+            "SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), %s)",
+            (max(r.last_entry_id for r in results),),
         )
         admin.commit()
         log("making keys, indexes and foreign keys again ...")

@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
@@ -53,7 +53,7 @@ def status_list_size(holders: int) -> int:
     return size
 
 
-def _ts(seconds: float) -> str:
+def timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(sep=" ")
 
 
@@ -98,56 +98,85 @@ class Samples:
     applicant_ids: list[str] = field(default_factory=list)
     lists: dict[str, int] = field(default_factory=dict)
 
+    def merge(self, other: Samples) -> None:
+        self.holders += other.holders
+        self.card_numbers += other.card_numbers
+        self.applicant_ids += other.applicant_ids
+        for list_id, count in other.lists.items():
+            self.lists[list_id] = self.lists.get(list_id, 0) + count
+
 
 @dataclass
 class StatusIndexes:
-    """Random, unique indexes per list; a new list starts when one is LIST_FILL full."""
+    """Random, unique indexes per list; a new list starts when one is LIST_FILL full. Every shard
+    shuffles each list the same way and takes every `shards`-th index of it, so shards never meet.
+    """
 
-    rng: random.Random
+    seed: int
     size: int
+    shard: int
+    shards: int
     list_no: int = 0
     pool: list[int] = field(default_factory=list)
     taken: int = 0
 
     def next(self) -> tuple[str, int]:
-        if not self.pool or self.taken >= self.size * LIST_FILL:
+        if not self.pool or self.taken >= self.size * LIST_FILL / self.shards:
             self.list_no += 1
-            self.pool = list(range(self.size))
-            self.rng.shuffle(self.pool)
+            pool = list(range(self.size))
+            random.Random(self.seed * 1000 + self.list_no).shuffle(pool)
+            self.pool = pool[self.shard :: self.shards]
             self.taken = 0
         self.taken += 1
         return str(self.list_no), self.pool.pop()
 
 
 class City:
-    def __init__(self, holders: int, seed: int, now: datetime, history_days: int) -> None:
-        self.holders = holders
-        self.rng = random.Random(seed)
+    """One shard of the city (all of it when shards == 1). What every shard shares (branches,
+    clerks, merchants and their accounts) comes from `seed` alone; the rest from seed and shard,
+    and what must be unique across shards (card numbers, receipts, entry ids) is kept apart by
+    its remainder modulo the number of shards."""
+
+    def __init__(
+        self,
+        holders: int,
+        seed: int,
+        now: float,
+        history_days: int,
+        shard: int = 0,
+        shards: int = 1,
+    ) -> None:
+        shared = Ids(random.Random(seed))
+        self.branches = [f"branch-{b:02d}" for b in range(BRANCHES)]
+        self.clerks = {b: shared.new() for b in self.branches}
+        self.merchants = [shared.new() for _ in range(MERCHANTS)]
+        self.drawers = {b: shared.new() for b in self.branches}
+        self.payables = {m: shared.new() for m in self.merchants}
+        self.shard, self.shards = shard, shards
+        self.seed, self.history_days, self.city_holders = seed, history_days, holders
+        self.holders = holders // shards + (1 if shard < holders % shards else 0)
+        self.rng = random.Random(seed * 1000 + shard + 1)
         self.ids = Ids(self.rng)
         self.names = NamePicker(self.rng)
-        self.now = now.timestamp()
-        self.history_start = self.now - history_days * 86400
+        self.now = now
+        self.history_start = now - history_days * 86400
         self.samples = Samples()
-        self.sample_every = max(holders // 1000, 1)
-        self.indexes = StatusIndexes(self.rng, status_list_size(holders))
+        self.sample_every = max(self.holders * shards // 1000, 1)
+        self.indexes = StatusIndexes(seed, status_list_size(holders), shard, shards)
         self._numbers: set[int] = set()
         self._receipts = 0
-        self.branches = [f"branch-{b:02d}" for b in range(BRANCHES)]
-        self.clerks = {b: self.ids.new() for b in self.branches}
-        self.merchants = [self.ids.new() for _ in range(MERCHANTS)]
-        self.drawers = {b: (self.ids.new(), 0) for b in self.branches}
-        self.payables = {m: self.ids.new() for m in self.merchants}
 
     def card_number(self) -> str:
         while True:
-            body = self.rng.randrange(10**14, 10**15)
+            body = self.rng.randrange(10**14 // self.shards + 1, 10**15 // self.shards - 1)
+            body = body * self.shards + self.shard
             if body not in self._numbers:
                 self._numbers.add(body)
                 return f"{body}{luhn_check_digit(str(body))}"
 
     def receipt(self) -> str:
+        n, chars = self._receipts * self.shards + self.shard, []
         self._receipts += 1
-        n, chars = self._receipts, []
         for _ in range(11):
             n, digit = divmod(n, 32)
             chars.append(_RECEIPT_ALPHABET[digit])
@@ -156,7 +185,7 @@ class City:
 
 def staff_and_merchants(city: City, conn: psycopg.Connection[Any]) -> None:
     """The branches' clerks and the merchants the charges name (small tables, one COPY each)."""
-    created = _ts(city.history_start - 86400)
+    created = timestamp(city.history_start - 86400)
     with conn.cursor() as cur:
         with cur.copy(
             "COPY users (id, username, password_hash, role, branch, active, created_at) FROM STDIN"
@@ -171,7 +200,15 @@ def staff_and_merchants(city: City, conn: psycopg.Connection[Any]) -> None:
                 category = ("library", "parking", "pharmacy", "other")[k % 4]
                 key_hash = f"{city.rng.getrandbits(256):064x}"
                 copy.write_row(
-                    (merchant, f"Merchant {k}", category, key_hash, f"rid_mk_{k:05d}", True, created)
+                    (
+                        merchant,
+                        f"Merchant {k}",
+                        category,
+                        key_hash,
+                        f"rid_mk_{k:05d}",
+                        True,
+                        created,
+                    )
                 )
     conn.commit()
 
@@ -179,8 +216,10 @@ def staff_and_merchants(city: City, conn: psycopg.Connection[Any]) -> None:
 def _applicant_line(city: City, i: int, applicant_id: str, status: str) -> tuple[str, date]:
     rng = city.rng
     given, family = city.names.pair()
-    born = date.fromordinal(rng.randrange(date(1935, 1, 1).toordinal(), date(2014, 1, 1).toordinal()))
-    created = _ts(rng.uniform(city.now - 5 * 365 * 86400, city.now - 86400))
+    born = date.fromordinal(
+        rng.randrange(date(1935, 1, 1).toordinal(), date(2014, 1, 1).toordinal())
+    )
+    created = timestamp(rng.uniform(city.now - 5 * 365 * 86400, city.now - 86400))
     unit = f"Apt {rng.randrange(1, 30)}{rng.choice('ABCDEF')}" if rng.random() < 0.6 else NULL
     phone = f"+1 718 555 {rng.randrange(10000):04d}" if rng.random() < 0.6 else NULL
     email = f"holder{i}@example.org" if rng.random() < 0.4 else NULL
@@ -244,27 +283,30 @@ def _card_lines(city: City, i: int, holder: str, born: date) -> Iterator[str]:
         last = turn == (1 if revoked else 0)
         pending = last and rng.random() < 0.01
         status = "revoked" if not last else ("pending_print" if pending else "active")
-        revoked_at = _ts(issued + rng.uniform(86400, 200 * 86400)) if not last else NULL
+        revoked_at = timestamp(issued + rng.uniform(86400, 200 * 86400)) if not last else NULL
         reason = rng.choice(("lost", "stolen", "damaged")) if not last else NULL
         fee, waiver = ("0", "hardship") if rng.random() < 0.3 else ("1000", NULL)
-        yield "\t".join(
-            (
-                card_id,
-                number,
-                holder,
-                status,
-                _ts(issued),
-                expires.isoformat(),
-                NULL if pending else _ts(issued + 3 * 86400),
-                revoked_at,
-                reason,
-                previous,
-                fee,
-                waiver,
-                list_id,
-                str(index),
+        yield (
+            "\t".join(
+                (
+                    card_id,
+                    number,
+                    holder,
+                    status,
+                    timestamp(issued),
+                    expires.isoformat(),
+                    NULL if pending else timestamp(issued + 3 * 86400),
+                    revoked_at,
+                    reason,
+                    previous,
+                    fee,
+                    waiver,
+                    list_id,
+                    str(index),
+                )
             )
-        ) + "\n"
+            + "\n"
+        )
         if last and not pending and i % city.sample_every == 0:
             city.samples.card_numbers.append(number)
         previous = card_id
@@ -280,7 +322,13 @@ def people(city: City, conns: list[psycopg.Connection[Any]]) -> Iterator[tuple[s
         cards = CopyStream(stack, conns[1], "cards", CARD_COLUMNS)
         for i in range(city.holders):
             draw = city.rng.random()
-            status = "approved" if draw < APPROVED else "pending" if draw < APPROVED + PENDING else "denied"
+            status = (
+                "approved"
+                if draw < APPROVED
+                else "pending"
+                if draw < APPROVED + PENDING
+                else "denied"
+            )
             holder = city.ids.new()
             line, born = _applicant_line(city, i, holder, status)
             applicants.add(line)

@@ -17,7 +17,14 @@ from typing import Any
 
 import psycopg
 
-from bench.scale_city import BALANCE_CAP, REFUND_SHARE, TRANSFERS_PER_ACCOUNT, City, CopyStream, _ts
+from bench.scale_city import (
+    BALANCE_CAP,
+    REFUND_SHARE,
+    TRANSFERS_PER_ACCOUNT,
+    City,
+    CopyStream,
+    timestamp,
+)
 
 STREAMS = {
     "ledger_transfers": "id, kind, amount_cents, at",
@@ -41,22 +48,25 @@ class Ledger:
             table: CopyStream(stack, conns[table], table, cols) for table, cols in STREAMS.items()
         }
         self.entries = 0
+        self.last_entry_id = 0
         self.drawer_totals = dict.fromkeys(city.branches, 0)
 
     def _transfer(self, kind: str, amount: int, at: str, debit: str, credit: str) -> str:
         transfer = self.city.ids.new()
         self.streams["ledger_transfers"].add(f"{transfer}\t{kind}\t{amount}\t{at}\n")
-        entries = self.streams["ledger_entries"]
-        self.entries += 1
-        entries.add(f"{self.entries}\t{transfer}\t{debit}\tdebit\t{amount}\n")
-        self.entries += 1
-        entries.add(f"{self.entries}\t{transfer}\t{credit}\tcredit\t{amount}\n")
+        for account, side in ((debit, "debit"), (credit, "credit")):
+            # Unique across shards: each shard's ids keep its own remainder.
+            self.last_entry_id = self.entries * self.city.shards + self.city.shard + 1
+            self.entries += 1
+            self.streams["ledger_entries"].add(
+                f"{self.last_entry_id}\t{transfer}\t{account}\t{side}\t{amount}\n"
+            )
         return transfer
 
     def _load(self, account: str, amount: int, at: float) -> None:
         branch = self.city.rng.choice(self.city.branches)
-        ts = _ts(at)
-        drawer = self.city.drawers[branch][0]
+        ts = timestamp(at)
+        drawer = self.city.drawers[branch]
         transfer = self._transfer("load", amount, ts, drawer, account)
         self.drawer_totals[branch] += amount
         clerk = self.city.clerks[branch]
@@ -69,7 +79,7 @@ class Ledger:
         rng = self.city.rng
         merchant = rng.choice(self.city.merchants)
         payable = self.city.payables[merchant]
-        ts = _ts(at)
+        ts = timestamp(at)
         transfer = self._transfer("charge", amount, ts, account, payable)
         refunded = amount if rng.random() < REFUND_SHARE else 0
         charge = self.city.ids.new()
@@ -78,7 +88,7 @@ class Ledger:
             f"\t{rng.choice(PURPOSES)}\tref-{self.entries}\t{self.city.receipt()}\t{ts}\n"
         )
         if refunded:
-            later = _ts(at + rng.uniform(60, 3600))
+            later = timestamp(at + rng.uniform(60, 3600))
             refund = self._transfer("refund", amount, later, payable, account)
             self.streams["refunds"].add(
                 f"{self.city.ids.new()}\t{charge}\t{refund}\t{merchant}\t{amount}"
@@ -103,16 +113,23 @@ class Ledger:
                 amount = min(rng.randint(50, 2500), balance)
                 balance -= amount - self._charge(account, amount, at)
         self.streams["ledger_accounts"].add(
-            f"{account}\tstored_value\t{holder}\t{balance}\t0\t{_ts(opened)}\n"
+            f"{account}\tstored_value\t{holder}\t{balance}\t0\t{timestamp(opened)}\n"
         )
 
     def finish(self) -> None:
-        """The drawers and payables, then every stream's last chunk."""
-        accounts = self.streams["ledger_accounts"]
-        opened = _ts(self.city.history_start - 3600)
-        for branch, (drawer, _) in self.city.drawers.items():
-            accounts.add(f"{drawer}\tdrawer\t{branch}\t{self.drawer_totals[branch]}\t0\t{opened}\n")
-        for merchant, payable in self.city.payables.items():
-            accounts.add(f"{payable}\tpayable\t{merchant}\t\\N\t0\t{opened}\n")
         for stream in self.streams.values():
             stream.flush()
+
+
+def shared_accounts(city: City, conn: psycopg.Connection[Any], drawers: dict[str, int]) -> None:
+    """The branches' drawers (holding what every shard loaded) and the merchants' payables."""
+    opened = timestamp(city.history_start - 3600)
+    with (
+        conn.cursor() as cur,
+        cur.copy(f"COPY ledger_accounts ({STREAMS['ledger_accounts']}) FROM STDIN") as copy,
+    ):
+        for branch, drawer in city.drawers.items():
+            copy.write_row((drawer, "drawer", branch, drawers[branch], 0, opened))
+        for merchant, payable in city.payables.items():
+            copy.write_row((payable, "payable", merchant, None, 0, opened))
+    conn.commit()

@@ -50,7 +50,10 @@ class Results:
 
     def add(self, figure: Figure) -> None:
         self.figures.append(figure)
-        print(f"  {figure.what}: {figure.shown}" + (f"  | floor {figure.floor}" if figure.floor else ""))
+        print(
+            f"  {figure.what}: {figure.shown}"
+            + (f"  | floor {figure.floor}" if figure.floor else "")
+        )
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -180,7 +183,9 @@ def status_list(res: Results, url: str, samples: Samples) -> None:
     )
     with request() as session:
         keyset = keys.published_keyset(session)
-    verify = timed(lambda: verify_status_list_token(last.token, keyset, now=last.issued_at) for _ in range(20))
+    verify = timed(
+        lambda: verify_status_list_token(last.token, keyset, now=last.issued_at) for _ in range(20)
+    )
     statuses = verify_status_list_token(last.token, keyset, now=last.issued_at).statuses
     revoked = sum(statuses.get(i) for i in range(statuses.size))
     res.add(
