@@ -1,7 +1,7 @@
 """Card fees in the cash drawer, drawer closes, and who registered an applicant (issue 10)
 
 Revision ID: 0012
-Revises: 0005
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
