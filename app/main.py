@@ -13,23 +13,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import web
-from app import __version__
+from app import __version__, web
 from app.applicants.router import router as applicants_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
-from app.branches.router import router as branches_router
 from app.auth.tokens import token_secret
+from app.branches.router import router as branches_router
 from app.cards.router import router as cards_router
 from app.config import settings
 from app.keys.router import router as keys_router
+from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
 from app.kit.errors import ResidentIdError
+from app.kit.headers import SecurityHeaders
 from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router
-from app.keys.service import check_signing_key_setting
-from app.kit.headers import SecurityHeaders
 from app.merchants.router import router as merchants_router
 from app.ops.logs import configure_logging
 from app.ops.requests import RequestContext

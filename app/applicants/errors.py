@@ -15,6 +15,8 @@ class PhotoNotFound(NotFound):
 
 class PhotoNotInPrintQueue(Forbidden):
     """The printer role reads a photo only while a card of its holder waits to be printed."""
+
+
 class SignatureNotFound(NotFound):
     pass
 

@@ -17,9 +17,8 @@ from app.auth.models import User
 from app.auth.passwords import check_policy, hash_password, verify_password
 from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
-from app.branches import service as branches
-from app.config import settings
 from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
+from app.branches import service as branches
 from app.db import reading_session_factory, write_transaction
 from app.kit.errors import NotAuthenticated, NotFound
 from app.kit.types import utcnow

@@ -29,7 +29,19 @@ cli = typer.Typer(
     add_completion=False,
 )
 
-for module in (db, serve, users, audit, keys, printing, verification, ledger, library, branches, ops):
+for module in (
+    db,
+    serve,
+    users,
+    audit,
+    keys,
+    printing,
+    verification,
+    ledger,
+    library,
+    branches,
+    ops,
+):
     module.register(cli)
 
 

@@ -10,10 +10,10 @@ from rich import print as rprint
 from app import migrate
 from app.auth import repository, service
 from app.auth.schemas import UserCreate
+from app.auth.tokens import InsecureSecret, token_secret
 from app.branches import repository as branches_repository
 from app.branches import service as branches
 from app.branches.schemas import BranchCreate
-from app.auth.tokens import InsecureSecret, token_secret
 from app.cli.session import command_session
 from app.config import settings
 from app.db import is_sqlite

@@ -65,6 +65,7 @@ def register(cli: typer.Typer) -> None:
             service.update_user(session, user.id, UserUpdate(active=False), actor="cli")
         rprint(f"disabled [bold]{username}[/bold]")
 
+
 def _fail(message: str, code: int) -> typer.Exit:
     rprint(f"[red]{message}[/red]", file=sys.stderr)
     return typer.Exit(code)

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.branches import service as branches
 from app.auth.deps import Principal
 from app.auth.roles import Role
+from app.branches import service as branches
 from app.kit.errors import Conflict, Forbidden, Unprocessable
 from app.kit.types import new_id, utcnow
 from app.payments.days import city_day

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.branches import service as branches
 from app.auth.deps import Principal
 from app.auth.models import User
+from app.branches import service as branches
 from app.config import settings
 from app.kit.types import utcnow
 from app.payments import ledger
