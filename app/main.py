@@ -133,7 +133,7 @@ def create_app() -> FastAPI:
     app.add_middleware(
         BodyLimit,
         default=settings.body_max_bytes,
-        routes=route_limits(route for router in ROUTERS for route in router.routes),
+        routes=route_limits(app.openapi()),
         timeout=settings.body_timeout_seconds,
     )
     # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.

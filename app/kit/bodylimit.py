@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,13 +36,17 @@ class RouteLimit:
     limit: int
 
 
-def route_limits(routes: Iterable[Any]) -> list[RouteLimit]:
-    """The routes that declare their own limit."""
+def route_limits(openapi: dict[str, Any]) -> list[RouteLimit]:
+    """The routes that declare their own limit, read from the app's OpenAPI document: the limit
+    a client reads there is the one enforced."""
     found: list[RouteLimit] = []
-    for route in routes:
-        if isinstance(route, APIRoute) and route.openapi_extra and LIMIT_KEY in route.openapi_extra:
-            limit = int(route.openapi_extra[LIMIT_KEY])
-            found.append(RouteLimit(frozenset(route.methods or ()), route.path_regex, limit))
+    for template, operations in openapi.get("paths", {}).items():
+        pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and LIMIT_KEY in operation:
+                found.append(
+                    RouteLimit(frozenset({method.upper()}), pattern, int(operation[LIMIT_KEY]))
+                )
     return found
 
 

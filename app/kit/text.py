@@ -70,14 +70,21 @@ def check_strings(value: Any) -> Any:
     return value
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 async def check_params(request: Request) -> None:
-    """Every path and query parameter of every route: a 422 naming the parameter when it holds a
-    control character (before the route's own dependencies could take it to the database)."""
+    """Every path and query parameter and form field of every route: a 422 naming it when it
+    holds a control character (before the route's own dependencies take it to the database)."""
     problems: list[dict[str, Any]] = []
-    for where, params in (
+    sources: list[tuple[str, Any]] = [
         ("path", request.path_params.items()),
         ("query", request.query_params.multi_items()),
-    ):
+    ]
+    if request.headers.get("content-type", "").startswith(_FORMS):
+        # Already parsed (and kept) by the route before its dependencies run.
+        sources.append(("body", (await request.form()).multi_items()))
+    for where, params in sources:
         for name, value in params:
             if isinstance(value, str) and _CONTROL.search(value):
                 problems.append(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.config import settings
+from app.kit.types import utcnow
 from app.payments import ledger
 from app.payments.days import city_day, day_bounds
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
@@ -90,7 +91,7 @@ def check(
 
 def count_spent(session: Session, stored_value: Account, amount: int, *, starts: datetime) -> None:
     """A stay made today counts in today's spending, which online charges are limited by."""
-    today = city_day(datetime.now(starts.tzinfo))
+    today = city_day(utcnow())
     if city_day(starts) == today:
         session.execute(_COUNT_SPENT, {"id": stored_value.id, "amount": amount, "day": today})
 
