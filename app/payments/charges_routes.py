@@ -9,7 +9,9 @@ from app.db import SessionDep
 from app.kit.errors import responses
 from app.payments import charges, idempotency, refunds
 from app.payments.deps import IdempotencyKey, Merchants, Refunders
+from app.payments.errors import CardNotAccepted, PaymentRequired
 from app.payments.schemas import ChargeCreate, ChargeRead, RefundCreate, RefundRead
+from app.verification import service as verification
 
 router = APIRouter(tags=["stored value"])
 
@@ -18,22 +20,32 @@ router = APIRouter(tags=["stored value"])
     "/v1/charges",
     status_code=201,
     response_model=ChargeRead,
-    responses=responses(400, 401, 402, 403, 422),
+    responses=responses(400, 401, 402, 403, 422, 429),
 )
 def create_charge(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: ChargeCreate
 ) -> JSONResponse:
     """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
-    daily spending limit will not cover it, 403 when the card is revoked, expired or not ours."""
-    return idempotency.once(
-        session,
-        merchant,
-        key,
-        route="POST /v1/charges",
-        params={},
-        body=body,
-        work=lambda: charges.charge(session, merchant, body),
-    )
+    daily spending limit will not cover it, 403 when the card is revoked, expired or not ours.
+    A refused charge counts as a verification and takes from the same rate limit (429)."""
+    verification.check_rate(merchant)
+    try:
+        return idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/charges",
+            params={},
+            body=body,
+            work=lambda: charges.charge(session, merchant, body),
+        )
+    except CardNotAccepted as exc:
+        verification.count_refused_charge(merchant, exc.card_status)
+        raise
+    except PaymentRequired:
+        # A valid card without the balance or the day's allowance for this amount.
+        verification.count_refused_charge(merchant, "valid")
+        raise
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.kit.errors import BadRequest, Conflict, Forbidden, NotFound, ResidentIdError, Unprocessable
+from app.verification.schemas import Outcome
 
 
 class PaymentRequired(ResidentIdError):
@@ -26,11 +27,12 @@ class BalanceCapExceeded(Conflict):
 class CardNotAccepted(Forbidden):
     """The QR is not a valid card: revoked, expired or not one we signed."""
 
-    def __init__(self, card_status: str, reason: str | None) -> None:
+    def __init__(self, card_status: Outcome, reason: str | None) -> None:
         super().__init__(
             f"the card is {card_status}: {reason}" if reason else f"the card is {card_status}",
             extra={"card_status": card_status},
         )
+        self.card_status: Outcome = card_status
 
 
 class IdempotencyKeyRequired(BadRequest):

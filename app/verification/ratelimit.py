@@ -33,5 +33,18 @@ class RateLimiter:
             self._buckets[key] = (tokens, now)
         return max(1, math.ceil((1.0 - tokens) / refill_per_second))
 
+    def wait(self, key: str, per_minute: int, now: float | None = None) -> int:
+        """Whole seconds until the key's bucket holds a request again (0: it holds one now),
+        taking nothing from it."""
+        now = time.monotonic() if now is None else now
+        capacity = float(max(per_minute, 1))
+        refill_per_second = capacity / 60.0
+        with self._lock:
+            tokens, last = self._buckets.get(key, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * refill_per_second)
+        if tokens >= 1.0:
+            return 0
+        return max(1, math.ceil((1.0 - tokens) / refill_per_second))
+
 
 verify_limiter = RateLimiter()

@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import Principal
 from app.cards.models import Card
+from app.config import settings
 from app.keys import service as keys
+from app.kit.errors import ResidentIdError
 from app.kit.types import utcnow
 from app.verification import counts, repository
 from app.verification.models import VerificationCount
+from app.verification.ratelimit import verify_limiter
 from app.verification.schemas import Outcome, VerifyResult
 from cards.credential import decode_qr
 from cards.errors import CredentialError
@@ -105,6 +108,33 @@ def verify_for_merchant(session: Session, merchant: Principal, qr_text: str) -> 
     if counts.pending.note(merchant.id, now.date(), check.status):
         counts.fold(session)
     return check.result()
+
+
+class RateLimited(ResidentIdError):
+    """More verifications (or refused charges) a minute than the merchant's key may make."""
+
+    status_code = 429
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(
+            f"more than {settings.verify_rate_per_minute} verifications a minute; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def check_rate(merchant: Principal) -> None:
+    """429 when the merchant's key has no verification left this minute (nothing is taken)."""
+    wait = verify_limiter.wait(merchant.id, settings.verify_rate_per_minute)
+    if wait:
+        raise RateLimited(wait)
+
+
+def count_refused_charge(merchant: Principal, outcome: Outcome) -> None:
+    """A refused charge told the merchant what a verification would have (revoked, expired,
+    forged, or valid but without the money): count it as one, and take it from the rate limit.
+    Only noted in memory: the refusing request's transaction rolls back."""
+    counts.pending.note(merchant.id, utcnow().date(), outcome)
+    verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
 
 
 def daily_counts(

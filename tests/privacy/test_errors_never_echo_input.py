@@ -25,7 +25,7 @@ UNKNOWN_CARD = next(n for n in iter(numbers.new_card_number, None) if numbers.is
 
 
 def _routes_with_path_params() -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     for router in ROUTERS:
         for route in router.routes:
             if isinstance(route, APIRoute) and "{" in route.path:
