@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock
+.PHONY: serve test test-postgres test-cbor2-6 contract lint typecheck ci tools clean lock
 
 # Installs come from the hashed lock files (`make lock` rewrites them from pyproject.toml).
 $(STAMP): pyproject.toml requirements-dev.lock
@@ -50,6 +50,11 @@ test: $(STAMP) tools
 
 test-postgres: $(STAMP) tools
 	RESIDENT_ID_TEST_DATABASE_URL=$${RESIDENT_ID_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
+
+# The OpenAPI spec against a served app: schemathesis, every check and phase, every role and a
+# merchant (tests/contract). CONTRACT_MAX_EXAMPLES=20 make contract digs deeper.
+contract: $(STAMP)
+	RESIDENT_ID_CONTRACT=1 $(BIN)/pytest -q -m contract tests/contract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

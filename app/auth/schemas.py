@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from app.auth.roles import StaffRole
 from app.kit.schema import InputSchema, Schema
@@ -24,7 +24,7 @@ class UserCreate(InputSchema):
 class UserUpdate(InputSchema):
     role: StaffRole | None = None
     branch: str | None = Field(default=None, min_length=1, max_length=64)
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class UserRead(Schema):

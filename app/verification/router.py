@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
 from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep
-from app.kit.errors import Unprocessable, responses
-from app.kit.types import utcnow
+from app.kit.errors import TooManyRequests, Unprocessable, responses
+from app.kit.types import IsoDay, utcnow
 from app.verification import counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
 from app.verification.schemas import DailyCountRead, VerifyRequest, VerifyResult
@@ -25,6 +24,10 @@ async def _save_counts_at_shutdown(_app: Any) -> AsyncIterator[None]:
     yield
     # Counts still in memory would be lost with the process.
     await run_in_threadpool(counts.fold_now)
+
+
+class RateLimited(TooManyRequests):
+    pass
 
 
 router = APIRouter(tags=["verification"], lifespan=_save_counts_at_shutdown)
@@ -50,20 +53,14 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     response_model_exclude_none=True,
     responses=responses(401, 403, 422, 429),
 )
-def verify(
-    session: SessionDep, merchant: Merchants, body: VerifyRequest
-) -> VerifyResult | JSONResponse:
+def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
     wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
     if wait:
-        return JSONResponse(
-            {
-                "error": "RateLimited",
-                "detail": f"more than {settings.verify_rate_per_minute} verifications a minute; "
-                f"retry in {wait} s",
-            },
-            status_code=429,
+        raise RateLimited(
+            f"more than {settings.verify_rate_per_minute} verifications a minute; "
+            f"retry in {wait} s",
             headers={"Retry-After": str(wait)},
         )
     return service.verify_for_merchant(session, merchant, body.qr)
@@ -77,8 +74,8 @@ def verify(
 def own_counts(
     session: SessionDep,
     merchant: Merchants,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: Annotated[IsoDay | None, Query()] = None,
+    until: Annotated[IsoDay | None, Query()] = None,
 ) -> list[DailyCountRead]:
     """The calling merchant's verifications per day and outcome (the last 30 days by default)."""
     first, last = _period(since, until)
@@ -95,8 +92,8 @@ def all_counts(
     session: SessionDep,
     _overseer: Overseers,
     merchant_id: Annotated[str | None, Query(max_length=36)] = None,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: Annotated[IsoDay | None, Query()] = None,
+    until: Annotated[IsoDay | None, Query()] = None,
 ) -> list[DailyCountRead]:
     """Verifications per merchant, day and outcome: all the server keeps about them."""
     first, last = _period(since, until)
