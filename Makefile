@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock web translations messages
+.PHONY: serve test test-postgres test-cbor2-6 lint typecheck ci tools clean lock contract web translations messages
 
 # Installs come from the hashed lock files (`make lock` rewrites them from pyproject.toml).
 $(STAMP): pyproject.toml requirements-dev.lock
@@ -90,6 +90,11 @@ test: $(STAMP) tools web
 
 test-postgres: $(STAMP) tools web
 	RESIDENT_ID_TEST_DATABASE_URL=$${RESIDENT_ID_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
+
+# The OpenAPI spec against a served app: schemathesis, every check and phase, every role and a
+# merchant (tests/contract). CONTRACT_MAX_EXAMPLES=20 make contract digs deeper.
+contract: $(STAMP)
+	RESIDENT_ID_CONTRACT=1 $(BIN)/pytest -q -m contract tests/contract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

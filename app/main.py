@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -24,7 +24,8 @@ from app.config import settings
 from app.keys.router import router as keys_router
 from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
-from app.kit.errors import ResidentIdError
+from app.kit.errors import PROBLEM_JSON, ResidentIdError, problem_title, problem_type
+from app.kit.openapi import allowed_methods, document_contract
 from app.kit.headers import SecurityHeaders
 from app.kit.text import check_params
 from app.library import worker as library_worker
@@ -57,9 +58,21 @@ ROUTERS = (
 
 
 def _error(
-    status: int, error: str, detail: Any, headers: dict[str, str] | None = None
+    status: int,
+    error: str,
+    detail: Any,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+    body = {
+        "type": problem_type(error),
+        "title": problem_title(error),
+        "status": status,
+        "error": error,
+        "detail": detail,
+        **(extra or {}),
+    }
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -72,9 +85,7 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ResidentIdError)
-    body: dict[str, Any] = {"error": exc.name, "detail": exc.detail, **exc.extra}
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
-    return JSONResponse(body, status_code=exc.status_code, headers={**headers, **exc.headers})
+    return _error(exc.status_code, exc.name, exc.detail, exc.headers, exc.extra)
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -82,9 +93,14 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     return _error(422, "ValidationError", _validation_detail(exc))
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return _error(exc.status_code, "HTTPError", exc.detail, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route's methods; a path served by several routes (GET
+        # and POST /v1/users) allows all of theirs.
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return _error(exc.status_code, "HTTPError", exc.detail, headers)
 
 
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -140,6 +156,7 @@ def create_app() -> FastAPI:
     app.include_router(ops_router)
     configure_logging()
     app.add_middleware(RequestContext)
+    document_contract(app)
     app.add_exception_handler(ResidentIdError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

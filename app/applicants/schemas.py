@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, model_validator
 
 from app.applicants.fields import (
     BirthDate,
@@ -92,7 +92,7 @@ class ApplicantCreate(InputSchema):
     preferred_languages: list[Language] = Field(default_factory=list, max_length=2)
     gender: Gender | None = None
     # False for domestic-violence survivors and people without a fixed address.
-    address_on_card: bool = True
+    address_on_card: StrictBool = True
     emergency_contact: EmergencyContact | None = None
 
 
@@ -113,7 +113,7 @@ class ApplicantUpdate(InputSchema):
     email: Email | None = None
     preferred_languages: list[Language] | None = Field(default=None, max_length=2)
     gender: Gender | None = None
-    address_on_card: bool | None = None
+    address_on_card: StrictBool | None = None
     emergency_contact: EmergencyContact | None = None
 
     @model_validator(mode="after")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictBool
 
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.auth.roles import StaffRole
@@ -37,7 +37,7 @@ class UserCreate(InputSchema):
 class UserUpdate(InputSchema):
     role: StaffRole | None = None
     branch: BranchCode | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class UserRead(Schema):

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from fastapi import Query
 
+from app.kit.types import IsoDay
+
 # Reports, counts and birth dates fall between these; anything outside is a typo or a probe.
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2199, 12, 31)
@@ -15,6 +17,6 @@ LATEST_DAY = date(2199, 12, 31)
 MAX_BIGINT = 2**63 - 1
 
 DayQuery = Annotated[
-    date | None,
+    IsoDay | None,
     Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="A day of the city's calendar, YYYY-MM-DD."),
 ]

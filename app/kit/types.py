@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
+from pydantic import BeforeValidator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -44,3 +46,13 @@ def new_id() -> str:
 
 UUIDPk = Annotated[str, mapped_column(sa.String(36), primary_key=True, default=new_id)]
 CreatedAt = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
+
+
+def _iso_day(value: object) -> object:
+    # Pydantic alone would read "0" as 1970-01-01 (a Unix time): a day is written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]

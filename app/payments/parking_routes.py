@@ -31,7 +31,11 @@ router = APIRouter(tags=["parking"])
 ZoneCodePath = Annotated[str, Path(pattern=ZONE_CODE_PATTERN)]
 
 
-@router.put("/v1/parking/zones/{code}", response_model=ZoneRead, responses=responses(401, 403, 422))
+@router.put(
+    "/v1/parking/zones/{code}",
+    response_model=ZoneRead,
+    responses={201: {"model": ZoneRead, "description": "Created"}, **responses(401, 403, 422)},
+)
 def put_zone(
     session: SessionDep, admin: Admins, code: ZoneCodePath, body: ZoneUpsert, response: Response
 ) -> ZoneRead:

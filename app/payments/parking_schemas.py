@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool
 
 from app.kit.schema import InputSchema, Schema
 from app.kit.text import Name
@@ -24,7 +24,7 @@ class ZoneUpsert(InputSchema):
     rate_cents_per_hour: int = Field(strict=True, gt=0, le=100_000)
     # The longest stay one session may buy, extensions included.
     max_minutes: Minutes
-    active: bool = True
+    active: StrictBool = True
 
 
 class ZoneRead(Schema):

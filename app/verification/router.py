@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
 from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep, writes
 from app.kit.bounds import DayQuery
-from app.kit.errors import Unprocessable, responses
+from app.kit.errors import TooManyRequests, Unprocessable, responses
 from app.kit.types import utcnow
 from app.verification import counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
@@ -26,6 +25,10 @@ async def _save_counts_at_shutdown(_app: Any) -> AsyncIterator[None]:
     yield
     # Counts still in memory would be lost with the process.
     await run_in_threadpool(counts.fold_now)
+
+
+class RateLimited(TooManyRequests):
+    pass
 
 
 router = APIRouter(tags=["verification"], lifespan=_save_counts_at_shutdown)
@@ -51,20 +54,14 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     response_model_exclude_none=True,
     responses=responses(401, 403, 422, 429),
 )
-def verify(
-    session: SessionDep, merchant: Merchants, body: VerifyRequest
-) -> VerifyResult | JSONResponse:
+def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
     wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
     if wait:
-        return JSONResponse(
-            {
-                "error": "RateLimited",
-                "detail": f"more than {settings.verify_rate_per_minute} verifications a minute; "
-                f"retry in {wait} s",
-            },
-            status_code=429,
+        raise RateLimited(
+            f"more than {settings.verify_rate_per_minute} verifications a minute; "
+            f"retry in {wait} s",
             headers={"Retry-After": str(wait)},
         )
     return service.verify_for_merchant(session, merchant, body.qr)

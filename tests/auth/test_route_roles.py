@@ -54,7 +54,9 @@ def _concrete(path: str) -> str:
 
 
 def _error_of(response: httpx2.Response) -> str | None:
-    if not response.headers.get("content-type", "").startswith("application/json"):
+    # Errors are RFC 9457 problems (application/problem+json); other answers are plain JSON.
+    content_type = response.headers.get("content-type", "")
+    if not content_type.startswith(("application/json", "application/problem+json")):
         return None
     body = response.json()
     return body.get("error") if isinstance(body, dict) else None
@@ -125,9 +127,13 @@ def test_an_expired_token_is_refused(client: TestClient, login: Callable[..., He
     response = client.get("/v1/users", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.json() == {
+        "type": "urn:resident-id:problem:NotAuthenticated",
+        "title": "Not authenticated",
+        "status": 401,
         "error": "NotAuthenticated",
         "detail": "the token has expired; sign in again",
     }
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 

@@ -1,0 +1,133 @@
+"""The published OpenAPI spec against the running server: schemathesis with every check and every
+phase (examples, coverage, fuzzing, stateful), as each staff role and as a merchant, 0 failures.
+
+A real server on a fresh SQLite database, started here. Bounded so the six runs fit CI's budget
+(see CONTRACT_* below). Run it alone with `make contract`; the lead re-runs it after merging routes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = ROOT / ".venv/bin"
+ROLES = ("admin", "supervisor", "clerk", "printer", "auditor", "merchant")
+# Per operation and phase; more finds more, at about a second per example and role on CI.
+MAX_EXAMPLES = os.environ.get("CONTRACT_MAX_EXAMPLES", "3")
+PASSWORD = "contract-" + secrets.token_urlsafe(12)
+
+pytestmark = [
+    pytest.mark.contract,
+    pytest.mark.skipif(
+        not os.environ.get("RESIDENT_ID_CONTRACT"), reason="`make contract` runs the contract"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A served app with one account per role and a merchant: its URL and each role's token."""
+    data = tmp_path_factory.mktemp("contract")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{data / 'contract.sqlite3'}",
+        "RESIDENT_ID_DATA_DIR": str(data),
+        "RESIDENT_ID_SECRET_KEY": secrets.token_urlsafe(48),
+        # Fuzzing verifies far faster than a merchant: the limit would answer 429 to the rest.
+        "RESIDENT_ID_VERIFY_RATE_PER_MINUTE": "1000000",
+    }
+    port = _free_port()
+    log = (data / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(BIN / "resident-id"), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, (data / "server.log").read_text()
+            time.sleep(0.5)
+        tokens: dict[str, str] = {}
+        for role in ROLES[:-1]:
+            made = subprocess.run(
+                [str(BIN / "resident-id"), "users", "create", f"st-{role}", "--role", role],
+                env=env,
+                input=PASSWORD + "\n",
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert made.returncode == 0, made.stderr
+            signed = httpx.post(
+                f"{url}/v1/auth/token", data={"username": f"st-{role}", "password": PASSWORD}
+            )
+            assert signed.status_code == 200, signed.text
+            tokens[role] = signed.json()["access_token"]
+        merchant = httpx.post(
+            f"{url}/v1/merchants",
+            json={"name": "Contract Parking", "category": "parking"},
+            headers={"Authorization": f"Bearer {tokens['admin']}"},
+        )
+        assert merchant.status_code == 201, merchant.text
+        tokens["merchant"] = merchant.json()["api_key"]
+        yield url, tokens
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_spec_holds_for(role: str, server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    url, tokens = server
+    run = subprocess.run(
+        [
+            str(BIN / "schemathesis"),
+            "run",
+            f"{url}/openapi.json",
+            "--checks",
+            "all",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--max-examples",
+            MAX_EXAMPLES,
+            "--seed",
+            os.environ.get("CONTRACT_SEED", "20261204"),
+            "--header",
+            f"Authorization: Bearer {tokens[role]}",
+            "--report-dir",
+            str(tmp_path),
+            # Health and metrics are the operator's, not the API's contract.
+            "--exclude-path-regex",
+            "^/(healthz|readyz|metrics)$",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
