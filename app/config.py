@@ -86,5 +86,9 @@ class Settings(BaseSettings):
     idempotency_key_days: int = 30
     offline_charge_max_age_days: int = 14
 
+    # Four eyes on every card: the clerk who registered an applicant may not approve them, unless
+    # this is set (a one-person branch has nobody else to ask).
+    allow_self_approval: bool = False
+
 
 settings = Settings()

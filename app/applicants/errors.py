@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.kit.errors import BadRequest, Conflict, NotFound, Unprocessable
+from app.kit.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 
 
 class ApplicantNotFound(NotFound):
@@ -39,3 +39,7 @@ class RequirementsNotMet(Conflict):
 
 class WaiverNotApplicable(Unprocessable):
     pass
+
+
+class SelfApprovalRefused(Forbidden):
+    """The clerk who registered an applicant asked to approve them (RESIDENT_ID_ALLOW_SELF_APPROVAL)."""

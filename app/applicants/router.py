@@ -113,7 +113,8 @@ def approve_applicant(
     applicant_id: str,
     body: Annotated[ApproveRequest | None, Body()] = None,
 ) -> ApprovalRead:
-    """Approve when every rule holds (409 lists each unmet one); issues the card to print. A fee
+    """Approve when every rule holds (409 lists each unmet one); issues the card to print; 403
+    for the clerk who registered the applicant (unless self-approval is allowed). A fee
     is taken in cash into the clerk's branch drawer (`fee_paid`), or waived (`fee_waiver`)."""
     waiver = body.fee_waiver if body else None
     paid = body.fee_paid if body else None

@@ -121,6 +121,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         email=body.email,
         gender=body.gender,
         status="pending",
+        registered_by=actor,
         **_address_columns(body.address),
         **_language_columns(body.preferred_languages),
         **_contact_columns(body.emergency_contact),
