@@ -8,6 +8,7 @@ from app.applicants import decision, service
 from app.applicants.errors import PhotoTooLarge
 from app.applicants.fields import IsoDate
 from app.applicants.schemas import (
+    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
@@ -63,12 +64,13 @@ def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) 
 
 
 @router.patch(
-    "/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404, 422)
+    "/{applicant_id}", response_model=ApplicantCorrected, responses=responses(401, 403, 404, 422)
 )
 def correct_applicant(
     session: SessionDep, staff: CounterStaff, applicant_id: str, body: ApplicantUpdate
-) -> ApplicantRead:
-    """Correct an applicant's record: only the fields sent change; null clears optional ones."""
+) -> ApplicantCorrected:
+    """Correct an applicant's record: only the fields sent change; null clears optional ones.
+    `card_needs_replacement` says a name or date of birth changed under an active card."""
     return service.correct(session, applicant_id, body, actor=staff.actor)
 
 

@@ -18,6 +18,7 @@ from app.applicants.photos import PhotoRejected, normalise
 from app.applicants.schemas import (
     Address,
     AddressRead,
+    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
@@ -29,10 +30,13 @@ from app.applicants.schemas import (
     PhotoRead,
 )
 from app.audit import service as audit
+from app.cards.service import cards_of_applicant, effective_status
 from app.config import settings
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
+# What a card prints (and its QR signs) of the record: a change to one outdates the card.
+PRINTED_FIELDS = frozenset({"given_name", "family_name", "date_of_birth"})
 
 
 def _subject(applicant_id: str) -> str:
@@ -171,10 +175,21 @@ def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     return columns
 
 
+def _card_needs_replacement(session: Session, applicant_id: str, changed: list[str]) -> bool:
+    if not PRINTED_FIELDS.intersection(changed):
+        return False
+    today = utcnow().date()
+    return any(
+        effective_status(card, today) == "active"
+        for card in cards_of_applicant(session, applicant_id)
+    )
+
+
 def correct(
     session: Session, applicant_id: str, body: ApplicantUpdate, *, actor: str
-) -> ApplicantRead:
-    """Change the fields sent; the audit trail names the fields changed, not their values."""
+) -> ApplicantCorrected:
+    """Change the fields sent; the audit trail names the fields changed, not their values. Says
+    whether an active card now shows a name or a date of birth that is no longer right."""
     applicant = find(session, applicant_id, for_update=True)
     changed: list[str] = []
     for column, value in _changes(body).items():
@@ -192,7 +207,10 @@ def correct(
         subject=_subject(applicant.id),
         detail={"fields": sorted(changed)},
     )
-    return to_read(session, applicant)
+    return ApplicantCorrected(
+        **to_read(session, applicant).model_dump(),
+        card_needs_replacement=_card_needs_replacement(session, applicant.id, changed),
+    )
 
 
 def search(
