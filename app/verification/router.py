@@ -15,9 +15,14 @@ from app.config import settings
 from app.db import SessionDep
 from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
-from app.verification import counts, service, status_lists
+from app.verification import by_number, counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
-from app.verification.schemas import DailyCountRead, VerifyRequest, VerifyResult
+from app.verification.schemas import (
+    DailyCountRead,
+    VerifyByNumberRequest,
+    VerifyRequest,
+    VerifyResult,
+)
 
 
 @asynccontextmanager
@@ -55,18 +60,40 @@ def verify(
 ) -> VerifyResult | JSONResponse:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
+    return _rate_limited(merchant) or service.verify_for_merchant(session, merchant, body.qr)
+
+
+@router.post(
+    "/v1/verify/by-number",
+    response_model=VerifyResult,
+    response_model_exclude_none=True,
+    responses=responses(401, 403, 422, 429),
+)
+def verify_by_number(
+    session: SessionDep, merchant: Merchants, body: VerifyByNumberRequest
+) -> VerifyResult | JSONResponse:
+    """Verify a card typed by hand: its number and the holder's date of birth. The answer is a
+    scanned QR's; a wrong date of birth answers as an unknown number. Shares /v1/verify's limit."""
+    return _rate_limited(merchant) or by_number.verify_number_for_merchant(
+        session, merchant, body.number, body.date_of_birth
+    )
+
+
+def _rate_limited(merchant: Principal) -> JSONResponse | None:
+    """The 429 answer when the key has used its verifications for now (one bucket per key for
+    every way of verifying, so typing numbers does not add to scanning's allowance)."""
     wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
-    if wait:
-        return JSONResponse(
-            {
-                "error": "RateLimited",
-                "detail": f"more than {settings.verify_rate_per_minute} verifications a minute; "
-                f"retry in {wait} s",
-            },
-            status_code=429,
-            headers={"Retry-After": str(wait)},
-        )
-    return service.verify_for_merchant(session, merchant, body.qr)
+    if not wait:
+        return None
+    return JSONResponse(
+        {
+            "error": "RateLimited",
+            "detail": f"more than {settings.verify_rate_per_minute} verifications a minute; "
+            f"retry in {wait} s",
+        },
+        status_code=429,
+        headers={"Retry-After": str(wait)},
+    )
 
 
 @router.get(
