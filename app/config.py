@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     # New card numbers are 14-digit library patron barcodes: 2, this institution code (4 digits,
     # the one the city's library system expects), 8 random digits, a mod-10 check digit.
     card_institution_code: str = Field(default="1234", pattern=r"^[0-9]{4}$")
+    # Four eyes on every card: the clerk who registered an applicant may not approve them, unless
+    # this is set (a one-person branch has nobody else to ask).
+    allow_self_approval: bool = False
 
 
 settings = Settings()

@@ -1,5 +1,8 @@
 """Approving (fee, waiver, card) or denying an application.
 
+Four eyes: the clerk who registered an applicant cannot approve them, unless the setting
+`allow_self_approval` says the branch has one person.
+
 Waivers: the counter names why (hardship, senior, veteran, homeless, domestic_violence), but only
 the coarse kind is kept: homelessness and domestic violence are recorded as "hardship", because
 the city treats them as confidential and what is not stored cannot be demanded. The senior waiver
@@ -16,6 +19,7 @@ from app.applicants.errors import (
     AlreadyApproved,
     AlreadyDenied,
     RequirementsNotMet,
+    SelfApprovalRefused,
     WaiverNotApplicable,
 )
 from app.applicants.models import Applicant, Decision
@@ -82,6 +86,10 @@ def approve(
     applicant = find(session, applicant_id, for_update=True)
     if applicant.status == "approved":
         raise AlreadyApproved("this applicant is approved already; their card has been issued")
+    if applicant.registered_by == actor and not settings.allow_self_approval:
+        raise SelfApprovalRefused(
+            "you registered this applicant, so another clerk or a supervisor must approve them"
+        )
     age = age_on(applicant.date_of_birth, utcnow().date())
     fee_cents, waiver = _fee(age, fee_waiver)
     _refuse_unmet(session, applicant, age)

@@ -47,3 +47,7 @@ class RequirementsNotMet(Conflict):
 
 class WaiverNotApplicable(Unprocessable):
     pass
+
+
+class SelfApprovalRefused(Forbidden):
+    """The clerk who registered an applicant asked to approve them (RESIDENT_ID_ALLOW_SELF_APPROVAL)."""

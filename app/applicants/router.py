@@ -8,6 +8,7 @@ from app.applicants import decision, service
 from app.applicants.errors import PhotoTooLarge
 from app.applicants.fields import IsoDate
 from app.applicants.schemas import (
+    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
@@ -66,12 +67,13 @@ def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) 
 
 
 @router.patch(
-    "/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404, 422)
+    "/{applicant_id}", response_model=ApplicantCorrected, responses=responses(401, 403, 404, 422)
 )
 def correct_applicant(
     session: SessionDep, staff: CounterStaff, applicant_id: str, body: ApplicantUpdate
-) -> ApplicantRead:
-    """Correct an applicant's record: only the fields sent change; null clears optional ones."""
+) -> ApplicantCorrected:
+    """Correct an applicant's record: only the fields sent change; null clears optional ones.
+    `card_needs_replacement` says a name or date of birth changed under an active card."""
     return service.correct(session, applicant_id, body, actor=staff.actor)
 
 
@@ -148,7 +150,8 @@ def approve_applicant(
     applicant_id: str,
     body: Annotated[ApproveRequest | None, Body()] = None,
 ) -> ApprovalRead:
-    """Approve when every rule holds (409 lists each unmet one); issues the card to print. A fee
+    """Approve when every rule holds (409 lists each unmet one); issues the card to print; 403
+    for the clerk who registered the applicant (unless self-approval is allowed). A fee
     is taken in cash into the clerk's branch drawer (`fee_paid`), or waived (`fee_waiver`)."""
     waiver = body.fee_waiver if body else None
     paid = body.fee_paid if body else None

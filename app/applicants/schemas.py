@@ -158,6 +158,12 @@ class ApplicantRead(Schema):
     updated_at: datetime | None
 
 
+class ApplicantCorrected(ApplicantRead):
+    # True when a name or the date of birth changed while the person holds an active card: the
+    # card (and its signed QR) still shows the old one, so the counter should offer a replacement.
+    card_needs_replacement: bool
+
+
 class ApplicantWarning(Schema):
     code: Literal["possible_duplicate"]
     applicant_id: str

@@ -26,6 +26,7 @@ from app.applicants.photos import PhotoRejected, normalise
 from app.applicants.schemas import (
     Address,
     AddressRead,
+    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
@@ -39,11 +40,14 @@ from app.applicants.schemas import (
 )
 from app.applicants.signatures import normalise_signature
 from app.audit import service as audit
+from app.cards.service import cards_of_applicant, effective_status
 from app.config import settings
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
 _DECODING = threading.BoundedSemaphore(settings.photo_decode_concurrency)
+# What a card prints (and its QR signs) of the record: a change to one outdates the card.
+PRINTED_FIELDS = frozenset({"given_name", "family_name", "date_of_birth"})
 
 
 def _subject(applicant_id: str) -> str:
@@ -137,6 +141,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         email=body.email,
         gender=body.gender,
         status="pending",
+        registered_by=actor,
         **_address_columns(body.address),
         **_language_columns(body.preferred_languages),
         **_contact_columns(body.emergency_contact),
@@ -188,10 +193,21 @@ def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     return columns
 
 
+def _card_needs_replacement(session: Session, applicant_id: str, changed: list[str]) -> bool:
+    if not PRINTED_FIELDS.intersection(changed):
+        return False
+    today = utcnow().date()
+    return any(
+        effective_status(card, today) == "active"
+        for card in cards_of_applicant(session, applicant_id)
+    )
+
+
 def correct(
     session: Session, applicant_id: str, body: ApplicantUpdate, *, actor: str
-) -> ApplicantRead:
-    """Change the fields sent; the audit trail names the fields changed, not their values."""
+) -> ApplicantCorrected:
+    """Change the fields sent; the audit trail names the fields changed, not their values. Says
+    whether an active card now shows a name or a date of birth that is no longer right."""
     applicant = find(session, applicant_id, for_update=True)
     changed: list[str] = []
     for column, value in _changes(body).items():
@@ -210,7 +226,10 @@ def correct(
         subject=_subject(applicant.id),
         detail={"fields": sorted(changed)},
     )
-    return to_read(session, applicant)
+    return ApplicantCorrected(
+        **to_read(session, applicant).model_dump(),
+        card_needs_replacement=_card_needs_replacement(session, applicant.id, changed),
+    )
 
 
 def search(

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from app.applicants.fields import IsoDate
 from app.db import SessionDep
 from app.kit.errors import responses
-from app.payments import charges, idempotency, refunds
+from app.payments import charge_days, charges, idempotency, refunds
 from app.payments.deps import IdempotencyKey, Merchants, Refunders
 from app.payments.errors import CardNotAccepted, PaymentRequired
-from app.payments.schemas import ChargeCreate, ChargeRead, RefundCreate, RefundRead
+from app.payments.schemas import (
+    ChargeCreate,
+    ChargeDayRead,
+    ChargeRead,
+    RefundCreate,
+    RefundRead,
+)
 from app.verification import service as verification
 
 router = APIRouter(tags=["stored value"])
@@ -48,6 +57,19 @@ def create_charge(
         raise
 
 
+@router.get("/v1/charges", response_model=ChargeDayRead, responses=responses(401, 403, 422))
+def my_charges(
+    session: SessionDep,
+    merchant: Merchants,
+    day: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; today by default")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    cursor: Annotated[str | None, Query(max_length=36)] = None,
+) -> ChargeDayRead:
+    """The calling merchant's charges booked on one city day, oldest first, with the day's
+    totals (charged, refunded, net)."""
+    return charge_days.charges_of_day(session, merchant, day, limit=limit, cursor=cursor)
+
+
 @router.post(
     "/v1/charges/{charge_id}/refunds",
     status_code=201,
@@ -61,7 +83,8 @@ def refund_charge(
     charge_id: str,
     body: RefundCreate,
 ) -> JSONResponse:
-    """Refund all or part of a charge, never more than remains (409)."""
+    """Refund all or part of a charge, named by its id or by the receipt number the customer
+    holds (any case, spaces allowed); never more than remains (409)."""
     return idempotency.once(
         session,
         principal,

@@ -25,19 +25,30 @@ from app.payments.models import Charge, Refund
 from app.payments.schemas import RefundRead
 
 
+def _as_receipt(text: str) -> str:
+    # As read off a receipt: any case, spaces or dashes between the characters.
+    return text.upper().replace(" ", "").replace("-", "")
+
+
 def _charge_for_refund(session: Session, charge_id: str) -> Charge:
+    """The charge by its id or by the receipt number the customer holds."""
     # Locked: two refunds of one charge at once queue here, so together they cannot exceed it.
-    query = sa.select(Charge).where(Charge.id == charge_id).with_for_update(key_share=True)
+    query = (
+        sa.select(Charge)
+        .where(sa.or_(Charge.id == charge_id, Charge.receipt_number == _as_receipt(charge_id)))
+        .with_for_update(key_share=True)
+    )
     charge = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
     if charge is not None:
         return charge
     if session.get(Refund, charge_id) is not None:
         raise RefundNotRefundable("this is a refund, and a refund cannot be refunded")
-    raise ChargeNotFound("no charge has this id")
+    raise ChargeNotFound("no charge has this id or receipt number")
 
 
 def refund(session: Session, principal: Principal, charge_id: str, amount: int) -> RefundRead:
-    """Refund `amount` cents of a charge (the merchant that charged it, or a supervisor)."""
+    """Refund `amount` cents of a charge, named by its id or its receipt number (the merchant
+    that charged it, or a supervisor)."""
     charge = _charge_for_refund(session, charge_id)
     if principal.role is Role.MERCHANT and charge.merchant_id != principal.id:
         raise NotYourCharge("only the merchant that made a charge may refund it")

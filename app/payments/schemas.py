@@ -204,3 +204,31 @@ class DrawerRead(Schema):
     expected_cents: int = 0
     # The day's close, once someone closed it.
     closed: DrawerCloseRead | None = None
+
+
+class ChargeLine(Schema):
+    """One of a merchant's charges, as its receipt shows it, with what was refunded of it."""
+
+    id: str
+    receipt_number: str
+    purpose: str
+    reference: str
+    amount_cents: int
+    refunded_cents: int
+    at: datetime
+
+
+class ChargeDayRead(Schema):
+    """A merchant's charges booked on one city day, oldest first, and the day's totals."""
+
+    date: date
+    timezone: str
+    items: list[ChargeLine]
+    # Pass as `cursor` for the next page; None on the last page.
+    next_cursor: str | None
+    charges_count: int
+    charged_cents: int
+    # Refunds booked on the day, whichever day their charge was.
+    refunds_count: int
+    refunded_cents: int
+    net_cents: int

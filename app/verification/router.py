@@ -13,11 +13,17 @@ from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep, writes
 from app.kit.bounds import DayQuery
-from app.kit.errors import TooManyRequests, Unprocessable, responses
+from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
-from app.verification import counts, service, status_lists
+from app.verification import by_number, counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
-from app.verification.schemas import DailyCountRead, VerifyRequest, VerifyResult
+from app.verification.service import RateLimited
+from app.verification.schemas import (
+    DailyCountRead,
+    VerifyByNumberRequest,
+    VerifyRequest,
+    VerifyResult,
+)
 
 
 @asynccontextmanager
@@ -25,10 +31,6 @@ async def _save_counts_at_shutdown(_app: Any) -> AsyncIterator[None]:
     yield
     # Counts still in memory would be lost with the process.
     await run_in_threadpool(counts.fold_now)
-
-
-class RateLimited(TooManyRequests):
-    pass
 
 
 router = APIRouter(tags=["verification"], lifespan=_save_counts_at_shutdown)
@@ -57,14 +59,33 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
 def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
+    _take_rate(merchant)
+    return service.verify_for_merchant(session, merchant, body.qr)
+
+
+@router.post(
+    "/v1/verify/by-number",
+    response_model=VerifyResult,
+    response_model_exclude_none=True,
+    responses=responses(401, 403, 422, 429),
+)
+def verify_by_number(
+    session: SessionDep, merchant: Merchants, body: VerifyByNumberRequest
+) -> VerifyResult:
+    """Verify a card typed by hand: its number and the holder's date of birth. The answer is a
+    scanned QR's; a wrong date of birth answers as an unknown number. Shares /v1/verify's limit."""
+    _take_rate(merchant)
+    return by_number.verify_number_for_merchant(
+        session, merchant, body.number, body.date_of_birth
+    )
+
+
+def _take_rate(merchant: Principal) -> None:
+    """429 when the key has used its verifications for now (one bucket per key for
+    every way of verifying, so typing numbers does not add to scanning's allowance)."""
     wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
     if wait:
-        raise RateLimited(
-            f"more than {settings.verify_rate_per_minute} verifications a minute; "
-            f"retry in {wait} s",
-            headers={"Retry-After": str(wait)},
-        )
-    return service.verify_for_merchant(session, merchant, body.qr)
+        raise RateLimited(wait)
 
 
 @router.get(

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.applicants.fields import IsoDate
 from app.kit.schema import InputSchema, Schema
 
 # The most characters any QR code holds (version 40, alphanumeric mode): a longer text was not
@@ -18,6 +19,11 @@ class VerifyRequest(InputSchema):
     qr: str = Field(
         max_length=QR_MAX_CHARS, description="The text scanned from the card's QR code."
     )
+
+
+class VerifyByNumberRequest(InputSchema):
+    number: str = Field(max_length=32, description="The card number as printed (spaces allowed).")
+    date_of_birth: IsoDate = Field(description="The holder's date of birth, YYYY-MM-DD.")
 
 
 class VerifyResult(Schema):

@@ -42,7 +42,11 @@ def test_every_step_of_an_application_is_in_the_trail_and_the_chain_holds(
     client.get(f"/v1/applicants/{applicant_id}/proofs", headers=clerk)
     client.get(f"/v1/applicants/{applicant_id}/photo", headers=login("printer"))
     client.patch(f"/v1/applicants/{applicant_id}", json={"gender": "F"}, headers=clerk)
-    assert client.post(f"/v1/applicants/{applicant_id}/approve", headers=clerk).status_code == 201
+    # Approved by someone other than the clerk who registered them (four eyes).
+    supervisor = login("supervisor")
+    assert (
+        client.post(f"/v1/applicants/{applicant_id}/approve", headers=supervisor).status_code == 201
+    )
     actions = [e["action"] for e in _trail(client, login, f"applicant:{applicant_id}")]
     assert actions == [
         "applicant.create",

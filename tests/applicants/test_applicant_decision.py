@@ -45,8 +45,9 @@ def test_approval_issues_a_card_waiting_for_the_printer(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = ready_to_approve(client, headers, date_of_birth="1990-04-12")
-    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     assert response.status_code == 201, response.text
     card = response.json()["card"]
     assert card["status"] == "pending_print"
@@ -73,10 +74,11 @@ def test_approving_twice_is_a_conflict_and_issues_one_card(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = ready_to_approve(client, headers)
-    assert _approve(client, headers, applicant_id).status_code == 201
+    assert _approve(client, approver, applicant_id).status_code == 201
     before = dump_database(database_url)
-    again = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    again = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     assert again.status_code == 409
     assert again.json()["error"] == "AlreadyApproved"
     assert dump_database(database_url) == before
@@ -87,9 +89,10 @@ def test_nothing_recorded_lists_every_unmet_requirement(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = register(client, headers, date_of_birth=born_years_ago(8).isoformat())["id"]
     before = dump_database(database_url)
-    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     assert response.status_code == 409
     body = response.json()
     assert body["error"] == "RequirementsNotMet"
@@ -134,6 +137,7 @@ def test_each_rule_is_checked(
     unmet: list[str],
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = register(client, headers)["id"]
     recent = today() - timedelta(days=3)
     for document in documents:
@@ -141,7 +145,7 @@ def test_each_rule_is_checked(
         assert record_proof(client, headers, applicant_id, document, day).status_code == 201
     if photo:
         assert upload_photo(client, headers, applicant_id).status_code == 200
-    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     if unmet:
         assert response.status_code == 409, response.text
         assert [u["requirement"] for u in response.json()["unmet"]] == unmet
@@ -153,6 +157,7 @@ def test_a_residency_proof_that_has_aged_no_longer_counts(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = register(client, headers)["id"]
     assert record_proof(client, headers, applicant_id, "us_passport").status_code == 201
     assert upload_photo(client, headers, applicant_id).status_code == 200
@@ -171,20 +176,23 @@ def test_a_residency_proof_that_has_aged_no_longer_counts(
             )
         )
         s.commit()
-    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     assert response.status_code == 409
     assert [u["requirement"] for u in response.json()["unmet"]] == ["residency_proof"]
     summary = client.get(f"/v1/applicants/{applicant_id}/proofs", headers=headers).json()
     assert [m["requirement"] for m in summary["missing"]] == ["residency_proof"]
     fresh = record_proof(client, headers, applicant_id, "bank_statement", today())
     assert fresh.status_code == 201
-    assert client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers).status_code == 201
+    assert (
+        client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver).status_code == 201
+    )
 
 
 def test_every_rule_follows_the_settings(
     client: TestClient, login: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = register(client, headers, date_of_birth=born_years_ago(8).isoformat())["id"]
     assert record_proof(client, headers, applicant_id, "employer_photo_id").status_code == 201
     monkeypatch.setattr(settings, "min_identity_points", 1)
@@ -192,7 +200,7 @@ def test_every_rule_follows_the_settings(
     monkeypatch.setattr(settings, "require_residency_proof", False)
     monkeypatch.setattr(settings, "require_photo_on_file", False)
     monkeypatch.setattr(settings, "min_age_years", 5)
-    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers)
+    response = client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver)
     assert response.status_code == 201, response.text
     # Under 16: the shorter validity; under 18: the minor's fee.
     card = response.json()["card"]
@@ -227,9 +235,10 @@ def test_fees_and_waivers(
     stored: str | None,
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = ready_to_approve(client, headers, date_of_birth=born_years_ago(age).isoformat())
     body = {"fee_waiver": waiver} if waiver else {}
-    response = _approve(client, headers, applicant_id, **body)
+    response = _approve(client, approver, applicant_id, **body)
     assert response.status_code == 201, response.text
     card = response.json()["card"]
     assert (card["fee_cents"], card["fee_waiver"]) == (fee, stored)
@@ -246,9 +255,10 @@ def test_the_senior_waiver_is_refused_before_65(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("clerk")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = ready_to_approve(client, headers, date_of_birth=born_years_ago(64).isoformat())
     before = dump_database(database_url)
-    response = _approve(client, headers, applicant_id, fee_waiver="senior")
+    response = _approve(client, approver, applicant_id, fee_waiver="senior")
     assert response.status_code == 422
     assert response.json()["error"] == "WaiverNotApplicable"
     assert dump_database(database_url) == before
@@ -269,6 +279,7 @@ def test_a_denial_keeps_a_reason_code_and_the_applicant_may_return(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     headers = login("supervisor")
+    approver = login("supervisor")  # not who registered (four eyes)
     applicant_id = register(client, headers)["id"]
     denied = client.post(
         f"/v1/applicants/{applicant_id}/deny",
@@ -290,7 +301,9 @@ def test_a_denial_keeps_a_reason_code_and_the_applicant_may_return(
     lease = record_proof(client, headers, applicant_id, "residential_lease")
     assert lease.status_code == 201
     assert upload_photo(client, headers, applicant_id).status_code == 200
-    assert client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers).status_code == 201
+    assert (
+        client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver).status_code == 201
+    )
     outcomes = [
         r[0]
         for r in rows_of(database_url, sa.select(Decision.outcome).order_by(Decision.decided_at))

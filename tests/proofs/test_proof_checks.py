@@ -187,7 +187,11 @@ def test_after_approval_proofs_are_closed(
 ) -> None:
     headers = login("clerk")
     applicant_id = ready_to_approve(client, headers)
-    assert client.post(f"/v1/applicants/{applicant_id}/approve", headers=headers).status_code == 201
+    # Approved by someone other than the clerk who registered them (four eyes).
+    approver = login("supervisor")
+    assert (
+        client.post(f"/v1/applicants/{applicant_id}/approve", headers=approver).status_code == 201
+    )
     (check_id,) = rows_of(database_url, sa.select(ProofCheck.id).limit(1))
     before = dump_database(database_url)
     added = record_proof(client, headers, applicant_id, "birth_certificate")
