@@ -35,6 +35,10 @@ JOB_STATE = (
     "{\n  OPERATION Get-Job-Attributes\n" + _HEADER + "  ATTR integer job-id $job_id\n"
     "  ATTR keyword requested-attributes job-state,job-state-reasons,job-state-message\n}\n"
 )
+PRINTER_STATE = (
+    "{\n  OPERATION Get-Printer-Attributes\n" + _HEADER + "  ATTR keyword requested-attributes "
+    "printer-state,printer-state-reasons,printer-state-message\n}\n"
+)
 CANCEL_JOB = "{\n  OPERATION Cancel-Job\n" + _HEADER + "  ATTR integer job-id $job_id\n}\n"
 
 # RFC 8011 job-state values.
@@ -117,12 +121,28 @@ class IppPrinter:
                 if state == STOPPED:
                     # Cancelled, so the card cannot come out later unreported and unactivated.
                     self._cancel(workdir, job_id)
+                    return f"{_why('stopped', job)}; {self._printer_says(workdir)}"[:300]
                 return _why(_ENDED_BADLY[state], job)
             if time.monotonic() >= deadline:
                 self._cancel(workdir, job_id)
-                return f"the printer did not finish the card within {self.timeout:g} s"
+                said = self._printer_says(workdir)
+                return f"the printer did not finish the card within {self.timeout:g} s; {said}"[
+                    :300
+                ]
             self.sleep(self.poll)
             job = self._ask(workdir, JOB_STATE, job_id=job_id)
+
+    def _printer_says(self, workdir: Path) -> str:
+        """The printer's own state and reasons (media-empty-error, media-jam-error...)."""
+        try:
+            printer = self._ask(workdir, PRINTER_STATE)
+        except IppError as exc:
+            return str(exc)
+        reasons = printer.get("printer-state-reasons", "")
+        if isinstance(reasons, list):
+            reasons = ", ".join(str(r) for r in reasons)
+        message = str(printer.get("printer-state-message", "")).strip()
+        return "printer: " + "; ".join(p for p in (message, str(reasons)) if p)
 
     def _cancel(self, workdir: Path, job_id: str) -> None:
         try:
