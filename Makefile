@@ -37,7 +37,8 @@ test-cbor2-6: $(CBOR2_6)/.installed tools
 	$(CBOR2_6)/bin/pytest -q -m "not cwt" tests/cards_lib tests/verification tests/cards
 
 # The card tests rasterise PDFs (pdftoppm), read QR codes and barcodes (zbarimg) and print to
-# CUPS's printer simulator (ippeveprinter, ipptool); the cards print names in every script with
+# CUPS's printer simulator (ippeveprinter, which needs D-Bus and Avahi to start) with ipptool,
+# the IPP client the print station uses; the cards print names in every script with
 # the Noto script fonts, Droid Sans Fallback (Chinese, Japanese: TrueType, which reportlab can
 # embed, unlike Noto CJK's CFF) and Nanum Gothic (Korean). Install them where missing.
 CARD_FONTS := /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf \
@@ -46,10 +47,11 @@ CARD_FONTS := /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf \
 tools:
 	@command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null \
 	  && command -v ippeveprinter >/dev/null && command -v ipptool >/dev/null \
+	  && command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null \
 	  && ls $(CARD_FONTS) >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    poppler-utils zbar-tools cups-ipp-utils \
+	    poppler-utils zbar-tools cups-ipp-utils dbus-daemon avahi-daemon \
 	    fonts-noto-core fonts-droid-fallback fonts-nanum >/dev/null; }
 	@# The browser tests drive Debian's Chromium: never a browser downloaded at run time.
 	@command -v chromium >/dev/null || { \

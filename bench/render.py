@@ -1,7 +1,8 @@
 """Card rendering and credential benchmarks, each against a floor measured in the same run.
 
 Run alone: .venv/bin/python bench/render.py [--batch 1000]
-- cards/s (front and back with photo and QR) vs a bare reportlab page with the same photo and text;
+- cards/s (front and back with photo, ghost, guilloche, QR, barcode; names in five scripts shaped
+  by HarfBuzz) vs a bare reportlab page with the same photo and text (no shaping, no layout);
 - a batch PDF of N cards: seconds and peak memory (ru_maxrss of a child process);
 - credential sign and verify ops/s vs raw Ed25519 (PyNaCl) sign and verify.
 """
@@ -14,6 +15,7 @@ import multiprocessing
 import resource
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from nacl.signing import SigningKey as NaclKey
@@ -45,7 +47,7 @@ def photo() -> bytes:
 def claims(i: int) -> CardClaims:
     now = datetime.now(UTC)
     return CardClaims(
-        card_number=f"{4000000000000000 + i}",
+        card_number=f"2123400{i:07d}",
         given_name="Nguyễn Thị",
         family_name="Ánh O'Brien-Núñez",
         date_of_birth=date(1990, 1, 2),
@@ -58,12 +60,25 @@ def claims(i: int) -> CardClaims:
     )
 
 
+# Names in the scripts the card shapes (HarfBuzz) and orders (bidi), taken in turn.
+NAMES = [
+    ("Thị Ánh", "Nguyễn O'Brien-Núñez", None),
+    ("فاطمة", "العلي", "Fāṭima al-ʿAlī"),
+    ("秀英", "王", "Wang Xiuying"),
+    ("प्रियंका", "शर्मा", "Priyanka Sharma"),
+    ("שרה", "כהן-Levi", "Sarah Cohen-Levi"),
+]
+
+
 def document(i: int, key: SigningKey, jpeg: bytes) -> CardDocument:
     c = claims(i)
+    given, family, latin = NAMES[i % len(NAMES)]
     return CardDocument(
         card_number=c.card_number,
-        given_name=c.given_name,
-        family_name=c.family_name,
+        given_name=f"{given} {i}",
+        family_name=family,
+        latin_name=latin,
+        issued_on=c.issued_at.date(),
         date_of_birth=c.date_of_birth,
         expires_on=c.expires_at.date(),
         qr_text=issue_qr(c, key),
@@ -113,10 +128,20 @@ def main() -> None:
     key, jpeg, theme = SigningKey.generate(), photo(), load_theme()
     doc = document(1, key, jpeg)
 
-    cards_rate = rate(lambda: render_card(doc, theme))
+    docs = [document(i, key, jpeg) for i in range(50)]
+    turn = iter(range(10**9))
+
+    def fresh_card() -> bytes:
+        # A name never rendered before each time: shaped runs are cached, and a real batch
+        # rarely repeats a name.
+        n = next(turn)
+        base = docs[n % len(docs)]
+        return render_card(replace(base, given_name=f"{base.given_name} {n}"), theme)
+
+    cards_rate = rate(fresh_card)
     floor_rate = rate(lambda: bare_page(doc))
     print(
-        f"render: {cards_rate:8.1f} cards/s   floor (bare page) {floor_rate:8.1f}/s   ratio {cards_rate / floor_rate:.2f} (target >= 0.33)"
+        f"render: {cards_rate:8.1f} cards/s   floor (bare page) {floor_rate:8.1f}/s   ratio {cards_rate / floor_rate:.2f} (target >= 0.5)"
     )
 
     parent, child = multiprocessing.Pipe()

@@ -10,6 +10,7 @@ import httpx
 import typer
 from rich.console import Console
 
+from app.printing.ipp import IppPrinter, printer_uri
 from app.printing.station import (
     Credentials,
     Journal,
@@ -20,6 +21,8 @@ from app.printing.station import (
 )
 
 TOKEN_ENV = "RESIDENT_ID_TOKEN"
+# With --username: the password, else read from stdin (a service manager's credential file).
+PASSWORD_ENV = "RESIDENT_ID_PASSWORD"
 
 
 def _secret(prompt: str) -> str:
@@ -31,7 +34,8 @@ def _secret(prompt: str) -> str:
 
 def _credentials(username: str | None) -> Credentials:
     if username is not None:
-        return Credentials(username=username, password=_secret(f"password for {username}"))
+        password = os.environ.get(PASSWORD_ENV) or _secret(f"password for {username}")
+        return Credentials(username=username, password=password)
     token = os.environ.get(TOKEN_ENV) or _secret("printer token")
     return Credentials(token=token.strip())
 
@@ -49,10 +53,17 @@ def register(cli: typer.Typer) -> None:
         server: str = typer.Option(..., help="The Resident ID server, e.g. https://id.city.gov"),
         out: Path | None = typer.Option(None, help="Write each card's PDF into this folder."),
         printer: str | None = typer.Option(
-            None, help="Send each card to this CUPS printer (lp -d)."
+            None,
+            help="Print on this CUPS queue (a name) or IPP printer (ipp://...); a card counts "
+            "as printed only when the printer reports the job completed.",
+        ),
+        printer_timeout: float = typer.Option(
+            300.0, min=1.0, help="Seconds to wait for the printer to finish one card."
         ),
         username: str | None = typer.Option(
-            None, help=f"Sign in as this printer account (password prompted); else ${TOKEN_ENV}."
+            None,
+            help=f"Sign in as this printer account (password from ${PASSWORD_ENV} or stdin; "
+            f"renewed through the shift); else a token in ${TOKEN_ENV}.",
         ),
         once: bool = typer.Option(False, help="Print what is queued now, then exit (cron, tests)."),
         poll: float = typer.Option(10.0, min=0.1, help="Seconds between looks at an empty queue."),
@@ -85,7 +96,12 @@ def register(cli: typer.Typer) -> None:
                     max_backoff=max_backoff,
                     give_up_after=give_up_after if once else None,
                 ),
-                output=Output(folder=out, printer=printer),
+                output=Output(
+                    folder=out,
+                    printer=IppPrinter(printer_uri(printer), timeout=printer_timeout)
+                    if printer
+                    else None,
+                ),
                 journal=Journal(journal or _default_journal(out)),
                 console=console,
                 poll_seconds=poll,

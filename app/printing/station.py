@@ -9,19 +9,24 @@ crash between the print command returning and the journal write: that card could
 
 from __future__ import annotations
 
+import base64
+import json
 import os
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from rich.console import Console
 from rich.progress import Progress
 
+from app.printing.ipp import IppPrinter
+
+# A renewable sign-in is renewed when less than this is left of its token.
+RENEW_BEFORE_SECONDS = 120
 # Answers that mean "the server is not there right now", as opposed to "you asked wrongly".
 _OUTAGE_STATUSES = frozenset({502, 503, 504})
 
@@ -105,12 +110,29 @@ class Server:
             data={"username": self.credentials.username, "password": self.credentials.password},
         )
         if response.status_code != 200:
-            raise StationStopped(f"sign-in refused: {_detail(response)}", 2)
+            raise StationStopped(
+                f"sign in failed: the server refused {self.credentials.username}'s password "
+                f"({_detail(response)})",
+                2,
+            )
         self.credentials.token = response.json()["access_token"]
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        if self.credentials.token is None:
+    def _renew_if_due(self) -> None:
+        """Sign in afresh shortly before the token runs out: a shift outlasts a token."""
+        if not self.credentials.renewable:
+            return
+        expires = _expiry(self.credentials.token)
+        if self.credentials.token is None or (
+            expires is not None and expires - time.time() < RENEW_BEFORE_SECONDS
+        ):
             self.sign_in()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if not self.credentials.token and not self.credentials.renewable:
+            raise StationStopped(
+                "sign in: give a printer token (RESIDENT_ID_TOKEN) or --username", 2
+            )
+        self._renew_if_due()
         for retry in (False, True):
             headers = {"Authorization": f"Bearer {self.credentials.token}"}
             response = self._send(method, path, headers=headers, **kwargs)
@@ -118,9 +140,25 @@ class Server:
                 self.sign_in()  # tokens are short-lived; a station runs all day
                 continue
             break
-        if response.status_code in (401, 403):
-            raise StationStopped(f"the server refused this account: {_detail(response)}", 2)
+        if response.status_code == 401:
+            raise StationStopped(
+                f"sign in again: the server does not accept this token ({_detail(response)})", 2
+            )
+        if response.status_code == 403:
+            raise StationStopped(
+                f"not allowed: this account may not print cards ({_detail(response)})", 2
+            )
         return response
+
+
+def _expiry(token: str | None) -> float | None:
+    """The `exp` of a JWT, read without checking it (the server checks; this only plans)."""
+    try:
+        payload = (token or "").split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return float(claims["exp"])
+    except (IndexError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _detail(response: httpx.Response) -> str:
@@ -135,10 +173,11 @@ def _detail(response: httpx.Response) -> str:
 
 @dataclass
 class Output:
-    """Where a card goes: a file in a folder, a CUPS printer (`lp -d NAME`), or both."""
+    """Where a card goes: a file in a folder, a printer over IPP (a CUPS queue's name or an
+    ipp:// URI), or both. A printed card counts only once the printer reports it completed."""
 
     folder: Path | None = None
-    printer: str | None = None
+    printer: IppPrinter | None = None
 
     def deliver(self, pdf: bytes, name: str) -> str | None:
         """Print or write the card; answers what went wrong, or None when it is out."""
@@ -152,30 +191,20 @@ class Output:
                 handle.write(pdf)
             partial.replace(target)
         if self.printer is not None:
-            return self._lp(pdf, name)
+            return self.printer.print_pdf(pdf, name)
         return None
 
-    def _lp(self, pdf: bytes, name: str) -> str | None:
-        # A private temporary file, removed once lp has spooled it: it carries a photo.
-        with tempfile.TemporaryDirectory(prefix="resident-id-print-") as spool:
-            path = Path(spool) / name
-            path.write_bytes(pdf)
-            try:
-                done = subprocess.run(
-                    ["lp", "-d", self.printer or "", str(path)],
-                    capture_output=True,
-                    text=True,
-                    timeout=300,
-                    check=False,
-                )
-            except FileNotFoundError:
-                return "the lp command is not installed (CUPS client)"
-            except subprocess.TimeoutExpired:
-                return "lp did not finish within 300 s"
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip().splitlines()
-            return f"lp exited {done.returncode}: {said[-1] if said else 'no message'}"[:300]
-        return None
+
+def file_name(number: object, job_id: object) -> str:
+    """The card's file name from what the server sent, reduced to letters, digits and dashes:
+    whatever the server says, the file lands in the station's folder and nowhere else."""
+
+    def safe(value: object, length: int) -> str:
+        return "".join(ch for ch in str(value) if ch.isascii() and (ch.isalnum() or ch == "-"))[
+            :length
+        ]
+
+    return f"{safe(number, 32) or 'card'}-{safe(job_id, 8) or 'job'}.pdf"
 
 
 @dataclass
@@ -223,12 +252,12 @@ class Station:
             )
             self._report_printed(job_id, number)
             return
-        response = self.server.request("GET", f"/v1/print-jobs/{job_id}/card.pdf")
+        response = self.server.request("GET", f"/v1/print-jobs/{quote(job_id, safe='')}/card.pdf")
         if response.status_code != 200:
             self._passed_over.add(job_id)
             self.console.print(f"[yellow]skipped job {job_id}: {_detail(response)}[/yellow]")
             return
-        problem = self.output.deliver(response.content, f"{number}-{job_id[:8]}.pdf")
+        problem = self.output.deliver(response.content, file_name(number, job_id))
         if problem is not None:
             self._report_failed(job_id, problem)
             return
@@ -236,7 +265,7 @@ class Station:
         self._report_printed(job_id, number)
 
     def _report_printed(self, job_id: str, number: str) -> None:
-        response = self.server.request("POST", f"/v1/print-jobs/{job_id}/printed")
+        response = self.server.request("POST", f"/v1/print-jobs/{quote(job_id, safe='')}/printed")
         body = (
             response.json()
             if response.headers.get("content-type", "").startswith("application/json")
@@ -257,7 +286,7 @@ class Station:
         self._passed_over.add(job_id)
         self.console.print(f"[red]job {job_id} failed: {problem}[/red]")
         response = self.server.request(
-            "POST", f"/v1/print-jobs/{job_id}/failed", json={"reason": problem}
+            "POST", f"/v1/print-jobs/{quote(job_id, safe='')}/failed", json={"reason": problem}
         )
         if response.status_code != 200:
             self.console.print(f"[yellow]could not report it: {_detail(response)}[/yellow]")

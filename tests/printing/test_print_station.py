@@ -6,7 +6,6 @@ another process, as a city's printer room would.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import stat
@@ -29,6 +28,7 @@ from cards.credential import verify_qr
 from cards.keys import KeySet
 from tests.applicants.applicant_flows import ready_to_approve
 from tests.builders import TEST_PASSWORD, make_card, make_user, reading_session
+from tests.printing.conftest import JAMS, PRINTS, Simulator, needs_ippeveprinter
 
 pytestmark = pytest.mark.slow
 
@@ -231,52 +231,37 @@ def test_the_station_gives_up_when_told_to(server: Server, login: Login, tmp_pat
     assert "gave up" in done.stderr
 
 
-def _fake_lp(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    """An `lp` on PATH that fails the first time (no ribbon), then keeps what it is sent."""
-    bin_dir, state = tmp_path / "bin", tmp_path / "lp-state"
-    bin_dir.mkdir()
-    state.mkdir()
-    lp = bin_dir / "lp"
-    lp.write_text(
-        "#!/bin/sh\n"
-        'if [ ! -e "$LP_STATE/failed-once" ]; then\n'
-        '  touch "$LP_STATE/failed-once"\n'
-        '  echo "lp: Error - printer CardPrinter is out of ribbon" >&2\n'
-        "  exit 1\n"
-        "fi\n"
-        'echo "$1 $2 $3" >> "$LP_STATE/calls"\n'
-        'cp "$3" "$LP_STATE/printed.pdf"\n'
-    )
-    lp.chmod(0o755)
-    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "LP_STATE": str(state)}, state
-
-
+@needs_ippeveprinter
 def test_a_printer_failure_is_reported_and_the_job_printed_on_the_next_run(
-    server: Server, session: Session, login: Login, tmp_path: Path
+    server: Server, session: Session, login: Login, tmp_path: Path, ipp_printer: Simulator
 ) -> None:
+    """The printer, not the spooler, decides: a job the printer aborts (no ribbon) is reported
+    failed with the printer's reason and activates nothing; the next run prints it."""
     card = make_card(session, status="pending_print")
-    env, state = _fake_lp(tmp_path)
+    ipp_printer.set_command(JAMS)
     server.start()
     token = _token(login)
     journal = tmp_path / "journal"
-    args = ("--printer", "CardPrinter", "--journal", str(journal))
+    args = ("--printer", ipp_printer.uri, "--journal", str(journal))
 
-    first = _run_station(server, token, *args, extra_env=env)
+    first = _run_station(server, token, *args)
     assert first.returncode == 1, first.stderr
     job = _job(session, card)
     assert (job.status, job.attempts) == ("queued", 1)
-    assert "out of ribbon" in (job.last_failure or "")
+    assert "aborted" in (job.last_failure or "")
+    assert "Out of ribbon" in (job.last_failure or "")
     session.refresh(card)
     assert card.status == "pending_print"
+    assert not ipp_printer.printed.exists()
 
-    second = _run_station(server, token, *args, extra_env=env)
+    ipp_printer.set_command(PRINTS)
+    second = _run_station(server, token, *args)
     assert second.returncode == 0, second.stderr
     job = _job(session, card)
     assert (job.status, job.attempts) == ("printed", 2)
-    call = (state / "calls").read_text().split()
-    assert call[:2] == ["-d", "CardPrinter"]
-    assert not Path(call[2]).exists()  # the spooled copy (a photo, a name) is gone
-    assert (state / "printed.pdf").read_bytes().startswith(b"%PDF")
+    session.refresh(card)
+    assert card.status == "active"
+    assert ipp_printer.printed.read_bytes().startswith(b"%PDF")
 
 
 def test_a_job_printed_before_a_crash_is_reported_not_printed_again(
@@ -344,6 +329,9 @@ def test_refused_credentials_stop_the_station(
         check=False,
     )
     assert done.returncode == 2, done.stderr
+    said = {"garbage": "sign in", "login": "not allowed", "password": "sign in"}[token_from]
+    assert said in done.stderr
+    assert "unreachable" not in done.stderr
     assert _job(session, card).status == "queued"
 
 
