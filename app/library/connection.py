@@ -5,7 +5,6 @@ from __future__ import annotations
 from app.config import settings
 from app.library.errors import LibraryNotConnected
 from app.library.protocol import LibrarySystem
-from app.library.sip2 import Sip2Client, Sip2Config
 
 
 def connected() -> bool:
@@ -22,6 +21,9 @@ def require_connected() -> None:
 def library_system() -> LibrarySystem:
     """A client for the configured library system (it connects and logs in on first use)."""
     require_connected()
+    # Imported here: a deployment without SIP2 never loads the codec (it slows every start).
+    from app.library.sip2 import Sip2Client, Sip2Config
+
     return Sip2Client(Sip2Config.of(settings))
 
 

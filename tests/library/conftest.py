@@ -16,14 +16,19 @@ from tests.payments.conftest import ISSUED, holder_of
 from tests.payments.ledger_http import Headers, Holder, MerchantKey, load
 from tests.sip2_library import INSTITUTION, PASSWORD, USER, TestLibrary
 
-# Short timeouts keep the outage tests quick; the lease (connect + 3 x 2 x read = 7 s) is what a
-# test waits before a send whose answer was lost is asked about.
+# Short timeouts keep the outage tests quick, yet leave a busy machine room to answer in time.
+READ_TIMEOUT = 2.0
 TIMEOUTS = {
     "sip2_connect_timeout_seconds": 1.0,
-    "sip2_read_timeout_seconds": 1.0,
+    "sip2_read_timeout_seconds": READ_TIMEOUT,
     "sip2_resend_attempts": 1,
     "sip2_worker_interval_seconds": 0.05,
 }
+# An answer this late is past the read timeout.
+LATE = READ_TIMEOUT + 1.5
+# What a test waits before a send whose answer was lost is asked about: the lease (connect, then
+# login, lookup and Fee Paid, each with one resend) and a margin.
+LEASE_SECONDS = 1.0 + 3 * 2 * READ_TIMEOUT + 0.5
 # Fees on the test card's patron record: (fee id, cents, description).
 FEES = (("F-1001", 350, "Overdue: Beloved"), ("F-1002", 125, "Overdue: The Power Broker"))
 

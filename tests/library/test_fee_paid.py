@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.library.conftest import FEES
+from tests.library.conftest import FEES, LATE, LEASE_SECONDS
 from tests.library.library_support import (
     assert_books_agree,
     charge_fine,
@@ -19,9 +19,6 @@ from tests.library.library_support import (
 )
 from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance
 from tests.sip2_library import TestLibrary
-
-# connect + 3 exchanges x (1 + 1 resend) x read timeout, as configured in conftest, and a margin.
-LEASE_SECONDS = 1.0 + 3 * 2 * 1.0 + 0.5
 
 
 def test_paying_two_fines_in_one_go(
@@ -204,7 +201,7 @@ def test_a_slow_answer_past_the_timeout_is_paid_once(
     patron = funded(1000)
     fee_id, cents, _ = FEES[0]
     charge_fine(client, desk.headers, patron.qr, fee_id, cents)
-    sip2.state.fee_paid_delay = 2.0  # booked at once, answered after the 1 s read timeout
+    sip2.state.fee_paid_delay = LATE  # booked at once, answered after the read timeout
     assert worker_once() == "accepted 0, refused 0, found paid 0, failed 1"
     assert len(sip2.booked()) == 1
     sip2.state.fee_paid_delay = 0.0

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from app.db import get_engine
 from app.library.models import LibraryPayment
-from tests.library.conftest import FEES
+from tests.library.conftest import FEES, LATE, LEASE_SECONDS
 from tests.library.library_support import (
     assert_books_agree,
     charge_fine,
@@ -23,7 +23,6 @@ from tests.library.library_support import (
     resident_id,
     worker_once,
 )
-from tests.library.test_fee_paid import LEASE_SECONDS
 from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance, with_key
 from tests.sip2_library import TestLibrary
 
@@ -41,7 +40,7 @@ def test_a_payment_the_library_may_have_booked_twice_is_listed(
     fee_id, cents, _ = FEES[0]
     sip2.state.lists_fines = False
     charge_fine(client, desk.headers, patron.qr, fee_id, cents)
-    sip2.state.fee_paid_delay = 2.0
+    sip2.state.fee_paid_delay = LATE
     assert worker_once() == "accepted 0, refused 0, found paid 0, failed 1"
     sip2.state.fee_paid_delay = 0.0
     time.sleep(LEASE_SECONDS)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from tests.builders import make_card, make_merchant
-from tests.library.conftest import FEES
+from tests.library.conftest import FEES, LATE
 from tests.library.library_support import fines
 from tests.payments.conftest import holder_of
 from tests.payments.ledger_http import Holder, MerchantKey
@@ -124,7 +124,7 @@ def test_a_reply_with_a_bad_checksum_is_asked_for_again(
 def test_a_slow_answer_past_the_timeout_then_a_prompt_one(
     client: TestClient, desk: MerchantKey, patron: Holder, sip2: TestLibrary
 ) -> None:
-    sip2.state.patron_information_delay = 2.0  # the read timeout is 1 s
+    sip2.state.patron_information_delay = LATE
     response = fines(client, desk.headers, patron.number)
     assert response.status_code == 503
     assert "did not answer in time" in response.json()["detail"]
