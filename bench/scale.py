@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -52,6 +53,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--shards", type=int, default=3, help="processes making the rows")
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--baseline", type=Path, help="compare with this earlier --json run instead of a new one"
+    )
+    parser.add_argument(
+        "--figures", type=Path, help="with --baseline: compare this earlier run, build nothing"
+    )
     return parser.parse_args()
 
 
@@ -104,7 +111,14 @@ def main() -> None:
     name = f"resident_id_scale_{os.getpid()}"
     url = admin_url.rsplit("/", 1)[0] + "/" + name
     smaller: dict[str, float] = {}
-    if args.compare_with and args.compare_with < args.holders:
+    if args.baseline:
+        earlier = json.loads(args.baseline.read_text())
+        args.compare_with, smaller = earlier["holders"], earlier["values"]
+        if args.figures:
+            later = json.loads(args.figures.read_text())
+            _compare(args.compare_with, later["holders"], smaller, later["values"])
+            return
+    elif args.compare_with and args.compare_with < args.holders:
         with tempfile.TemporaryDirectory() as tmp:
             smaller = _child(args, args.compare_with, Path(tmp) / "small.json")
 
@@ -146,7 +160,7 @@ def main() -> None:
 
             keys.create_key(session, actor=measure.ACTOR)
         results = measure.Results()
-        steps = [
+        steps: list[tuple[str, Callable[[], None]]] = [
             ("card lookups", lambda: measure.lookups(results, url, city.samples, args.lookups)),
             ("name searches", lambda: measure.searches(results, url, city.samples, args.searches)),
             ("status list", lambda: measure.status_list(results, url, city.samples)),

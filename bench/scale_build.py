@@ -75,7 +75,7 @@ class BuildReport:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def _timed(report: BuildReport, what: str, step: Callable[[], None]) -> None:
+def _timed(report: BuildReport, what: str, step: Callable[[], object]) -> None:
     started = time.perf_counter()
     step()
     report.seconds[what] = time.perf_counter() - started

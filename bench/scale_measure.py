@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import psycopg
@@ -158,7 +158,8 @@ def searches(res: Results, url: str, samples: Samples, n: int) -> None:
                 target="< 50 ms p99",
             )
         )
-        res.note(f"plan for {kind}: " + " / ".join(line.strip() for line in plan[:4]))
+        scans = [line.strip().split("  (cost")[0] for line in plan if "Scan" in line]
+        res.note(f"plan for {kind}: " + " / ".join(scans))
     sa.event.remove(get_engine(), "before_cursor_execute", capture)
 
 
@@ -229,7 +230,7 @@ def registrations(res: Results, url: str, n: int, picker: NamePicker) -> None:
             ApplicantCreate(
                 given_name=given,
                 family_name=family,
-                date_of_birth=f"19{50 + k % 50}-0{1 + k % 9}-1{k % 9}",  # type: ignore[arg-type]  # validated from text, as the API receives it
+                date_of_birth=date(1950 + k % 50, 1 + k % 9, 10 + k % 9),
                 address=Address(street="250 Broadway", city="New York", postal_code="10007"),
             )
         )
@@ -242,18 +243,17 @@ def registrations(res: Results, url: str, n: int, picker: NamePicker) -> None:
     ms = timed(lambda b=b: register(b) for b in bodies)  # type: ignore[misc]  # b bound per call
     rate = n / (time.perf_counter() - started)
     with psycopg.connect(url) as conn:
-        floor = timed(
-            lambda k=k: (  # type: ignore[misc]  # k bound per call
-                conn.execute(
-                    "INSERT INTO applicants (id, given_name, family_name, name_key, date_of_birth,"
-                    " street, city, postal_code, address_on_card, status, created_at) VALUES"
-                    " (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', '1980-01-01',"
-                    " '1 Main St', 'New York', '10007', true, 'pending', now())"
-                ),
-                conn.commit(),
+
+        def insert_row() -> None:
+            conn.execute(
+                "INSERT INTO applicants (id, given_name, family_name, name_key, date_of_birth,"
+                " street, city, postal_code, address_on_card, status, created_at) VALUES"
+                " (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', '1980-01-01',"
+                " '1 Main St', 'New York', '10007', true, 'pending', now())"
             )
-            for k in range(n)
-        )
+            conn.commit()
+
+        floor = timed(insert_row for _ in range(n))
     res.add(
         Figure(
             "registration, one clerk after another (applicants service, committed)",
