@@ -83,6 +83,8 @@ def name_operations(app: FastAPI) -> None:
     """A summary and a unique camelCase operation id on every route (createCharge, verifyCard)."""
     seen: dict[str, str] = {}
     for route in api_routes(app.router.routes):
+        if not route.include_in_schema:
+            continue  # the web pages: not part of the API contract
         route.operation_id = route.operation_id or OPERATION_IDS.get(route.path, _camel(route.name))
         route.summary = route.summary or _summary(route)
         if route.operation_id in seen:

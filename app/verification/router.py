@@ -17,13 +17,13 @@ from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
 from app.verification import by_number, counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
-from app.verification.service import RateLimited
 from app.verification.schemas import (
     DailyCountRead,
     VerifyByNumberRequest,
     VerifyRequest,
     VerifyResult,
 )
+from app.verification.service import RateLimited
 
 
 @asynccontextmanager
@@ -75,9 +75,7 @@ def verify_by_number(
     """Verify a card typed by hand: its number and the holder's date of birth. The answer is a
     scanned QR's; a wrong date of birth answers as an unknown number. Shares /v1/verify's limit."""
     _take_rate(merchant)
-    return by_number.verify_number_for_merchant(
-        session, merchant, body.number, body.date_of_birth
-    )
+    return by_number.verify_number_for_merchant(session, merchant, body.number, body.date_of_birth)
 
 
 def _take_rate(merchant: Principal) -> None:

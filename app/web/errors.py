@@ -22,7 +22,7 @@ MESSAGES: dict[str, str] = {
     "AlreadyDenied": N_("This application has been denied already."),
     "RequirementsNotMet": N_("The application does not meet every requirement yet."),
     "WaiverNotApplicable": N_("The senior waiver applies only from the senior age on."),
-    "CardNotFound": N_("No card has this number. Check the 16 digits."),
+    "CardNotFound": N_("No card has this number. Check the number on the card."),
     "CardRevoked": N_("This card is revoked. Act on the person's current card."),
     "CardExpired": N_("This card has expired. Renew it instead."),
     "CardNotPrinted": N_("This card has not been printed yet."),
@@ -42,6 +42,8 @@ MESSAGES: dict[str, str] = {
     "ApplicationClosed": N_("This person is approved already: documents no longer change it."),
     "NoSigningKey": N_("No key can sign cards now. An administrator must create one."),
     "NotAuthenticated": N_("Wrong username or password."),
+    "WeakPassword": N_("Choose a password of at least 12 characters that is not a common one."),
+    "WrongPassword": N_("The current password is wrong."),
     "Forbidden": N_("Your role may not do this."),
     "Conflict": N_("This cannot be done in the record's current state."),
     "NotFound": N_("Not found."),
@@ -70,6 +72,10 @@ def _with_figures(t: Translator, exc: ResidentIdError, text: str) -> str:
     if exc.name == "BalanceCapExceeded" and "room_cents" in exc.extra:
         return t.gettext("At most %(amount)s more can be loaded onto this card.") % {
             "amount": t.money(int(exc.extra["room_cents"]))
+        }
+    if exc.name in ("SignInThrottled", "RateLimited") and "retry_after" in exc.extra:
+        return t.gettext("Too many tries. Wait %(seconds)s seconds, then try again.") % {
+            "seconds": int(exc.extra["retry_after"])
         }
     if exc.name == "OutsideRenewalWindow":
         return t.gettext("This card can be renewed from %(opens)s to %(closes)s.") % {

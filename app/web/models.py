@@ -19,5 +19,8 @@ class WebSession(Model):
     user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # The language the clerk chose; it follows them from page to page.
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # The account's token_version when signed in: a password change or reset, or disabling the
+    # account, moves it on and so ends this session too (as it ends API tokens).
+    token_version: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[CreatedAt]
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

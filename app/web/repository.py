@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -22,10 +24,11 @@ def delete(session: Session, row: WebSession) -> None:
     session.flush()
 
 
-def delete_for_user(session: Session, user_id: str) -> int:
-    result = session.execute(
-        sa.delete(WebSession)
-        .where(WebSession.user_id == user_id)
-        .execution_options(synchronize_session=False)
+def touch(session: Session, session_id: str, seen_at: datetime) -> None:
+    session.execute(
+        sa.update(WebSession).where(WebSession.id == session_id).values(last_seen_at=seen_at)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def delete_by_id(session: Session, session_id: str) -> None:
+    session.execute(sa.delete(WebSession).where(WebSession.id == session_id))

@@ -15,7 +15,13 @@ from fastapi.routing import APIRoute
 from app.kit.errors import ResidentIdError
 from app.web.errors import message_for
 from app.web.i18n import Translator, pick
-from app.web.sessions import LANG_COOKIE, PageForbidden, SignInRequired, Visitor
+from app.web.sessions import (
+    LANG_COOKIE,
+    PageForbidden,
+    PasswordChangeRequired,
+    SignInRequired,
+    Visitor,
+)
 from app.web.templating import render
 
 log = logging.getLogger("resident_id.web")
@@ -38,6 +44,8 @@ class PageRoute(APIRoute):
             except SignInRequired as exc:
                 query = {"next": exc.next_path, **({"expired": "1"} if exc.expired else {})}
                 return RedirectResponse(f"/console/sign-in?{urlencode(query)}", status_code=303)
+            except PasswordChangeRequired:
+                return RedirectResponse("/console/password", status_code=303)
             except PageForbidden:
                 v = _visitor(request)
                 return render(

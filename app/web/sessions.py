@@ -28,7 +28,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.service import token_secret
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, write_transaction
 from app.kit.types import utcnow
 from app.web import repository
 from app.web.i18n import DEFAULT_LOCALE, Translator, pick
@@ -39,6 +39,7 @@ PRE_COOKIE = "rid_pre"
 LANG_COOKIE = "rid_lang"
 CSRF_FIELD = "csrf_token"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+_TOUCH_EVERY = timedelta(minutes=1)
 
 
 class SignInRequired(Exception):
@@ -47,6 +48,10 @@ class SignInRequired(Exception):
     def __init__(self, next_path: str, *, expired: bool) -> None:
         self.next_path = next_path
         self.expired = expired
+
+
+class PasswordChangeRequired(Exception):
+    """An administrator reset the password: the clerk chooses their own before anything else."""
 
 
 class PageForbidden(Exception):
@@ -69,6 +74,8 @@ class Visitor:
     secure: bool
     principal: Principal | None = None
     expired: bool = False
+    # An administrator reset the password: every page but the password page waits for a new one.
+    must_change_password: bool = False
     set_cookies: list[Cookie] = field(default_factory=list)
     clear_cookies: list[str] = field(default_factory=list)
 
@@ -91,16 +98,26 @@ def _principal(user: User) -> Principal:
 
 
 def _live_session(db: Session, token: str) -> tuple[WebSession, User] | None | bool:
-    """The session and its account; None when unknown; False when it timed out or was ended."""
+    """The session and its account; None when unknown; False when it timed out or was ended.
+
+    Pages that only read run in a read-only transaction (app.db), so the session's own writes
+    (idle time, an ended row) go through short transactions of their own."""
     row = repository.get(db, _digest(token))
     if row is None:
         return None
     user = users.get(db, row.user_id)
+    now = utcnow()
     idle = timedelta(minutes=settings.console_idle_minutes)
-    if user is None or not user.active or utcnow() - row.last_seen_at > idle:
-        repository.delete(db, row)
+    ended = user is None or not user.active or user.token_version != row.token_version
+    if ended or now - row.last_seen_at > idle:
+        with write_transaction() as writer:
+            repository.delete_by_id(writer, row.id)
         return False
-    row.last_seen_at = utcnow()
+    assert user is not None
+    # Idle time is kept to the minute: no write on every page view.
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        with write_transaction() as writer:
+            repository.touch(writer, row.id, now)
     return row, user
 
 
@@ -113,6 +130,7 @@ def visitor(request: Request, db: SessionDep) -> Visitor:
     if isinstance(found, tuple):
         row, user = found
         v = Visitor(Translator(row.locale), csrf_for(token or ""), secure, _principal(user))
+        v.must_change_password = user.must_change_password
     else:
         pre = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(32)
         v = Visitor(Translator(lang), csrf_for("pre:" + pre), secure, expired=found is False)
@@ -167,6 +185,13 @@ def _return_path(request: Request) -> str:
     return safe_next(referer[len(base) - 1 :] if referer.startswith(base) else None)
 
 
+def signed_in(request: Request, v: Visitor) -> Principal:
+    """Any signed-in staff member (the password page: open even while a new password is due)."""
+    if v.principal is None:
+        raise SignInRequired(_return_path(request), expired=v.expired)
+    return v.principal
+
+
 class require:
     """A page dependency admitting only signed-in staff with one of the listed roles."""
 
@@ -176,6 +201,8 @@ class require:
     def __call__(self, request: Request, v: VisitorDep) -> Visitor:
         if v.principal is None:
             raise SignInRequired(_return_path(request), expired=v.expired)
+        if v.must_change_password:
+            raise PasswordChangeRequired()
         if v.principal.role not in self.roles:
             raise PageForbidden("role")
         return v
@@ -186,16 +213,23 @@ Supervisors = Annotated[Visitor, Depends(require(Role.SUPERVISOR))]
 Printers = Annotated[Visitor, Depends(require(Role.PRINTER, Role.SUPERVISOR))]
 
 
-def start(db: Session, v: Visitor, user: User) -> None:
-    """Signed in: a new session (a new token, so nothing set before sign-in carries over)."""
+def start(v: Visitor, user: User) -> None:
+    """Signed in: a new session (a new token, so nothing set before sign-in carries over). Written
+    in a transaction of its own: sign-in requests only read (the password check holds no lock)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    repository.add(
-        db,
-        WebSession(
-            id=_digest(token), user_id=user.id, locale=v.locale, created_at=now, last_seen_at=now
-        ),
-    )
+    with write_transaction() as writer:
+        repository.add(
+            writer,
+            WebSession(
+                id=_digest(token),
+                user_id=user.id,
+                locale=v.locale,
+                token_version=user.token_version,
+                created_at=now,
+                last_seen_at=now,
+            ),
+        )
     v.set_cookies.append(Cookie(SESSION_COOKIE, token, None))
 
 
@@ -207,11 +241,6 @@ def end(db: Session, request: Request, v: Visitor) -> None:
         if row is not None:
             repository.delete(db, row)
     v.clear_cookies.append(SESSION_COOKIE)
-
-
-def end_all_for(db: Session, user_id: str) -> int:
-    """End every browser session of an account (disabled, or its password changed)."""
-    return repository.delete_for_user(db, user_id)
 
 
 def choose_language(db: Session, request: Request, v: Visitor, locale: str) -> None:

@@ -4,7 +4,7 @@ wait on the webapi branch of issue 10 (marked xfail strict: the lead removes the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from app.kit.types import utcnow
+from tests.applicants.applicant_flows import ready_to_approve
 from tests.builders import make_applicant, make_printed_card, reading_session
 from tests.web.console_client import post_form, signed_in, text_of
 
@@ -149,10 +150,6 @@ def test_a_load_posted_twice_with_one_form_loads_once(client: TestClient, sessio
     assert "Balance $5.00" in text_of(client.get(url))
 
 
-WEBAPI = pytest.mark.xfail(strict=True, reason="needs webapi branch")
-
-
-@WEBAPI
 def test_search_results_show_cards_status_expiry_and_balance(
     client: TestClient, session: Session
 ) -> None:
@@ -166,18 +163,16 @@ def test_search_results_show_cards_status_expiry_and_balance(
     assert "$0.00" in words
 
 
-@WEBAPI
 def test_a_fee_paid_in_cash_at_approval_reaches_the_branch_drawer(
-    client: TestClient, session: Session
+    client: TestClient, login: Callable[..., dict[str, str]]
 ) -> None:
-    applicant_id = _pending(session)
+    applicant_id = ready_to_approve(client, login("clerk"))
     signed_in(client, "supervisor")
     url = f"/console/approvals/{applicant_id}"
     post_form(client, url, f"{url}/approve", {"fee": "cash"})
     assert "$10.00" in text_of(client.get("/console/drawer"))
 
 
-@WEBAPI
 def test_closing_the_day_records_the_counted_cash(client: TestClient) -> None:
     signed_in(client, "supervisor")
     day = utcnow().date().isoformat()
@@ -217,7 +212,6 @@ def test_a_correction_keeps_the_form_and_changes_the_record(
     assert "Lucía" not in words
 
 
-@WEBAPI
 def test_correcting_the_name_on_an_active_card_says_to_replace_it(
     client: TestClient, session: Session
 ) -> None:

@@ -7,6 +7,7 @@ from app.web.pages import (
     cards,
     correct,
     drawer,
+    password,
     people,
     photo,
     printing,
@@ -21,6 +22,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
     for module in (
         public,
         sign_in,
+        password,
         people,
         register,
         correct,

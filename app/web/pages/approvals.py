@@ -108,15 +108,17 @@ def approve(
     applicant_id: str,
     fee: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """The fee is taken in cash (`cash`) or waived for a reason; only its coarse kind is kept.
-
-    Booking the cash into the branch drawer is the approve service's (the webapi branch adds its
-    paid-in-cash input; pass `fee == "cash"` there once merged: tests/web/test_console_forms.py
-    marks that step xfail until then)."""
+    """The fee is taken in cash (`cash`: the approve service books it into the branch's drawer)
+    or waived for a reason; only the waiver's coarse kind is kept."""
     assert v.principal is not None
-    body = ApproveRequest(fee_waiver=fee if fee in WAIVERS else None)
+    waived = fee in WAIVERS
+    body = ApproveRequest(
+        fee_waiver=fee if waived else None, fee_paid="waived" if waived else "cash"
+    )
     try:
-        approval = decision.approve(db, applicant_id, body.fee_waiver, actor=v.principal.actor)
+        approval = decision.approve(
+            db, applicant_id, body.fee_waiver, actor=v.principal.actor, fee_paid=body.fee_paid
+        )
     except RequirementsNotMet as exc:
         db.rollback()
         unmet = [requirement_text(v.t, u["requirement"]) for u in exc.extra.get("unmet", [])]

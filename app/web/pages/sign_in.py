@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.auth import service as auth
+from app.auth.errors import SignInThrottled
 from app.auth.roles import Role
-from app.db import SessionDep
+from app.db import SessionDep, reads
 from app.kit.errors import NotAuthenticated
 from app.web import sessions
 from app.web.errors import message_for
@@ -38,6 +39,7 @@ def sign_in_form(
 
 
 @router.post("/sign-in")
+@reads  # the password check holds no lock; failures are counted in transactions of their own
 def sign_in(
     request: Request,
     db: SessionDep,
@@ -47,20 +49,23 @@ def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "/console/",
 ) -> Response:
     try:
-        user = auth.authenticate(db, username.strip(), password)
-    except NotAuthenticated as exc:
+        address = request.client.host if request.client else None
+        user = auth.authenticate(db, username.strip(), password, address)
+    except (NotAuthenticated, SignInThrottled) as exc:
         # The username is kept, the password never is.
         return render(
             request,
             v,
             "console/sign_in.html",
-            401,
+            exc.status_code,
             values={"username": username},
             errors={"username": message_for(v.t, exc)},
             next=sessions.safe_next(next),
             expired=False,
         )
-    sessions.start(db, v, user)
+    sessions.start(v, user)
+    if user.must_change_password:
+        return redirect(v, "/console/password")
     default = HOME.get(Role(user.role), "/console/")
     target = sessions.safe_next(next, default)
     return redirect(v, default if target == "/console/" else target)
