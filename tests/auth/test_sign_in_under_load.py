@@ -78,6 +78,10 @@ def server(cli_env: dict[str, str]) -> Iterator[httpx2.Client]:
             "--workers",
             "2",
             "--no-access-log",
+            # Kept-alive connections wait longer than uvicorn's 5 s while the machine is busy;
+            # closing them then races the client's next request on them.
+            "--timeout-keep-alive",
+            "300",
         ],
         env=env,
         stdout=log,
