@@ -3,6 +3,7 @@ a check against common passwords, and no composition rules (no "one digit, one s
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -12,10 +13,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.auth.errors import WeakPassword
 
 MIN_LENGTH = 12
+PASSWORD_CHECKS_AT_ONCE = 4
 # NIST asks that at least 64 characters be allowed; more only makes hashing a flood vector.
 MAX_LENGTH = 256
 
 _hasher = PasswordHasher()
+# Each argon2 check takes 64 MiB and a core for tens of milliseconds: a flood of sign-ins must
+# queue here rather than run all at once (64 at a time took gigabytes and lost worker processes).
+_checks_at_once = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
 # Verifying against a dummy hash when the username is unknown keeps timing alike for both cases.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 # Characters stripped from both ends before the common-list check, so "Password2024!" is caught
@@ -24,13 +29,15 @@ _PADDING = "0123456789!@#$%^&*()-_=+.,;:?~ "
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _checks_at_once:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether the password matches; with no hash (unknown user) it still costs one check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        with _checks_at_once:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

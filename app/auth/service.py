@@ -19,7 +19,7 @@ from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
 from app.branches import service as branches
-from app.db import reading_session_factory, write_transaction
+from app.db import READ_ONLY, reading_session_factory, write_transaction
 from app.kit.errors import NotAuthenticated, NotFound
 from app.kit.types import utcnow
 from app.ops.metrics import failed_sign_in
@@ -29,6 +29,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "create_user",
+    "current_user",
     "hash_password",
     "issue_token",
     "read_token",
@@ -57,11 +58,26 @@ def _check_password(username: str, password: str, client_address: str | None) ->
     return user_id
 
 
+def _holds_sqlite_write_lock(session: Session) -> bool:
+    bind = session.get_bind()
+    return (
+        session.in_transaction()
+        and bind.dialect.name == "sqlite"
+        and not bind.get_execution_options().get(READ_ONLY)
+    )
+
+
 def authenticate(
     session: Session, username: str, password: str, client_address: str | None
 ) -> User:
     """The account, when the username (any case) and password are right and it is active.
     401 otherwise (one answer for every reason); 429 with Retry-After after repeated failures."""
+    if _holds_sqlite_write_lock(session):
+        # Counting a failure needs the write lock this session holds: it would wait for itself.
+        raise RuntimeError(
+            "authenticate() was called after the session began writing: call it first, or mark "
+            "the route @reads (app.db)"
+        )
     user_id = _check_password(username, password, client_address)
     user = repository.get(session, user_id) if user_id else None
     if user is None or not user.active:
@@ -70,16 +86,22 @@ def authenticate(
     return user
 
 
-def user_for_token(session: Session, token: str) -> User:
-    """The active account a staff token belongs to; 401 for a token made before the account's
-    last password change, reset or deactivation."""
-    claims = read_token(token)
-    user = repository.get(session, claims.user_id)
+def current_user(session: Session, user_id: str, version: int) -> User:
+    """The active account behind a token or a console session made when the account's token
+    version was `version`; 401 once a password change, a reset or a deactivation has ended it.
+    (A console session keeps `user.token_version` from sign-in and asks this on every request.)"""
+    user = repository.get(session, user_id)
     if user is None or not user.active:
         raise NotAuthenticated("the account is disabled or gone")
-    if user.token_version != claims.version:
-        raise NotAuthenticated("the token was ended by a password change; sign in again")
+    if user.token_version != version:
+        raise NotAuthenticated("the sign-in was ended by a password change; sign in again")
     return user
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active account a staff token belongs to (see current_user)."""
+    claims = read_token(token)
+    return current_user(session, claims.user_id, claims.version)
 
 
 def _end_tokens(user: User) -> None:

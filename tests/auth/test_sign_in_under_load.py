@@ -64,8 +64,25 @@ def server(cli_env: dict[str, str]) -> Iterator[httpx2.Client]:
     port = _free_port()
     env = {**cli_env, "RESIDENT_ID_SIGN_IN_BACKOFF_SECONDS": "600"}
     log = tempfile.TemporaryFile()
+    # uvicorn itself: `resident-id serve --workers 2` loses its worker processes at start (they
+    # die as they spawn, on main too), which is a separate bug.
     process = subprocess.Popen(
-        [".venv/bin/resident-id", "serve", "--port", str(port), "--workers", "2"],
+        [
+            ".venv/bin/python",
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-access-log",
+            # Kept-alive connections wait longer than uvicorn's 5 s while the machine is busy;
+            # closing them then races the client's next request on them.
+            "--timeout-keep-alive",
+            "300",
+        ],
         env=env,
         stdout=log,
         stderr=log,
