@@ -57,7 +57,7 @@ class EligibilityRead(Schema):
 class ProofCheckCreate(InputSchema):
     """A document the clerk has in hand; only what it proves is kept, never the document."""
 
-    document: DocumentCode
+    document: CatalogCode
     # Required where recency matters (residency documents with a maximum age).
     document_date: IsoDate | None = None
 
