@@ -94,7 +94,8 @@ test-postgres: $(STAMP) tools web
 	RESIDENT_ID_TEST_DATABASE_URL=$${RESIDENT_ID_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
 
 # The OpenAPI spec against a served app: schemathesis, every check and phase, every role and a
-# merchant (tests/contract). CONTRACT_MAX_EXAMPLES=20 make contract digs deeper.
+# merchant (tests/contract). CONTRACT_ROLES=admin,merchant picks roles; CONTRACT_MAX_EXAMPLES=20
+# digs deeper.
 contract: $(STAMP)
 	RESIDENT_ID_CONTRACT=1 $(BIN)/pytest -q -m contract tests/contract
 

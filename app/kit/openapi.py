@@ -70,6 +70,11 @@ def _summary(route: APIRoute) -> str:
     return first.rstrip(".") or route.name.replace("_", " ").capitalize()
 
 
+def roles_of(route: APIRoute) -> set[Role]:
+    """The roles a route admits; empty for a public route."""
+    return _roles(route.dependant)
+
+
 def _roles(dependant: Dependant) -> set[Role]:
     found: set[Role] = set()
     for sub in dependant.dependencies:

@@ -268,7 +268,10 @@ class Station:
         response = self.server.request("POST", f"/v1/print-jobs/{quote(job_id, safe='')}/printed")
         body = (
             response.json()
-            if response.headers.get("content-type", "").startswith("application/json")
+            # Errors come as RFC 9457 problems (application/problem+json), still with `error`.
+            if response.headers.get("content-type", "").startswith(
+                ("application/json", "application/problem+json")
+            )
             else {}
         )
         if response.status_code == 200 or body.get("error") == "PrintJobAlreadyPrinted":

@@ -154,7 +154,9 @@ def test_rollup_refuses_broken_books(
     execute(session, "UPDATE ledger_accounts SET balance_cents = 7 WHERE kind = 'drawer'")
     done = rollup(cli_env, "--before", (date.today() + timedelta(days=2)).isoformat())
     assert done.returncode == 1
-    assert "does not hold" in done.stdout
+    # Errors are one line on stderr (issue 13).
+    assert "does not hold" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_rollup_of_everything_leaves_balances_and_a_sound_ledger(
@@ -176,4 +178,5 @@ def test_rollup_of_everything_leaves_balances_and_a_sound_ledger(
 def test_rollup_takes_a_date_or_says_why_not(cli_env: dict[str, str]) -> None:
     done = rollup(cli_env, "--before", "last tuesday")
     assert done.returncode == 2
-    assert "not a date" in done.stdout
+    assert "not a date" in done.stderr
+    assert done.stdout == ""
