@@ -37,8 +37,9 @@ def negotiate(header: str | None) -> Language:
         tag, *params = item.strip().split(";")
         primary = tag.strip().lower().split("-")[0]
         q = _quality(params)
-        if primary in SUPPORTED and q > best_q:
-            best, best_q = primary, q  # type: ignore[assignment]  # checked against SUPPORTED
+        for language in SUPPORTED:
+            if primary == language and q > best_q:
+                best, best_q = language, q
     return best
 
 
