@@ -18,6 +18,7 @@ from app.applicants import repository
 from app.applicants.errors import (
     AlreadyApproved,
     AlreadyDenied,
+    FeeSettlementUnclear,
     RequirementsNotMet,
     SelfApprovalRefused,
     WaiverNotApplicable,
@@ -32,6 +33,7 @@ from app.applicants.schemas import (
     FeeWaiverReason,
     IssuedCard,
     StoredWaiver,
+    check_fee_paid,
 )
 from app.applicants.service import find
 from app.audit import service as audit
@@ -83,6 +85,11 @@ def approve(
 ) -> ApprovalRead:
     """Approve when every rule holds: record the fee or waiver and issue the card to print; a
     fee is taken in cash into the approving clerk's branch drawer."""
+    try:
+        # Checked here too, for callers (the console's pages) that do not go through the schema.
+        check_fee_paid(fee_paid, fee_waiver)
+    except ValueError as exc:
+        raise FeeSettlementUnclear(str(exc)) from None
     applicant = find(session, applicant_id, for_update=True)
     if applicant.status == "approved":
         raise AlreadyApproved("this applicant is approved already; their card has been issued")

@@ -51,3 +51,7 @@ class WaiverNotApplicable(Unprocessable):
 
 class SelfApprovalRefused(Forbidden):
     """The clerk who registered an applicant asked to approve them (RESIDENT_ID_ALLOW_SELF_APPROVAL)."""
+
+
+class FeeSettlementUnclear(Unprocessable):
+    """Cash and a waiver at once, or a waiver without its reason."""

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from app.auth.deps import Principal, allow, public
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.errors import responses
-from app.proofs import service
+from app.proofs import languages, service
 from app.proofs.schemas import (
     DocumentRead,
     EligibilityRead,
@@ -35,9 +35,17 @@ def list_documents() -> list[DocumentRead]:
     dependencies=[Depends(public())],
     responses=responses(422),
 )
-def check_eligibility(body: EligibilityRequest) -> EligibilityRead:
-    """Public pre-check: would these documents be enough, and what is missing? Nothing is kept."""
-    return service.eligibility(body)
+def check_eligibility(
+    body: EligibilityRequest,
+    response: Response,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> EligibilityRead:
+    """Public pre-check: would these documents be enough, and what is missing? Nothing is kept.
+    Answered in Spanish or English as `Accept-Language` prefers (English by default)."""
+    language = languages.negotiate(accept_language)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    return service.eligibility(body, language)
 
 
 @router.post(

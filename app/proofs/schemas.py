@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -36,6 +36,11 @@ class Requirement(Schema):
     detail: str
 
 
+class NamedDocument(Schema):
+    code: str
+    name: str
+
+
 class EligibilityRead(Schema):
     eligible: bool
     missing: list[Requirement]
@@ -43,6 +48,10 @@ class EligibilityRead(Schema):
     identity_points_needed: int
     # Said even when eligible: the pre-check cannot see dates, the counter can.
     reminders: list[str]
+    # The answer's language, from Accept-Language: "en" (the default) or "es".
+    language: Literal["en", "es"] = "en"
+    # The documents counted (each once), named in the answer's language.
+    documents: list[NamedDocument] = []
 
 
 class ProofCheckCreate(InputSchema):

@@ -17,7 +17,7 @@ from app.applicants.models import Applicant
 from app.audit import service as audit
 from app.config import settings
 from app.kit.types import utcnow
-from app.proofs import repository
+from app.proofs import languages, repository
 from app.proofs.catalog import Document, load_catalog
 from app.proofs.errors import (
     ApplicationClosed,
@@ -27,12 +27,14 @@ from app.proofs.errors import (
     ProofCheckNotFound,
     UnknownDocument,
 )
+from app.proofs.languages import DEFAULT, Language
 from app.proofs.models import ProofCheck
 from app.proofs.rules import Proof, Unmet, missing_documents
 from app.proofs.schemas import (
     DocumentRead,
     EligibilityRead,
     EligibilityRequest,
+    NamedDocument,
     ProofCheckCreate,
     ProofCheckRead,
     ProofSummary,
@@ -60,27 +62,35 @@ def _as_proof(document: Document) -> Proof:
     )
 
 
-def eligibility(body: EligibilityRequest) -> EligibilityRead:
-    """Would these documents be enough? A document named twice counts once."""
+def eligibility(body: EligibilityRequest, language: Language = DEFAULT) -> EligibilityRead:
+    """Would these documents be enough? A document named twice counts once. Answered in
+    `language`: what is missing, the reminders and the documents' names."""
     catalog = load_catalog()
     unknown = [i for i, code in enumerate(body.documents) if catalog.find(code) is None]
     if unknown:
         where = ", ".join(f"documents[{i}]" for i in unknown)
-        raise UnknownDocument(f"{where}: not in the document catalog (see GET /v1/documents)")
-    chosen = [catalog.find(code) for code in dict.fromkeys(body.documents)]
-    proofs = [_as_proof(d) for d in chosen if d is not None]
+        raise UnknownDocument(languages.unknown_documents(where, language))
+    chosen = [d for d in (catalog.find(code) for code in dict.fromkeys(body.documents)) if d]
+    proofs = [_as_proof(d) for d in chosen]
+    points = sum(p.identity_points for p in proofs)
     unmet = missing_documents(proofs)
-    reminders = [
-        "bring the originals; copies are not accepted",
-        f"a residency document must be dated within the last {settings.residency_max_age_days} "
-        "days, or less where the catalog says so",
-    ]
     return EligibilityRead(
         eligible=not unmet,
-        missing=_requirements(unmet),
-        identity_points=sum(p.identity_points for p in proofs),
+        missing=[
+            Requirement(
+                requirement=u.requirement,
+                detail=languages.requirement(u.requirement, language, points=points),
+            )
+            for u in unmet
+        ],
+        identity_points=points,
         identity_points_needed=settings.min_identity_points,
-        reminders=reminders,
+        reminders=languages.reminders(language),
+        language=language,
+        documents=[
+            NamedDocument(code=d.code, name=d.name_es if language == "es" else d.name_en)
+            for d in chosen
+        ],
     )
 
 
