@@ -4,6 +4,7 @@ both vectors, drawn once per PDF as form XObjects and placed on every card side.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
@@ -26,38 +27,43 @@ def tint(colour: str, strength: float) -> Color:
     return Color(*(1 - strength * (1 - part) for part in (base.red, base.green, base.blue)))
 
 
-def _wave(c: Canvas, width: float, height: float, phase: float, amplitude: float) -> None:
+def _polyline(points: list[tuple[float, float]]) -> str:
+    head, *rest = points
+    moves = [f"{head[0]:.2f} {head[1]:.2f} m"] + [f"{x:.2f} {y:.2f} l" for x, y in rest]
+    return "\n".join(moves) + "\nS"
+
+
+def _wave(width: float, height: float, phase: float, amplitude: float) -> str:
     """One band: two sines of different periods summed, across the whole width."""
-    path = c.beginPath()
+    points = []
     for step in range(_STEPS + 1):
-        x = width * step / _STEPS
         t = 2 * math.pi * step / _STEPS
         y = (
             height / 2
             + amplitude * math.sin(3 * t + phase)
             + amplitude * 0.45 * math.sin(11 * t + 2 * phase)
         )
-        if step == 0:
-            path.moveTo(x, y)
-        else:
-            path.lineTo(x, y)
-    c.drawPath(path, stroke=1, fill=0)
+        points.append((width * step / _STEPS, y))
+    return _polyline(points)
 
 
-def _rosette(c: Canvas, cx: float, cy: float, radius: float) -> None:
+def _rosette(cx: float, cy: float, radius: float) -> str:
     """A hypotrochoid: the rolling-circle curve of banknotes and passports."""
     big, small, pen = radius * 0.62, radius * 0.62 / 7.25, radius * 0.5
-    path = c.beginPath()
-    turns = 29
-    for step in range(turns * 60 + 1):
+    points = []
+    for step in range(29 * 60 + 1):
         t = 2 * math.pi * step / 60
         x = (big - small) * math.cos(t) + pen * math.cos((big - small) / small * t)
         y = (big - small) * math.sin(t) - pen * math.sin((big - small) / small * t)
-        if step == 0:
-            path.moveTo(cx + x, cy + y)
-        else:
-            path.lineTo(cx + x, cy + y)
-    c.drawPath(path, stroke=1, fill=0)
+        points.append((cx + x, cy + y))
+    return _polyline(points)
+
+
+@lru_cache(maxsize=8)
+def _guilloche(width: float, height: float) -> str:
+    """The lines as PDF path operators, computed once per process: the same for every card."""
+    waves = [_wave(width, height, wave * 0.29, height * 0.42) for wave in range(_WAVES)]
+    return "\n".join([*waves, _rosette(width * 0.70, height * 0.48, height * 0.46)])
 
 
 def define_forms(
@@ -67,9 +73,7 @@ def define_forms(
     c.beginForm(GUILLOCHE_FORM, 0, 0, width, height)
     c.setStrokeColor(tint(colour, 0.25))
     c.setLineWidth(LINE_WIDTH)
-    for wave in range(_WAVES):
-        _wave(c, width, height, phase=wave * 0.29, amplitude=height * 0.42)
-    _rosette(c, width * 0.70, height * 0.48, height * 0.46)
+    c.addLiteral(_guilloche(width, height))
     c.endForm()
 
     c.beginForm(MICROTEXT_FORM, 0, 0, width, 2 * mm)

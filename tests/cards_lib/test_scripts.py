@@ -222,3 +222,27 @@ def test_the_longest_name_in_every_script_stays_inside_its_box(script: str, tmp_
     assert right <= _px(TEXT_LEFT + TEXT_WIDTH) + 2
     assert top >= _px(CARD_HEIGHT - TEXT_TOP) - 2
     assert bottom <= _px(CARD_HEIGHT - NAME_BOTTOM) + 2
+
+
+def test_the_longest_back_the_api_accepts_stays_beside_the_qr(tmp_path: Path) -> None:
+    """Address, languages and emergency contact at their longest stay in the left column."""
+    from cards.render import CARD_WIDTH, MARGIN, QR_BOX, QR_RIGHT_MARGIN, QR_TOP_MARGIN
+
+    words = "Avenida Libertador General San Martín Nguyễn Thị Ánh Hồng Phượng 1234 "
+    longest = _document(
+        "A",
+        address_lines=[(words * 4)[:200] + ", " + "U" * 50, ("City " * 30)[:100] + " 0651012345"],
+        preferred_languages=["L" * 40, "Kreyòl Ayisyen " * 3],
+        emergency_contact=("عبد الرحمن بن محمد " * 12)[:200] + " +1 203 555 0100 ext 12345",
+    )
+    short = _raster(render_card(_document("A"), load_theme()), tmp_path, page=2)
+    tall = _raster(render_card(longest, load_theme()), tmp_path, page=2)
+    changed = ImageChops.difference(short, tall).point(lambda v: 255 if v > 40 else 0)
+    box = changed.getbbox()
+    assert box is not None
+    left, top, right, bottom = box
+    qr_left = CARD_WIDTH - QR_RIGHT_MARGIN - QR_BOX
+    assert left >= _px(MARGIN) - 2
+    assert right <= _px(qr_left) + 2
+    assert top >= 0
+    assert bottom <= _px(QR_TOP_MARGIN + QR_BOX) + 2
