@@ -17,7 +17,9 @@ def card_by_number(session: Session, number: str) -> Card:
     """The card a clerk typed (spaces and dashes allowed)."""
     wanted = numbers.normalize(number)
     if not numbers.is_valid(wanted):
-        raise CardNotFound("this is not a card number (16 digits with a valid check digit)")
+        raise CardNotFound(
+            "this is not a card number (14 digits starting with 2, or 16 on older cards)"
+        )
     card = repository.get_by_number(session, wanted)
     if card is None:
         raise CardNotFound("no card has this number")
