@@ -70,10 +70,12 @@ class VerifiedCredential:
 def _payload(claims: CardClaims) -> bytes:
     identity: dict[int, Any] = {
         ID: claims.card_number,
-        FIRST_NAME: claims.given_name,
         LAST_NAME: claims.family_name,
         DATE_OF_BIRTH: claims.date_of_birth.strftime("%Y%m%d"),
     }
+    # Claim 169's keys are all optional: a person with one name has no first name to sign.
+    if claims.given_name:
+        identity[FIRST_NAME] = claims.given_name
     if claims.gender is not None:
         identity[GENDER] = _GENDER_CODES[claims.gender]
     cwt: dict[int, Any] = {
@@ -152,7 +154,7 @@ def _claims(payload: bytes) -> CardClaims:
         raise Malformed("unknown gender code")
     return CardClaims(
         card_number=_text(identity.get(ID), "card number", 32),
-        given_name=_text(identity.get(FIRST_NAME), "first name"),
+        given_name=_text(identity[FIRST_NAME], "first name") if FIRST_NAME in identity else "",
         family_name=_text(identity.get(LAST_NAME), "last name"),
         date_of_birth=date_of_birth,
         gender=_GENDERS[gender] if gender is not None else None,

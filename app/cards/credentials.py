@@ -22,9 +22,8 @@ def status_list_uri(list_id: str) -> str:
 def claims_for(card: Card, holder: Applicant) -> CardClaims:
     return CardClaims(
         card_number=card.number,
-        # A mononym (no given name) fills both name claims: the credential's decoders, ours in
-        # cards/ among them, refuse an empty first name, and a verifier must still show the name.
-        given_name=holder.given_name or holder.family_name,
+        # A mononym has no given name: the credential then carries no first-name claim.
+        given_name=holder.given_name,
         family_name=holder.family_name,
         date_of_birth=holder.date_of_birth,
         gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]

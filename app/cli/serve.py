@@ -23,23 +23,35 @@ from app.keys import service as keys
 DEMO_BRANCH = BranchCreate(code="city-hall", name="City Hall", address="165 Church St")
 
 
-def _ensure_demo_admin() -> None:
-    """Create the demo administrator once; its password is printed now and never again."""
+# One account a role, so whoever runs the demo can try every screen: the administrator's API,
+# the counter console as clerk and supervisor (four eyes), and the print queue.
+DEMO_STAFF = (
+    ("admin", "admin"),
+    ("supervisor", "supervisor"),
+    ("clerk", "clerk"),
+    ("printer", "printer"),
+)
+
+
+def _ensure_demo_staff() -> None:
+    """Create the demo accounts once; each password is printed now and never again."""
+    made: list[tuple[str, str]] = []
     with command_session() as session:
         if branches_repository.get(session, DEMO_BRANCH.code) is None:
             branches.add(session, DEMO_BRANCH, actor="cli")
-        if repository.get_by_username(session, "admin") is not None:
-            rprint(
-                "demo administrator [bold]admin[/bold] exists (its password was printed when it was made)"
-            )
-            return
-        password = secrets.token_urlsafe(12)
-        service.create_user(
-            session, UserCreate(username="admin", password=password, role="admin"), actor="cli"
+        for username, role in DEMO_STAFF:
+            if repository.get_by_username(session, username) is not None:
+                continue
+            password = secrets.token_urlsafe(12)
+            body = UserCreate(username=username, password=password, role=role)
+            service.create_user(session, body, actor="cli")
+            made.append((username, password))
+    if not made:
+        rprint("the demo accounts exist (their passwords were printed when they were made)")
+    for username, password in made:
+        rprint(
+            f"demo {username}: username [bold]{username}[/bold], password [bold]{password}[/bold] (shown once)"
         )
-    rprint(
-        f"demo administrator: username [bold]admin[/bold], password [bold]{password}[/bold] (shown once)"
-    )
 
 
 def register(cli: typer.Typer) -> None:
@@ -48,7 +60,8 @@ def register(cli: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8000, help="Port to listen on."),
         demo: bool = typer.Option(
-            False, help="Create a demo administrator and print its password once."
+            False,
+            help="Create demo staff accounts (admin, supervisor, clerk, printer) and print their passwords once.",
         ),
         workers: int = typer.Option(1, help="Worker processes (PostgreSQL deployments)."),
     ) -> None:
@@ -66,7 +79,8 @@ def register(cli: typer.Typer) -> None:
             if created is not None:
                 rprint(f"created the first signing key [bold]{created.kid}[/bold]")
         if demo:
-            _ensure_demo_admin()
+            _ensure_demo_staff()
+        rprint(f"counter console at http://{host}:{port}/console/sign-in")
         rprint(f"API docs at http://{host}:{port}/docs")
         uvicorn.run(
             "app.main:create_app",

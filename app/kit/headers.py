@@ -6,8 +6,8 @@ BaseHTTPMiddleware on the verification hot path).
   proxies must keep none of it. Public, cacheable answers (the status list) say so themselves.
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (search URLs never leak).
 - A Content-Security-Policy with `frame-ancestors 'none'`: pages load only their own files and run
-  no inline script. The API docs page (FastAPI's /docs, /redoc) is the one exception: its page
-  starts Swagger UI with an inline script, so it gets a policy of its own.
+  no inline script. A page may send a stricter or narrower policy of its own (the web layer's
+  pages do, /docs included: Swagger UI from our own files, started by a static script).
 """
 
 from __future__ import annotations
@@ -18,16 +18,6 @@ PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# Swagger UI and ReDoc: an inline start-up script, and their files from the CDN FastAPI names
-# until they are served from the app itself.
-DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.redoc.ly; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
-)
-DOCS_PATHS = ("/docs", "/redoc")
 # Static files (styles, scripts, fonts) carry no personal data and may be cached.
 STATIC_PREFIX = "/static/"
 
@@ -47,8 +37,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        is_docs = path.startswith(DOCS_PATHS)
-        policy = (DOCS_POLICY if is_docs else PAGE_POLICY).encode()
+        policy = PAGE_POLICY.encode()
         cacheable = path.startswith(STATIC_PREFIX)
 
         async def send_with_headers(message: Message) -> None:

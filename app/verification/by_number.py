@@ -44,7 +44,7 @@ def check_number(session: Session, number: str, date_of_birth: date) -> VerifyRe
     claims = claims_for(card, holder)
     shown = VerifyResult(
         status="valid",
-        given_name=claims.given_name,
+        given_name=claims.given_name or None,
         family_name=claims.family_name,
         date_of_birth=claims.date_of_birth,
         expires_on=card.expires_on,

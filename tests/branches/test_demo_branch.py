@@ -1,4 +1,5 @@
-"""`serve --demo` on a fresh database adds the branch its administrator belongs to."""
+"""`serve --demo` on a fresh database adds the branch its accounts belong to, and one account a
+role (admin, supervisor, clerk, printer), each password printed once."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_the_demo_creates_its_branch_and_administrator(tmp_path: Path) -> None:
+def test_the_demo_creates_its_branch_and_one_account_a_role(tmp_path: Path) -> None:
     port = _free_port()
     env = {
         **os.environ,
@@ -45,13 +46,18 @@ def test_the_demo_creates_its_branch_and_administrator(tmp_path: Path) -> None:
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the demo server did not start"
             time.sleep(0.2)
-        found = re.search(r"password (\S+) \(shown once\)", log.read_text())
-        assert found, log.read_text()
-        token = httpx2.post(
-            f"{base}/v1/auth/token", data={"username": "admin", "password": found.group(1)}
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        assert httpx2.get(f"{base}/v1/auth/me", headers=headers).json()["branch"] == "city-hall"
+        made = dict(re.findall(r"username (\S+), password (\S+) \(shown once\)", log.read_text()))
+        assert sorted(made) == ["admin", "clerk", "printer", "supervisor"], log.read_text()
+        tokens = {
+            name: httpx2.post(
+                f"{base}/v1/auth/token", data={"username": name, "password": password}
+            ).json()["access_token"]
+            for name, password in made.items()
+        }
+        for name, token in tokens.items():
+            me = httpx2.get(f"{base}/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+            assert (me.json()["role"], me.json()["branch"]) == (name, "city-hall")
+        headers = {"Authorization": f"Bearer {tokens['admin']}"}
         branches = httpx2.get(f"{base}/v1/branches", headers=headers).json()
         assert [b["code"] for b in branches] == ["city-hall"]
     finally:
