@@ -2,9 +2,13 @@
 # The base is pinned by digest (python 3.11.13, Debian bookworm, slim); move it on purpose.
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm@sha256:86adf8dbadc3d6e82ee5dd2c74bec2e1c2467cdad47886280501df722372d2e1
 
-# The web layer's front-end assets (USWDS, Swagger UI) from npm, as `make web` copies them.
-FROM node:20-slim AS assets
+# The web layer's front-end assets (USWDS, Swagger UI) from npm, as `make web` copies them; Node
+# from Debian on the same pinned base, so every stage is pinned.
+FROM ${PYTHON_IMAGE} AS assets
 WORKDIR /src
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
     && mkdir -p vendor/uswds vendor/swagger-ui \

@@ -146,17 +146,18 @@ def create_app() -> FastAPI:
         """Liveness: answers 200 while the process serves."""
         return {"status": "ok"}
 
+    # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.
+    app.include_router(ops_router)
+    # Before anything reads app.openapi(): the spec is built once, with the contract's additions.
+    document_contract(app)
     app.add_middleware(
         BodyLimit,
         default=settings.body_max_bytes,
         routes=route_limits(app.openapi()),
         timeout=settings.body_timeout_seconds,
     )
-    # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.
-    app.include_router(ops_router)
     configure_logging()
     app.add_middleware(RequestContext)
-    document_contract(app)
     app.add_exception_handler(ResidentIdError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

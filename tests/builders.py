@@ -36,12 +36,17 @@ def make_user(role: str, *, username: str | None = None, branch: str = "city-hal
         role=role,
         branch=branch,
     )
+    make_branch(branch)
     with Session(get_engine(), expire_on_commit=False) as s, s.begin():
-        if s.get(Branch, branch) is None:
-            s.add(Branch(code=branch, name=branch.replace("-", " ").title()))
-            s.flush()
         s.add(user)
     return user
+
+
+def make_branch(code: str = "city-hall") -> None:
+    """The branch (committed), unless it exists: staff accounts and drawers name only these."""
+    with Session(get_engine()) as s, s.begin():
+        if s.get(Branch, code) is None:
+            s.add(Branch(code=code, name=code.replace("-", " ").title()))
 
 
 def make_applicant(session: Session, **overrides: Any) -> Applicant:

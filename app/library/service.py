@@ -106,7 +106,7 @@ def retry_refused(session: Session, staff: Principal, payment_id: str) -> Librar
     """Send a refused payment again, once staff fixed the cause at the library (same BK)."""
     payment = repository.get(session, payment_id)
     if payment is None:
-        raise LibraryPaymentNotFound(f"no library payment {payment_id}")
+        raise LibraryPaymentNotFound("no library payment has this id")
     if payment.status != REFUSED:
         raise LibraryPaymentNotRefused(
             f"library payment {payment_id} is {payment.status}: only a refused one is sent again"

@@ -60,7 +60,7 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
         )
     zone = session.get(ParkingZone, item.zone)
     if zone is None:
-        raise ZoneNotFound(f"no parking zone {item.zone!r}")
+        raise ZoneNotFound("no parking zone has this code")
     if item.minutes > zone.max_minutes:
         raise StayTooLong(f"zone {zone.code!r} sells at most {zone.max_minutes} minutes per stay")
     # Judged as the card stood when it was presented: a card revoked after the stay still pays.

@@ -113,8 +113,8 @@ def test_the_cli_adds_branches_that_accounts_may_then_name(
         "westville",
         stdin="a-very-good-password\n",
     )
-    assert refused.returncode == 1
-    assert "westville" in refused.stderr
+    assert refused.returncode == 2  # the input names no branch we have (app/cli/output.py)
+    assert "UnknownBranch" in refused.stderr
     added = run(
         "branches",
         "add",

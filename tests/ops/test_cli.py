@@ -9,13 +9,17 @@ import subprocess
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.builders import make_branch
 from tests.verification.verification_support import run_cli
 
 pytestmark = pytest.mark.slow
 
 
 def _create(env: dict[str, str], username: str, role: str) -> None:
-    done = run_cli(env, "users", "create", username, "--role", role, stdin="a-long-passphrase-1\n")
+    make_branch()  # the account's default branch must exist
+    done = run_cli(
+        env, "users", "create", username, "--role", role, stdin="violet-harbor-lantern-42\n"
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -34,9 +38,17 @@ def test_users_list_as_json_and_disable(cli_env: dict[str, str], client: TestCli
     users = {u["username"]: u for u in json.loads(listed.stdout)}
     assert users["rosa"]["role"] == "clerk"
     assert users["rosa"]["active"] is True
-    assert set(users["tomas"]) == {"id", "username", "role", "branch", "active", "created_at"}
+    assert set(users["tomas"]) == {
+        "id",
+        "username",
+        "role",
+        "branch",
+        "active",
+        "must_change_password",
+        "created_at",
+    }
 
-    form = {"username": "rosa", "password": "a-long-passphrase-1"}
+    form = {"username": "rosa", "password": "violet-harbor-lantern-42"}
     assert client.post("/v1/auth/token", data=form).status_code == 200
     disabled = run_cli(cli_env, "users", "disable", "rosa")
     assert disabled.returncode == 0, disabled.stderr
@@ -55,7 +67,9 @@ def test_errors_are_one_line_on_stderr_with_their_own_exit_code(cli_env: dict[st
     assert missing.stdout == ""
 
     _create(cli_env, "rosa", "clerk")
-    taken = run_cli(cli_env, "users", "create", "rosa", "--role", "clerk", stdin="x" * 20 + "\n")
+    taken = run_cli(
+        cli_env, "users", "create", "rosa", "--role", "clerk", stdin="plum-orchard-velvet-93\n"
+    )
     assert taken.returncode == 4
     assert "taken" in _one_line_error(taken)
 

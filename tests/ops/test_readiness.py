@@ -59,7 +59,8 @@ def test_not_ready_when_migrations_are_behind(tmp_path: Path) -> None:
 
 
 def test_not_ready_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'no-such-dir' / 'db.sqlite3'}"
+    # Nothing listens on port 1: a PostgreSQL server that cannot be reached.
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/resident_id?connect_timeout=2"
     for test_client in _client_on(url):
         response = test_client.get("/readyz")
         assert response.status_code == 503

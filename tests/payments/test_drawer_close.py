@@ -19,7 +19,7 @@ from app.main import create_app
 from app.payments.days import city_day
 from app.payments.models import DrawerClose
 from tests.applicants.applicant_flows import dump_database, rows_of
-from tests.builders import make_applicant, make_printed_card, reading_session
+from tests.builders import make_applicant, make_branch, make_printed_card, reading_session
 from tests.payments.conftest import BRANCH
 from tests.payments.ledger_http import (
     Headers,
@@ -173,6 +173,7 @@ def test_an_empty_day_closes_at_zero_and_an_over_count_is_positive(
 def test_a_clerk_closes_only_their_own_branch_a_supervisor_any(
     client: TestClient, login: Login, session: Session
 ) -> None:
+    make_branch(BRANCH)  # it exists: the clerk is refused for being elsewhere, not a 404
     elsewhere = _close(client, login("clerk", branch="city-hall"), 0)
     assert elsewhere.status_code == 403
     assert elsewhere.json()["error"] == "NotYourBranch"

@@ -64,4 +64,4 @@ def test_a_60000_character_card_number_gets_a_short_404(
 ) -> None:
     response = client.get(f"/v1/cards/{LONG}", headers=login("clerk"))
     assert response.status_code == 404
-    assert len(response.content) < 200
+    assert len(response.content) < 400  # the problem document, never the 60,000 digits
