@@ -61,7 +61,8 @@ def test_old_cards_verify_after_a_rotation_and_stop_when_their_key_is_withdrawn(
     assert _offline(cli_env, tmp_path, old_qr, "rotated")[0] == 0
     assert _offline(cli_env, tmp_path, new_qr, "rotated")[0] == 0
 
-    withdrawn = run_cli(cli_env, "keys", "withdraw", old_kid)
+    # "--": a key id is base64url and may begin with "-", which would read as an option.
+    withdrawn = run_cli(cli_env, "keys", "withdraw", "--", old_kid)
     assert withdrawn.returncode == 0, withdrawn.stderr
     published = {key["kid"] for key in client.get("/v1/keys").json()["keys"]}
     assert published == {new_kid}
