@@ -76,6 +76,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
                 pass
             assert time.monotonic() < deadline, (data / "server.log").read_text()
             time.sleep(0.5)
+        # Staff accounts name an existing branch (their default is city-hall).
+        branch = subprocess.run(
+            [str(BIN / "resident-id"), "branches", "add", "city-hall", "--name", "City Hall"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert branch.returncode == 0, branch.stderr
         tokens: dict[str, str] = {}
         for role in ROLES[:-1]:
             made = subprocess.run(
