@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Literal, cast
 
 import pytest
 from qrcode.util import ALPHA_NUM, MODE_ALPHA_NUM, QRData, create_data
@@ -30,7 +31,9 @@ def test_codewords_match_the_qrcode_library_for_every_version_the_card_uses(
         if version is None:
             continue
         versions_seen.add(version)
-        reference = create_data(version, level, [QRData(text, mode=MODE_ALPHA_NUM)])
+        reference = create_data(
+            version, level, [QRData(text, mode=cast(Literal[2], MODE_ALPHA_NUM))]
+        )
         assert codewords(text, version, level) == reference, (level_name, version, len(text))
     # The texts reach from the smallest code to the largest a card prints.
     assert {1, MAX_VERSION} <= versions_seen
