@@ -78,12 +78,19 @@ def define_forms(
 
     c.beginForm(MICROTEXT_FORM, 0, 0, width, 2 * mm)
     c.setFillColor(HexColor(colour))
+    style.draw(c, _microtext_line(microtext, width, style), MICROTEXT_SIZE, 1 * mm, 0.5 * mm)
+    c.endForm()
+
+
+@lru_cache(maxsize=8)
+def _microtext_line(microtext: str, width: float, style: Style) -> str:
+    """The microtext repeated to fill the width, found once per theme: measuring each shorter
+    try shapes a new string."""
     unit = f"{microtext} • "
     line = unit * max(1, int(width / max(style.width(unit, MICROTEXT_SIZE), 1.0)) + 1)
     while line and style.width(line, MICROTEXT_SIZE) > width - 2 * mm:
         line = line[:-1]
-    style.draw(c, line.rstrip(), MICROTEXT_SIZE, 1 * mm, 0.5 * mm)
-    c.endForm()
+    return line.rstrip()
 
 
 def place(c: Canvas, form: str, x: float = 0, y: float = 0) -> None:

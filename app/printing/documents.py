@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,9 @@ from app.cards.models import Card
 from app.config import settings
 from app.printing.look import card_fonts, card_theme
 from app.printing.schemas import BatchLayout
+from cards.batch import write_batch
 from cards.document import CardDocument
-from cards.render import render_batch, render_sheet
+from cards.render import render_sheet
 
 
 def address_lines(holder: Applicant) -> list[str] | None:
@@ -56,8 +58,10 @@ def card_document(session: Session, card: Card) -> CardDocument:
 
 def render_cards(session: Session, cards: Sequence[Card], *, layout: BatchLayout) -> bytes:
     """One PDF: CR80 pages (front, back per card) or Letter sheets of ten cards to cut."""
-    docs = [card_document(session, card) for card in cards]
     theme, fonts = card_theme(), card_fonts()
     if layout == "sheet":
-        return render_sheet(docs, theme, fonts)
-    return render_batch(docs, theme, fonts)
+        return render_sheet([card_document(session, card) for card in cards], theme, fonts)
+    out = io.BytesIO()
+    # Documents made as the renderer takes them: a chunk's photos at a time, not the batch's.
+    write_batch((card_document(session, card) for card in cards), theme, out, fonts)
+    return out.getvalue()
