@@ -20,6 +20,7 @@ from app.cli import (
     serve,
     users,
     verification,
+    verifier,
 )
 from app.cli.output import EXIT_NO_DATABASE, fail, reported_errors
 
@@ -38,6 +39,7 @@ for module in (
     keys,
     printing,
     verification,
+    verifier,
     ledger,
     library,
     branches,

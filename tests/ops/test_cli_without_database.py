@@ -74,9 +74,10 @@ def test_an_unreachable_server_is_one_line_without_its_password(tmp_path: Path) 
     [
         ("--version",),
         ("env-example",),
-        ("verify", "not a card", "--keys", "keys.json"),
+        ("verify", "not a card", "--dir", "."),
+        ("verifier", "sync", "--server", "http://127.0.0.1:1", "--dir", "device"),
     ],
-    ids=["version", "env-example", "verify"],
+    ids=["version", "env-example", "verify", "verifier sync"],
 )
 def test_commands_that_need_no_database_never_open_one(tmp_path: Path, args: tuple[str]) -> None:
     _run(tmp_path, *args)
