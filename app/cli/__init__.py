@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import OperationalError
 
 from app import __version__
 from app.cli import (
@@ -19,8 +20,9 @@ from app.cli import (
     serve,
     users,
     verification,
+    verifier,
 )
-from app.cli.output import reported_errors
+from app.cli.output import EXIT_NO_DATABASE, fail, reported_errors
 
 cli = typer.Typer(
     name="resident-id",
@@ -37,6 +39,7 @@ for module in (
     keys,
     printing,
     verification,
+    verifier,
     ledger,
     library,
     branches,
@@ -68,6 +71,13 @@ def main() -> None:
     # Any domain error a command did not handle: one line on stderr and its kind's exit code.
     try:
         with reported_errors():
-            cli()
+            try:
+                cli()
+            except OperationalError as exc:
+                # The database went away after the command's check (app.cli.session): one line.
+                fail(
+                    f"the database stopped answering: {(str(exc.orig).splitlines() or ['?'])[0]}",
+                    EXIT_NO_DATABASE,
+                )
     except typer.Exit as done:  # raised by reported_errors, outside click's own handling
         sys.exit(done.exit_code)

@@ -12,7 +12,7 @@ from types import FrameType
 
 import typer
 
-from app.cli.session import command_session
+from app.cli.session import command_session, require_database
 from app.library import connection, patrons, reconciliation, worker
 from app.library.errors import LibraryNotConnected, LibraryUnavailable
 
@@ -43,6 +43,7 @@ def register(cli: typer.Typer) -> None:
     ) -> None:
         """Send queued fine payments (Fee Paid) to the library, retrying with backoff."""
         _require_connected()
+        require_database()  # the worker opens its own sessions: check before the first
         if once:
             system = connection.library_system()
             try:

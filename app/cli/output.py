@@ -23,6 +23,10 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
 EXIT_REFUSED = 6
+# The command needs the database and there is none (no file, no schema, or it does not answer).
+EXIT_NO_DATABASE = 7
+# A server the command talks to could not be reached or did not answer as it should.
+EXIT_UNREACHABLE = 8
 EXIT_BY_STATUS = {400: EXIT_USAGE, 404: EXIT_NOT_FOUND, 409: EXIT_CONFLICT, 422: EXIT_USAGE}
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from app.cli.session import command_session
+from app.cli.verifier import keyset_path, status_list_paths
 from app.config import settings
 from app.kit.errors import ResidentIdError
 from app.verification import status_lists
@@ -26,7 +27,7 @@ Exit status:
   2  revoked: on the status list (lost, stolen, replaced, ...)
   3  expired
   4  signature valid, revocation unknown (no current status list)
-  5  the key set or a status list file is missing or unreadable
+  5  the key set or a status list file (or --dir) is missing or unreadable
 A mistyped option also exits 2 (a usage error): read the status line."""
 
 
@@ -108,15 +109,28 @@ def register(cli: typer.Typer) -> None:
         ),
         # Checked here rather than by click, whose usage errors exit 2, which means "revoked".
         keys: Path | None = typer.Option(
-            None, help="The key set from `resident-id keys export` (required)."
+            None, help="The key set from `resident-id keys export` (or --dir)."
         ),
         status_list: list[Path] = typer.Option(
             [], help="A status list from `resident-id status-list export` (repeatable)."
         ),
+        folder: Path | None = typer.Option(
+            None,
+            "--dir",
+            help="A folder `resident-id verifier sync` filled: its key set and status lists.",
+        ),
     ) -> None:
         """Verify a card's QR offline, with only the key set and status list files."""
+        if folder is not None:
+            if not folder.is_dir():
+                raise _fail(f"--dir {folder} is not a folder: run `resident-id verifier sync`")
+            keys = keys or keyset_path(folder)
+            status_list = [*status_list_paths(folder), *status_list]
         if keys is None:
-            raise _fail("--keys FILE is required: the key set from `resident-id keys export`")
+            raise _fail(
+                "--keys FILE or --dir DIR is required: the key set from `resident-id keys export`"
+                " or `resident-id verifier sync`"
+            )
         verifier = _verifier(keys, status_list)
         qr_text = sys.stdin.read().strip() if text == "-" else text
         result = verifier.verify(qr_text)
