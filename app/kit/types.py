@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import BeforeValidator
+from pydantic import AwareDatetime, BeforeValidator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -56,3 +56,14 @@ def _iso_day(value: object) -> object:
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
+def _iso_instant(value: object) -> object:
+    # Pydantic alone would read 0 as 1970-01-01T00:00:00Z (a Unix time): a time is written
+    # ISO 8601 with its offset, as the schema's date-time says.
+    if not isinstance(value, str):
+        raise ValueError("a time is written YYYY-MM-DDTHH:MM:SS with its offset (Z or +HH:MM)")
+    return value
+
+
+IsoInstant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]

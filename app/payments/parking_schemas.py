@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from app.kit.schema import InputSchema, Schema
 from app.kit.text import Name
+from app.kit.types import IsoInstant
 from app.payments.schemas import ChargeRead, QrText
 
 # A meter's request id names a charge, nothing more.
@@ -72,7 +73,7 @@ class OfflineCharge(InputSchema):
     zone: ZoneCode
     minutes: Minutes
     # When the card was presented at the meter.
-    occurred_at: AwareDatetime
+    occurred_at: IsoInstant
 
 
 class OfflineUpload(InputSchema):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from app.applicants.fields import IsoDate
+from app.kit.bounds import Day
 from app.kit.schema import InputSchema, Schema
 
 # $10,000: far above any balance cap. Anything larger is a typo or an attack, refused with a 422
@@ -166,7 +166,7 @@ MAX_DRAWER_CENTS = 100_000_000
 
 
 class DrawerCloseCreate(InputSchema):
-    day: IsoDate
+    day: Day
     counted_cents: Annotated[int, Field(strict=True, ge=0, le=MAX_DRAWER_CENTS)]
 
 
