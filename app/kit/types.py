@@ -49,8 +49,10 @@ CreatedAt = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nul
 
 
 def _iso_day(value: object) -> object:
-    # Pydantic alone would read "0" as 1970-01-01 (a Unix time): a day is written YYYY-MM-DD.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    # Pydantic alone would read "0" or 0 as 1970-01-01 (a Unix time): a day is written YYYY-MM-DD.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("a day is written YYYY-MM-DD")
     return value
 
@@ -67,3 +69,16 @@ def _iso_instant(value: object) -> object:
 
 
 IsoInstant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema's integer includes 5.0, so the schema allows it; strict ints alone would refuse
+    # it. A fraction (5.5), a string ("5") and a boolean are still refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After a strict int's bounds: Annotated[int, Field(strict=True, gt=0), WHOLE] (placed after them,
+# the bounds stay on the integer and reach the published schema).
+WHOLE = BeforeValidator(_whole_number)
