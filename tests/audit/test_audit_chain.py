@@ -46,7 +46,7 @@ def test_the_trail_pages_with_next_cursor_and_after_alike(
 ) -> None:
     admin, auditor = login("admin"), login("auditor")
     _make_some_history(client, admin)
-    query = {"action": "user.create", "limit": 2}
+    query: dict[str, str | int] = {"action": "user.create", "limit": 2}
     first = client.get("/v1/audit", headers=auditor, params=query).json()
     assert len(first["items"]) == 2
     assert first["next_cursor"] == str(first["next_after"]) == str(first["items"][-1]["seq"])
