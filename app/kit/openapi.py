@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute
 from app.auth.deps import RoleGuard
 from app.auth.roles import Role
 from app.kit.errors import PROBLEM_JSON, ErrorBody
+from app.kit.examples import REQUEST_EXAMPLES
 from app.kit.text import PLAIN_PATTERN
 
 MERCHANT_SCHEME = "MerchantApiKey"
@@ -176,6 +177,11 @@ def _problems(spec: dict[str, Any], operations: dict[str, dict[str, Any]]) -> No
             schemas.pop(name, None)
 
 
+def _examples(operations: dict[str, dict[str, Any]]) -> None:
+    for operation_id, example in REQUEST_EXAMPLES.items():
+        operations[operation_id]["requestBody"]["content"]["application/json"]["example"] = example
+
+
 def _document(spec: dict[str, Any], app: FastAPI) -> None:
     schemes = spec.setdefault("components", {}).setdefault("securitySchemes", {})
     schemes[MERCHANT_SCHEME] = {
@@ -255,6 +261,7 @@ def document_contract(app: FastAPI) -> None:
             operations = _operations(spec)
             _inputs(spec, operations)
             _problems(spec, operations)
+            _examples(operations)
             app.openapi_schema = spec
         return app.openapi_schema
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
@@ -209,3 +210,22 @@ def test_days_outside_the_calendar_bounds_are_refused_as_the_schema_says(
     assert (
         client.get("/v1/library/reconciliation?date=2024-02-29", headers=auditor).status_code == 200
     )
+
+
+def test_the_main_operations_show_a_valid_request_example(
+    client: TestClient, spec: dict[str, Any]
+) -> None:
+    ops = _operations(spec)
+    for name in ("verifyCard", "createCharge", "registerApplicant", "loadCard", "startSession"):
+        media = ops[name]["requestBody"]["content"]["application/json"]
+        root = {**media["schema"], "components": spec["components"]}
+        errors = [
+            e.message for e in jsonschema_rs.validator_for(root).iter_errors(media["example"])
+        ]
+        assert errors == [], (name, errors)
+    # The sample QR reads as a card signed by a key no deployment holds.
+    sample = ops["verifyCard"]["requestBody"]["content"]["application/json"]["example"]
+    merchant = make_merchant(name="Main Street Parking", category="parking")[1]
+    answer = client.post("/v1/verify", json=sample, headers=merchant)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["reason"]) == ("invalid", "unknown_key")
