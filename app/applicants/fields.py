@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from app.kit.text import plain, visible
+from app.kit.text import VISIBLE_PATTERN, Published, plain, visible
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 OLDEST_BIRTH = date(1900, 1, 1)
@@ -46,8 +46,13 @@ def _plausible_birth(value: date) -> date:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_plausible_birth)]
 
+# Published: the schema's pattern says what `visible` refuses (app.kit.text).
 Name = Annotated[
-    str, BeforeValidator(_nfc), Field(min_length=1, max_length=100), AfterValidator(visible)
+    str,
+    BeforeValidator(_nfc),
+    Field(min_length=1, max_length=100),
+    AfterValidator(visible),
+    Published(VISIBLE_PATTERN),
 ]
 
 
@@ -85,5 +90,9 @@ CareOf = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(visible)
 ]
 ContactName = Annotated[
-    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(visible)
+    str,
+    BeforeValidator(_nfc),
+    Field(min_length=1, max_length=200),
+    AfterValidator(visible),
+    Published(VISIBLE_PATTERN),
 ]

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
 
 from app.applicants import decision, service
 from app.applicants.errors import PhotoTooLarge
-from app.applicants.fields import IsoDate
 from app.applicants.schemas import (
     ApplicantCorrected,
     ApplicantCreate,
@@ -26,7 +25,7 @@ from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep
 from app.kit.bodylimit import max_body
-from app.kit.bounds import EARLIEST_DAY, LATEST_DAY
+from app.kit.bounds import DayQuery
 from app.kit.errors import responses
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
@@ -54,7 +53,7 @@ def search_applicants(
     session: SessionDep,
     staff: CounterStaff,
     name: Annotated[str | None, Query(max_length=200)] = None,
-    date_of_birth: Annotated[IsoDate | None, Query(ge=EARLIEST_DAY, le=LATEST_DAY)] = None,
+    date_of_birth: DayQuery = None,
 ) -> list[ApplicantMatch]:
     """Find applicants by name (any order, case and accents ignored) and/or date of birth."""
     return service.search(session, name, date_of_birth, actor=staff.actor)

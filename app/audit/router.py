@@ -16,6 +16,8 @@ from app.kit.errors import responses
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 Auditor = Annotated[Principal, Depends(allow(Role.AUDITOR))]
+# A seq in decimal: up to 18 digits stays below a BIGINT's largest value.
+CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,17})$"
 
 
 @router.get("", response_model=AuditPage, responses=responses(401, 403, 422))
@@ -23,12 +25,22 @@ def list_events(
     session: SessionDep,
     _auditor: Auditor,
     after: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            pattern=CURSOR_PATTERN,
+            description="next_cursor of the previous page; when given, `after` is not read.",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     subject: Annotated[str | None, Query(max_length=80)] = None,
     actor: Annotated[str | None, Query(max_length=80)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AuditPage:
-    """The audit trail in order, a page at a time (pass the last `seq` as `after`)."""
+    """The audit trail in order, a page at a time (pass next_cursor as `cursor`; `after`, the
+    last `seq`, still works)."""
+    if cursor is not None:
+        after = int(cursor)
     rows = repository.page(
         session, after=after, limit=limit, subject=subject, actor=actor, action=action
     )
@@ -44,7 +56,12 @@ def list_events(
         )
         for r in rows
     ]
-    return AuditPage(items=items, next_after=items[-1].seq if len(items) == limit else None)
+    next_after = items[-1].seq if len(items) == limit else None
+    return AuditPage(
+        items=items,
+        next_cursor=None if next_after is None else str(next_after),
+        next_after=next_after,
+    )
 
 
 @router.get("/verify", response_model=ChainReport, responses=responses(401, 403))

@@ -18,6 +18,9 @@ class AuditEventRead(Schema):
 
 class AuditPage(Schema):
     items: list[AuditEventRead]
+    # The shape every newer list has: pass next_cursor as `cursor` for the next page (None: done).
+    next_cursor: str | None
+    # The same place as a number, for clients written before next_cursor.
     next_after: int | None
 
 

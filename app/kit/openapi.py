@@ -3,6 +3,7 @@ own security scheme, and the headers and errors the server really uses, written 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,12 +16,16 @@ from starlette.routing import BaseRoute
 
 from app.auth.deps import RoleGuard
 from app.auth.roles import Role
-from app.kit.errors import PROBLEM_JSON
+from app.kit.errors import PROBLEM_JSON, ErrorBody
+from app.kit.examples import REQUEST_EXAMPLES
+from app.kit.text import PLAIN_PATTERN
 
 MERCHANT_SCHEME = "MerchantApiKey"
 STAFF_SCHEME = "OAuth2PasswordBearer"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+# A key is an opaque token (a UUID, random hex or base64url), not a place for text.
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 # Where a function's name says less than the city's words would.
 OPERATION_IDS = {
     "/v1/verify": "verifyCard",
@@ -112,6 +117,71 @@ def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str,
     return {"description": description, "schema": schema or {"type": "string"}}
 
 
+def _plain_strings(node: Any, spec: dict[str, Any], seen: set[str]) -> None:
+    """PLAIN_PATTERN on every string of an input that states no pattern of its own, following
+    references into components: the server refuses control characters in any string it takes
+    (app.kit.text), so the schema says so. Dates, times, files and enums are not strings to it."""
+    if isinstance(node, list):
+        for item in node:
+            _plain_strings(item, spec, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _plain_strings(spec["components"]["schemas"][name], spec, seen)
+        return
+    if (
+        node.get("type") == "string"
+        and node.get("format") in (None, "password")
+        and not {"pattern", "enum", "const"} & node.keys()
+    ):
+        node["pattern"] = PLAIN_PATTERN
+    for key in ("anyOf", "oneOf", "allOf", "items", "prefixItems"):
+        _plain_strings(node.get(key), spec, seen)
+    for key in ("properties", "patternProperties"):
+        _plain_strings(list(node.get(key, {}).values()), spec, seen)
+    if isinstance(node.get("additionalProperties"), dict):
+        _plain_strings(node["additionalProperties"], spec, seen)
+
+
+def _inputs(spec: dict[str, Any], operations: dict[str, dict[str, Any]]) -> None:
+    """Every path and query parameter and every request body of every operation (app.kit.text
+    checks them all: check_params and InputSchema)."""
+    seen: set[str] = set()
+    for op in operations.values():
+        for param in op.get("parameters", []):
+            if param["in"] in ("path", "query"):
+                _plain_strings(param.get("schema"), spec, seen)
+        for media in op.get("requestBody", {}).get("content", {}).values():
+            _plain_strings(media.get("schema"), spec, seen)
+
+
+def _problems(spec: dict[str, Any], operations: dict[str, dict[str, Any]]) -> None:
+    """Every error answer as the server sends it: application/problem+json, the ErrorBody shape
+    (FastAPI's default 422 says application/json and its own validation shape)."""
+    schemas = spec["components"].setdefault("schemas", {})
+    schemas.setdefault(
+        "ErrorBody", ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    for op in operations.values():
+        for status, answer in op.get("responses", {}).items():
+            if status[0] in "45":
+                answer["content"] = {PROBLEM_JSON: {"schema": _ERROR}}
+    used = json.dumps(spec["paths"])
+    for name in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{name}"' not in used:
+            schemas.pop(name, None)
+
+
+def _examples(operations: dict[str, dict[str, Any]]) -> None:
+    for operation_id, example in REQUEST_EXAMPLES.items():
+        operations[operation_id]["requestBody"]["content"]["application/json"]["example"] = example
+
+
 def _document(spec: dict[str, Any], app: FastAPI) -> None:
     schemes = spec.setdefault("components", {}).setdefault("securitySchemes", {})
     schemes[MERCHANT_SCHEME] = {
@@ -151,10 +221,16 @@ def _document(spec: dict[str, Any], app: FastAPI) -> None:
             if param["in"] == "header" and param["name"] == IDEMPOTENCY_HEADER:
                 param["required"] = True
                 param["description"] = (
-                    "A new random value per payment and the same on its retries (at most 255 "
-                    "characters); a retry answers the first answer again."
+                    "A new random value per payment and the same on its retries (a UUID or random "
+                    "hex: letters, digits and _ . : -, at most 255 characters); a retry answers "
+                    "the first answer again."
                 )
-                param["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
+                param["schema"] = {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255,
+                    "pattern": IDEMPOTENCY_KEY_PATTERN,
+                }
                 for status, answer in answers.items():
                     if status.startswith("2"):
                         answer.setdefault("headers", {})[REPLAYED_HEADER] = _header(
@@ -182,6 +258,10 @@ def document_contract(app: FastAPI) -> None:
                 routes=app.routes,
             )
             _document(spec, app)
+            operations = _operations(spec)
+            _inputs(spec, operations)
+            _problems(spec, operations)
+            _examples(operations)
             app.openapi_schema = spec
         return app.openapi_schema
 

@@ -16,25 +16,51 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 # Cc: C0 and C1 controls, DEL. Cs: lone surrogates (not text at all).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROLS = r"\x00-\x1f\x7f-\x9f"
+_CONTROL = re.compile(rf"[{_CONTROLS}\ud800-\udfff]")
+
+
+def _ranges(codes: list[int]) -> str:
+    """A character class body for these code points: BMP ones escaped (\\uXXXX, as both
+    ECMA-262 and Python read it), the others written as themselves (JSON carries them whole)."""
+    parts: list[str] = []
+    start = prev = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == prev + 1:
+            prev = code
+            continue
+        low, high = (f"\\u{c:04x}" if c <= 0xFFFF else chr(c) for c in (start, prev))
+        parts.append(low if start == prev else f"{low}-{high}")
+        start = prev = code
+    return "".join(parts)
+
+
 # Cf (format: bidi controls, zero-width space/joiners, tags, BOM, soft hyphen...) plus the
 # line and paragraph separators: invisible, or invisibly reordering what follows.
-_INVISIBLE = re.compile(
-    "["
-    + "".join(
-        re.escape(chr(code))
+_INVISIBLE_CLASS = _ranges(
+    [
+        code
         for code in range(sys.maxunicode + 1)
         if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp")
-    )
-    + "]"
+    ]
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]")
+# The same rules as patterns, for the published schema: every string the API takes says what it
+# refuses (app.kit.openapi adds PLAIN_PATTERN wherever a string states no pattern of its own).
+# Lone surrogates are left out: UTF-8 cannot carry them, and validators built on Rust's regex
+# (schemathesis's among them) refuse a pattern that names them.
+PLAIN_PATTERN = f"^[^{_CONTROLS}]*$"
+VISIBLE_PATTERN = f"^[^{_CONTROLS}{_INVISIBLE_CLASS}]*$"
 
 CONTROL_MESSAGE = "control characters are not allowed"
 INVISIBLE_MESSAGE = "invisible formatting characters (bidi, zero-width, tags, BOM) are not allowed"
@@ -55,8 +81,24 @@ def visible(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(plain)]
-Name = Annotated[str, AfterValidator(visible)]
+@dataclass(frozen=True)
+class Published:
+    """Writes a rule's pattern into the published schema of a string that states none of its own
+    (a field's own pattern is stricter: it admits no control or invisible character)."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(
+        self, core: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core)
+        if schema.get("type") == "string":
+            schema.setdefault("pattern", self.pattern)
+        return schema
+
+
+Text = Annotated[str, AfterValidator(plain), Published(PLAIN_PATTERN)]
+Name = Annotated[str, AfterValidator(visible), Published(VISIBLE_PATTERN)]
 
 
 def check_strings(value: Any) -> Any:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import BeforeValidator
+from pydantic import AwareDatetime, BeforeValidator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -49,10 +49,36 @@ CreatedAt = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nul
 
 
 def _iso_day(value: object) -> object:
-    # Pydantic alone would read "0" as 1970-01-01 (a Unix time): a day is written YYYY-MM-DD.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    # Pydantic alone would read "0" or 0 as 1970-01-01 (a Unix time): a day is written YYYY-MM-DD.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("a day is written YYYY-MM-DD")
     return value
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
+def _iso_instant(value: object) -> object:
+    # Pydantic alone would read 0 as 1970-01-01T00:00:00Z (a Unix time): a time is written
+    # ISO 8601 with its offset, as the schema's date-time says.
+    if not isinstance(value, str):
+        raise ValueError("a time is written YYYY-MM-DDTHH:MM:SS with its offset (Z or +HH:MM)")
+    return value
+
+
+IsoInstant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema's integer includes 5.0, so the schema allows it; strict ints alone would refuse
+    # it. A fraction (5.5), a string ("5") and a boolean are still refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After a strict int's bounds: Annotated[int, Field(strict=True, gt=0), WHOLE] (placed after them,
+# the bounds stay on the integer and reach the published schema).
+WHOLE = BeforeValidator(_whole_number)

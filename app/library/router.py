@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
 from app.db import SessionDep
+from app.kit.bounds import DayQuery
 from app.kit.errors import responses
 from app.library import reconciliation, service
 from app.library.schemas import (
@@ -73,7 +73,7 @@ def pay_fines(
     responses=responses(401, 403, 422),
 )
 def reconciliation_report(
-    session: SessionDep, reader: Reconcilers, date: date | None = None
+    session: SessionDep, reader: Reconcilers, date: DayQuery = None
 ) -> ReconciliationRead:
     """One city day (default today) of library-fine charges against the library's answers: sent,
     accepted, refused, pending; plus refusals awaiting staff, payments sent more than once and

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from app.applicants.fields import IsoDate
 from app.db import SessionDep
+from app.kit.bounds import Day
 from app.kit.errors import responses
 from app.payments import charge_days, charges, idempotency, refunds
 from app.payments.deps import IdempotencyKey, Merchants, Refunders
@@ -61,7 +61,7 @@ def create_charge(
 def my_charges(
     session: SessionDep,
     merchant: Merchants,
-    day: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; today by default")] = None,
+    day: Annotated[Day | None, Query(description="YYYY-MM-DD; today by default")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     cursor: Annotated[str | None, Query(max_length=36)] = None,
 ) -> ChargeDayRead:

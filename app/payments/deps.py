@@ -9,6 +9,7 @@ from fastapi import Depends, Header
 
 from app.auth.deps import Principal, allow
 from app.auth.roles import Role
+from app.kit.openapi import IDEMPOTENCY_KEY_PATTERN
 from app.payments.errors import IdempotencyKeyRequired
 
 # Loads are counter work; looking at a cardholder's money is also an auditor's.
@@ -29,8 +30,7 @@ ZoneReaders = Annotated[
 
 # Stripe's limit; longer keys are refused rather than truncated into someone else's.
 MAX_KEY_LENGTH = 255
-# A key is an opaque token (a UUID, random hex or base64url), not a place for text.
-_KEY = re.compile(r"[A-Za-z0-9_.:-]+")
+_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 # Async: a pure header check needs no worker thread of its own.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from app.kit.schema import InputSchema, Schema
 from app.kit.text import Name
+from app.kit.types import WHOLE, IsoInstant
 from app.payments.schemas import ChargeRead, QrText
 
 # A meter's request id names a charge, nothing more.
@@ -16,12 +17,12 @@ REQUEST_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 ZONE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 ZoneCode = Annotated[str, Field(pattern=ZONE_CODE_PATTERN)]
 # A day at most: no zone sells a longer stay.
-Minutes = Annotated[int, Field(strict=True, gt=0, le=1440)]
+Minutes = Annotated[int, Field(strict=True, gt=0, le=1440), WHOLE]
 
 
 class ZoneUpsert(InputSchema):
     name: Name = Field(min_length=1, max_length=120)
-    rate_cents_per_hour: int = Field(strict=True, gt=0, le=100_000)
+    rate_cents_per_hour: Annotated[int, Field(strict=True, gt=0, le=100_000), WHOLE]
     # The longest stay one session may buy, extensions included.
     max_minutes: Minutes
     active: StrictBool = True
@@ -72,7 +73,7 @@ class OfflineCharge(InputSchema):
     zone: ZoneCode
     minutes: Minutes
     # When the card was presented at the meter.
-    occurred_at: AwareDatetime
+    occurred_at: IsoInstant
 
 
 class OfflineUpload(InputSchema):

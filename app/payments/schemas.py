@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from app.applicants.fields import IsoDate
+from app.kit.bounds import Day
 from app.kit.schema import InputSchema, Schema
+from app.kit.types import WHOLE
 
 # $10,000: far above any balance cap. Anything larger is a typo or an attack, refused with a 422
 # before it reaches the ledger. Strict: 12.5, 12.0, "12" and true are not amounts.
 MAX_AMOUNT_CENTS = 1_000_000
-AmountCents = Annotated[int, Field(strict=True, gt=0, le=MAX_AMOUNT_CENTS)]
+AmountCents = Annotated[int, Field(strict=True, gt=0, le=MAX_AMOUNT_CENTS), WHOLE]
 QrText = Annotated[str, Field(min_length=1, max_length=4096)]
 # The merchant's own reference (a fine id, an order number): short, printable, no free prose, so
 # it cannot become a place to keep anything about the cardholder.
@@ -59,6 +60,17 @@ class ChargeCreate(InputSchema):
     reference: Reference
     # A library fine's fee id: the library's own system is told of the payment (app/library/).
     library_fee_id: LibraryFeeId | None = None
+
+    # The schema says what _fee_id_pays_a_fine refuses: a fee id only with purpose library_fine.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"library_fee_id": {"type": "string"}},
+                "required": ["library_fee_id"],
+            },
+            "then": {"properties": {"purpose": {"const": "library_fine"}}},
+        }
+    )
 
     @model_validator(mode="after")
     def _fee_id_pays_a_fine(self) -> ChargeCreate:
@@ -166,8 +178,8 @@ MAX_DRAWER_CENTS = 100_000_000
 
 
 class DrawerCloseCreate(InputSchema):
-    day: IsoDate
-    counted_cents: Annotated[int, Field(strict=True, ge=0, le=MAX_DRAWER_CENTS)]
+    day: Day
+    counted_cents: Annotated[int, Field(strict=True, ge=0, le=MAX_DRAWER_CENTS), WHOLE]
 
 
 class DrawerCloseRead(Schema):

@@ -42,7 +42,10 @@ class PrintFailure(InputSchema):
 
 
 class BatchRequest(InputSchema):
-    job_ids: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    # uniqueItems: the schema says what _distinct refuses.
+    job_ids: list[str] = Field(
+        min_length=1, max_length=MAX_BATCH, json_schema_extra={"uniqueItems": True}
+    )
 
     @field_validator("job_ids")
     @classmethod

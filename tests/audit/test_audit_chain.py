@@ -41,6 +41,30 @@ def test_writes_are_audited_and_auditors_read_them(
     assert client.get("/v1/audit", headers=admin).status_code == 403
 
 
+def test_the_trail_pages_with_next_cursor_and_after_alike(
+    client: TestClient, login: Callable[..., Headers]
+) -> None:
+    admin, auditor = login("admin"), login("auditor")
+    _make_some_history(client, admin)
+    query: dict[str, str | int] = {"action": "user.create", "limit": 2}
+    first = client.get("/v1/audit", headers=auditor, params=query).json()
+    assert len(first["items"]) == 2
+    assert first["next_cursor"] == str(first["next_after"]) == str(first["items"][-1]["seq"])
+    by_cursor = client.get(
+        "/v1/audit", headers=auditor, params={**query, "cursor": first["next_cursor"]}
+    ).json()
+    by_after = client.get(
+        "/v1/audit", headers=auditor, params={**query, "after": first["next_after"]}
+    ).json()
+    assert by_cursor == by_after
+    assert len(by_cursor["items"]) == 1
+    assert (by_cursor["next_cursor"], by_cursor["next_after"]) == (None, None)
+    for bad in ("-1", "1.5", "x", "9" * 19):
+        refused = client.get("/v1/audit", headers=auditor, params={"cursor": bad})
+        assert refused.status_code == 422, bad
+        assert refused.json()["detail"][0]["loc"] == ["query", "cursor"]
+
+
 def test_a_failed_write_leaves_no_audit_event(
     client: TestClient, login: Callable[..., Headers]
 ) -> None:

@@ -8,8 +8,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.builders import make_merchant
 
 Headers = dict[str, str]
 Login = Callable[..., Headers]
@@ -111,3 +114,118 @@ def test_active_must_be_a_boolean(client: TestClient, login: Login) -> None:
         assert refused.status_code == 422, not_a_bool
         assert refused.json()["detail"][0]["loc"] == ["body", "active"]
     assert client.get("/v1/users", headers=admin).json()[-1]["active"] is True
+
+
+def _strings(node: Any) -> list[dict[str, Any]]:
+    """Every string schema in a fragment (through anyOf, items and properties)."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            found.append(node)
+        for value in node.values():
+            found += _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _strings(value)
+    return found
+
+
+def test_every_path_and_query_string_says_it_refuses_control_characters(
+    client: TestClient, spec: dict[str, Any], login: Login
+) -> None:
+    for op in _operations(spec).values():
+        for param in op.get("parameters", []):
+            if param["in"] in ("path", "query"):
+                for string in _strings(param["schema"]):
+                    if "enum" not in string and "format" not in string:
+                        assert "pattern" in string, (op["operationId"], param["name"])
+    number = _operations(spec)["getCard"]["parameters"][0]["schema"]
+    assert re.fullmatch(number["pattern"], "1234 5678")
+    assert not re.search(number["pattern"], "12\x0234")
+    # And the server does refuse what the pattern excludes.
+    refused = client.get("/v1/cards/12%0234", headers=login("admin"))
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["path", "number"]
+
+
+def test_body_strings_publish_their_rules(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    merchant_name = schemas["MerchantCreate"]["properties"]["name"]
+    assert re.fullmatch(merchant_name["pattern"], "Parking Plaza")
+    # A name refuses the invisible characters too (a right-to-left override here).
+    assert not re.fullmatch(merchant_name["pattern"], "Parking\u202ePlaza")
+    reason = schemas["PrintFailure"]["properties"]["reason"]
+    assert not re.fullmatch(reason["pattern"], "jam\x1b[0m")
+    assert schemas["BatchRequest"]["properties"]["job_ids"]["uniqueItems"] is True
+    # A library fee id goes with purpose library_fine, as the server's rule says.
+    assert schemas["ChargeCreate"]["then"] == {"properties": {"purpose": {"const": "library_fine"}}}
+
+
+def test_every_error_is_documented_as_a_problem(spec: dict[str, Any]) -> None:
+    for op in _operations(spec).values():
+        for status, answer in op["responses"].items():
+            if status[0] in "45":
+                assert answer["content"] == {
+                    "application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/ErrorBody"}
+                    }
+                }, (op["operationId"], status)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_the_idempotency_key_states_its_alphabet(
+    client: TestClient, spec: dict[str, Any], library_key: Headers
+) -> None:
+    (key,) = [
+        p for p in _operations(spec)["createCharge"]["parameters"] if p["name"] == "Idempotency-Key"
+    ]
+    assert key["schema"]["pattern"] == "^[A-Za-z0-9_.:-]+$"
+    refused = client.post(
+        "/v1/charges",
+        json={"qr": "x", "amount_cents": 100, "purpose": "other", "reference": "r"},
+        headers={**library_key, "Idempotency-Key": "two words"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "IdempotencyKeyRequired"
+
+
+@pytest.fixture
+def library_key() -> Headers:
+    return make_merchant(name="Ives Memorial Library", category="library")[1]
+
+
+@pytest.mark.parametrize("day", ["0", "1899-12-31", "2200-01-01", "2026-02-30"])
+def test_days_outside_the_calendar_bounds_are_refused_as_the_schema_says(
+    client: TestClient, spec: dict[str, Any], login: Login, library_key: Headers, day: str
+) -> None:
+    ops = _operations(spec)
+    for name, param in (("reconciliationReport", "date"), ("myCharges", "day")):
+        (schema,) = [s for p in ops[name]["parameters"] if p["name"] == param for s in _strings(p)]
+        assert schema["format"] == "date"
+        assert not re.fullmatch(schema["pattern"], day)
+        assert re.fullmatch(schema["pattern"], "2024-02-29")
+    auditor = login("auditor")
+    assert client.get(f"/v1/library/reconciliation?date={day}", headers=auditor).status_code == 422
+    assert client.get(f"/v1/charges?day={day}", headers=library_key).status_code == 422
+    assert (
+        client.get("/v1/library/reconciliation?date=2024-02-29", headers=auditor).status_code == 200
+    )
+
+
+def test_the_main_operations_show_a_valid_request_example(
+    client: TestClient, spec: dict[str, Any]
+) -> None:
+    ops = _operations(spec)
+    for name in ("verifyCard", "createCharge", "registerApplicant", "loadCard", "startSession"):
+        media = ops[name]["requestBody"]["content"]["application/json"]
+        root = {**media["schema"], "components": spec["components"]}
+        errors = [
+            e.message for e in jsonschema_rs.validator_for(root).iter_errors(media["example"])
+        ]
+        assert errors == [], (name, errors)
+    # The sample QR reads as a card signed by a key no deployment holds.
+    sample = ops["verifyCard"]["requestBody"]["content"]["application/json"]["example"]
+    merchant = make_merchant(name="Main Street Parking", category="parking")[1]
+    answer = client.post("/v1/verify", json=sample, headers=merchant)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["reason"]) == ("invalid", "unknown_key")

@@ -170,6 +170,13 @@ def test_an_empty_day_closes_at_zero_and_an_over_count_is_positive(
     assert (body["expected_cents"], body["difference_cents"]) == (0, 250)
 
 
+def test_a_whole_count_written_with_a_point_is_a_count(client: TestClient, login: Login) -> None:
+    # JSON Schema's integer includes 250.0, as the published schema does; 250.5 stays refused.
+    response = _close(client, login("clerk", branch=BRANCH), 250.0)
+    assert response.status_code == 201, response.text
+    assert response.json()["counted_cents"] == 250
+
+
 def test_a_clerk_closes_only_their_own_branch_a_supervisor_any(
     client: TestClient, login: Login, session: Session
 ) -> None:
@@ -193,6 +200,7 @@ def test_a_clerk_closes_only_their_own_branch_a_supervisor_any(
         {"counted_cents": 10**12},
         {"day": "2026-13-01"},
         {"day": 0},
+        {"day": "1899-12-31"},
         {"day": (utcnow().date() + timedelta(days=2)).isoformat()},
         {"drawer": "main"},
     ],

@@ -365,3 +365,21 @@ def test_a_retried_upload_replays_the_first_answer(
     assert again.json()["results"][0]["outcome"] == "charged"
     assert again.headers["Idempotent-Replayed"] == "true"
     assert balance(client, clerk, holder.number) == 750
+
+
+@pytest.mark.parametrize("occurred_at", [0, 1_700_000_000, "2026-01-01T10:00:00"])
+def test_an_occurred_at_that_is_not_an_iso_time_with_offset_is_a_422(
+    client: TestClient,
+    clerk: Headers,
+    parking_operator: MerchantKey,
+    downtown: str,
+    loaded: Callable[[int], Holder],
+    occurred_at: Any,
+) -> None:
+    # A Unix time would be read as one; the schema says date-time (RFC 3339, with its offset).
+    holder = loaded(1000)
+    item = {**offline_item(holder.qr, "epoch-1"), "occurred_at": occurred_at}
+    response = upload(client, parking_operator, [item])
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "charges", 0, "occurred_at"]
+    assert balance(client, clerk, holder.number) == 1000
