@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from sqlalchemy.engine import Connection
 
 from app.config import settings
 from app.db import create_db_engine
@@ -33,9 +34,29 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration copies a table, drops the original and renames the copy; with foreign
+        # keys enforced, the drop fails as soon as another table's rows point at it (Alembic's
+        # "Dealing with Referencing Tables"). The pragma only takes effect outside a transaction,
+        # so it goes to the driver's connection before Alembic begins one.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        _migrate(connection)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows whose references break: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.rollback()  # end the check's read before the pragma can take effect
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=True,  # SQLite alters tables by copying them
