@@ -80,6 +80,10 @@ Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^
 Language = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=40), AfterValidator(_printable)
 ]
+# Whose address it is when the person receives mail there: a shelter, a relative, a friend.
+CareOf = Annotated[
+    str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(visible)
+]
 ContactName = Annotated[
     str, BeforeValidator(_nfc), Field(min_length=1, max_length=200), AfterValidator(visible)
 ]

@@ -29,10 +29,14 @@ class Applicant(Model):
     # Latin "Ana" share one, so look-alikes are found by search and the duplicate warning.
     name_skeleton: Mapped[str] = mapped_column(sa.String(220), index=True)
     date_of_birth: Mapped[date] = mapped_column(sa.Date, index=True)
-    street: Mapped[str] = mapped_column(sa.String(200))
+    # The address is optional (a person without a fixed address still lives in the city); when
+    # there is one, street, city and postal code are all set. `care_of` names whose address it
+    # is when the person gets mail at a shelter or at someone else's home.
+    street: Mapped[str | None] = mapped_column(sa.String(200))
     unit: Mapped[str | None] = mapped_column(sa.String(50))
-    city: Mapped[str] = mapped_column(sa.String(100))
-    postal_code: Mapped[str] = mapped_column(sa.String(20))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(20))
+    care_of: Mapped[str | None] = mapped_column(sa.String(200))
     # False for domestic-violence survivors and people without a fixed address.
     address_on_card: Mapped[bool] = mapped_column(default=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, StrictBool, model_validator
 from app.applicants.fields import (
     BirthDate,
     CardName,
+    CareOf,
     CityName,
     ContactName,
     Email,
@@ -70,6 +71,8 @@ GivenName = Annotated[CardName | None, BeforeValidator(_blank_is_none)]
 
 
 class Address(InputSchema):
+    # "c/o": whose address it is, for a person who gets mail at a shelter or with someone else.
+    care_of: CareOf | None = None
     street: Street
     unit: Unit | None = None
     city: CityName
@@ -86,7 +89,9 @@ class ApplicantCreate(InputSchema):
     family_name: CardName
     latin_name: CardName | None = None
     date_of_birth: BirthDate
-    address: Address
+    # Optional: a person without a fixed address registers without one (residency is proved
+    # by the proof checks, not by this field).
+    address: Address | None = None
     phone: Phone | None = None
     email: Email | None = None
     preferred_languages: list[Language] = Field(default_factory=list, max_length=2)
@@ -97,8 +102,9 @@ class ApplicantCreate(InputSchema):
 
 
 # Fields that cannot be cleared: a correction may change them but not send null.
-# (A given name may be cleared: the person goes by one name, kept as the family name.)
-_REQUIRED = ("family_name", "date_of_birth", "address", "address_on_card")
+# (A given name may be cleared: the person goes by one name, kept as the family name; so may the
+# address, for a person who no longer has one.)
+_REQUIRED = ("family_name", "date_of_birth", "address_on_card")
 
 
 class ApplicantUpdate(InputSchema):
@@ -127,6 +133,7 @@ class ApplicantUpdate(InputSchema):
 
 
 class AddressRead(Schema):
+    care_of: str | None
     street: str
     unit: str | None
     city: str
@@ -144,7 +151,7 @@ class ApplicantRead(Schema):
     family_name: str
     latin_name: str | None
     date_of_birth: date
-    address: AddressRead
+    address: AddressRead | None
     address_on_card: bool
     phone: str | None
     email: str | None

@@ -73,12 +73,7 @@ def to_read(session: Session, applicant: Applicant) -> ApplicantRead:
         family_name=applicant.family_name,
         latin_name=applicant.latin_name,
         date_of_birth=applicant.date_of_birth,
-        address=AddressRead(
-            street=applicant.street,
-            unit=applicant.unit,
-            city=applicant.city,
-            postal_code=applicant.postal_code,
-        ),
+        address=_address(applicant),
         address_on_card=applicant.address_on_card,
         phone=applicant.phone,
         email=applicant.email,
@@ -93,12 +88,25 @@ def to_read(session: Session, applicant: Applicant) -> ApplicantRead:
     )
 
 
-def _address_columns(address: Address) -> dict[str, Any]:
+def _address(applicant: Applicant) -> AddressRead | None:
+    if applicant.street is None or applicant.city is None or applicant.postal_code is None:
+        return None  # registered without an address (all three are set or none is)
+    return AddressRead(
+        care_of=applicant.care_of,
+        street=applicant.street,
+        unit=applicant.unit,
+        city=applicant.city,
+        postal_code=applicant.postal_code,
+    )
+
+
+def _address_columns(address: Address | None) -> dict[str, Any]:
     return {
-        "street": address.street,
-        "unit": address.unit,
-        "city": address.city,
-        "postal_code": address.postal_code,
+        "care_of": address.care_of if address else None,
+        "street": address.street if address else None,
+        "unit": address.unit if address else None,
+        "city": address.city if address else None,
+        "postal_code": address.postal_code if address else None,
     }
 
 
@@ -184,7 +192,7 @@ def _changes(body: ApplicantUpdate) -> dict[str, Any]:
         columns["given_name"] = body.given_name or ""
     if "address_on_card" in sent:
         columns["address_on_card"] = body.address_on_card
-    if "address" in sent and body.address is not None:
+    if "address" in sent:  # null clears it: the person no longer has a fixed address
         columns.update(_address_columns(body.address))
     if "preferred_languages" in sent:
         columns.update(_language_columns(body.preferred_languages))

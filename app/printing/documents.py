@@ -19,11 +19,13 @@ from cards.render import render_batch, render_sheet
 
 
 def address_lines(holder: Applicant) -> list[str] | None:
-    """What the card shows of the address: nothing at all when the holder asked for none."""
-    if not holder.address_on_card:
+    """What the card shows of the address: nothing at all when the holder asked for none or
+    has none; "c/o" first when it is someone else's."""
+    if not holder.address_on_card or holder.street is None:
         return None
     street = f"{holder.street}, {holder.unit}" if holder.unit else holder.street
-    return [street, f"{holder.city} {holder.postal_code}"]
+    lines = [street, f"{holder.city} {holder.postal_code}"]
+    return [f"c/o {holder.care_of}", *lines] if holder.care_of else lines
 
 
 def emergency_contact(holder: Applicant) -> str | None:

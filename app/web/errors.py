@@ -15,6 +15,7 @@ from app.web.i18n import N_, Translator
 MESSAGES: dict[str, str] = {
     "ApplicantNotFound": N_("No one is registered with this reference."),
     "PhotoNotFound": N_("There is no photo on file yet."),
+    "SignatureNotFound": N_("There is no signature on file."),
     "PhotoTooLarge": N_("The photo file is too large. Choose a smaller file."),
     "NotAnImage": N_("The file is not a usable JPEG or PNG photo. Choose another file."),
     "SearchTooBroad": N_("Enter a name, a date of birth or a card number."),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated
@@ -145,9 +146,14 @@ def visitor(request: Request, db: SessionDep) -> Visitor:
 VisitorDep = Annotated[Visitor, Depends(visitor)]
 
 
-async def posted_form(request: Request) -> FormData:
-    """The posted form, parsed once (Starlette caches it) for the CSRF check and the page."""
-    return await request.form()
+async def posted_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, parsed once (FastAPI caches the dependency) for the CSRF check and the
+    page; uploaded files (photo, signature) are spooled to temporary files, closed after."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 FormDep = Annotated[FormData, Depends(posted_form)]

@@ -133,3 +133,22 @@ def test_the_stored_photo_is_printed(
     path = tmp_path / "with-photo.pdf"
     path.write_bytes(response.content)
     assert _images(path) == without + 2  # the photo, and its ghost beside it
+
+
+def test_a_care_of_address_prints_whose_address_it_is_first(
+    client: TestClient, session: Session, login: Login, tmp_path: Path
+) -> None:
+    pdf = _card_pdf(
+        client, session, login, tmp_path, care_of="Columbus House", street="586 Ella Grasso Blvd"
+    )
+    text = _text(pdf)
+    assert "c/o Columbus House, 586 Ella Grasso Blvd" in text
+
+
+def test_a_holder_without_an_address_gets_a_card_without_an_address_field(
+    client: TestClient, session: Session, login: Login, tmp_path: Path
+) -> None:
+    pdf = _card_pdf(client, session, login, tmp_path, street=None, city=None, postal_code=None)
+    text = _text(pdf)
+    assert "Ánh" in text
+    assert "Address" not in text  # no label over an empty field

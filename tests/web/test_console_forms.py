@@ -220,3 +220,31 @@ def test_correcting_the_name_on_an_active_card_says_to_replace_it(
     url = f"/console/people/{card.applicant_id}/correct"
     answer = post_form(client, url, url, {**PERSON, "family_name": "Nguyen-Tran"})
     assert "The card shows the old name or date of birth" in text_of(answer)
+
+
+def test_a_person_without_a_fixed_address_registers_and_the_page_says_so(
+    client: TestClient, session: Session
+) -> None:
+    signed_in(client, "clerk")
+    form = {k: v for k, v in PERSON.items() if not k.startswith("address_")}
+    answer = post_form(client, "/console/register", "/console/register", form)
+    assert answer.status_code == 200, answer.text
+    assert "No fixed address" in text_of(answer)
+    session.rollback()
+    row = session.execute(sa.select(Applicant.street, Applicant.care_of)).one()
+    assert tuple(row) == (None, None)
+
+
+def test_care_of_is_registered_and_a_half_written_address_is_named_at_its_field(
+    client: TestClient, session: Session
+) -> None:
+    signed_in(client, "clerk")
+    half = {**PERSON, "address_care_of": "Columbus House", "address_street": ""}
+    refused = post_form(client, "/console/register", "/console/register", half)
+    assert refused.status_code == 422
+    assert "Enter the street and number, or leave the whole address empty." in text_of(refused)
+    assert 'value="Columbus House"' in refused.text
+    assert _applicants(session) == 0
+    whole = {**PERSON, "address_care_of": "Columbus House"}
+    answer = post_form(client, "/console/register", "/console/register", whole)
+    assert "c/o Columbus House" in text_of(answer)

@@ -15,6 +15,7 @@ from app.web.pages import (
     public,
     register,
     sign_in,
+    signature,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         register,
         correct,
         photo,
+        signature,
         proofs,
         approvals,
         cards,

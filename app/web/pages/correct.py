@@ -23,16 +23,17 @@ router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=F
 
 def _values(person: ApplicantRead) -> Values:
     languages = [*person.preferred_languages, "", ""]
-    contact = person.emergency_contact
+    contact, address = person.emergency_contact, person.address
     return {
         "given_name": person.given_name,
         "family_name": person.family_name,
         "date_of_birth": person.date_of_birth.isoformat(),
         "gender": person.gender or "",
-        "address_street": person.address.street,
-        "address_unit": person.address.unit or "",
-        "address_city": person.address.city,
-        "address_postal_code": person.address.postal_code,
+        "address_care_of": (address.care_of or "") if address else "",
+        "address_street": address.street if address else "",
+        "address_unit": (address.unit or "") if address else "",
+        "address_city": address.city if address else "",
+        "address_postal_code": address.postal_code if address else "",
         "address_on_card": "" if person.address_on_card else "off",
         "phone": person.phone or "",
         "email": person.email or "",
@@ -46,7 +47,7 @@ def _values(person: ApplicantRead) -> Values:
 def _update(values: Values) -> dict[str, Any]:
     """Every field is sent: an emptied optional field is cleared (null), as the API's PATCH does."""
     body = _body(values)
-    for name in ("phone", "email", "gender", "emergency_contact"):
+    for name in ("address", "phone", "email", "gender", "emergency_contact"):
         body.setdefault(name, None)
     body.setdefault("preferred_languages", [])
     return body

@@ -26,6 +26,7 @@ FIELDS = (
     "family_name",
     "date_of_birth",
     "gender",
+    "address_care_of",
     "address_street",
     "address_unit",
     "address_city",
@@ -44,10 +45,11 @@ MESSAGES = {
     "family_name": N_("Enter the family name (at most 100 characters)."),
     "date_of_birth": N_("Enter the date of birth as YYYY-MM-DD, for example 1990-04-12."),
     "gender": N_("Choose F, M, X or not shown."),
-    "address_street": N_("Enter the street and number."),
+    "address_care_of": N_("Enter whose address it is (at most 200 characters), or leave it empty."),
+    "address_street": N_("Enter the street and number, or leave the whole address empty."),
     "address_unit": N_("Enter the apartment or unit, or leave it empty."),
-    "address_city": N_("Enter the city."),
-    "address_postal_code": N_("Enter the ZIP code, for example 06510."),
+    "address_city": N_("Enter the city, or leave the whole address empty."),
+    "address_postal_code": N_("Enter the ZIP code, for example 06510, or leave the address empty."),
     "phone": N_("Enter a phone number with digits only, for example 203 555 0100."),
     "email": N_("Enter an email address like name@example.org."),
     "preferred_languages": N_("Choose at most two languages from the list."),
@@ -56,22 +58,31 @@ MESSAGES = {
 }
 
 
+_ADDRESS = ("care_of", "street", "unit", "city", "postal_code")
+
+
+def _address(values: Values) -> dict[str, str] | None:
+    """The address as the API takes it, or None when every part of it was left empty (a person
+    without a fixed address). A part left empty in an address otherwise filled in is sent empty,
+    so that the answer names it."""
+    parts = {name: values[f"address_{name}"] for name in _ADDRESS}
+    if not any(parts.values()):
+        return None
+    return {k: v for k, v in parts.items() if v or k not in ("care_of", "unit")}
+
+
 def _body(values: Values) -> dict[str, Any]:
     """The API's JSON from the form: empty optional fields are left out, never sent empty."""
     body: dict[str, Any] = {
         "family_name": values["family_name"],
         "date_of_birth": values["date_of_birth"],
         "address_on_card": values["address_on_card"] != "off",
-        "address": {
-            "street": values["address_street"],
-            "city": values["address_city"],
-            "postal_code": values["address_postal_code"],
-        },
     }
+    address = _address(values)
+    if address is not None:
+        body["address"] = address
     if values["given_name"]:
         body["given_name"] = values["given_name"]
-    if values["address_unit"]:
-        body["address"]["unit"] = values["address_unit"]
     for name in ("phone", "email"):
         if values[name]:
             body[name] = values[name]
