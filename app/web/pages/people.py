@@ -69,9 +69,13 @@ def _results(db: Session, v: Visitor, query: str) -> list[dict[str, Any]]:
         people = applicants.search(  # type: ignore[assignment]
             db, None if born else query, born, actor=actor
         )
+    held = cards.cards_of_applicants(db, [person.id for person in people])
+    read = iter(
+        cards.read_many(db, [card for person in people for card in held.get(person.id, [])])
+    )
     out = []
     for person in people:
-        card_list = cards_of(db, person.id)
+        card_list = [next(read) for _ in held.get(person.id, [])]
         out.append(
             {
                 "person": person,
