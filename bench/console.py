@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.client
 import os
 import pickle
@@ -84,6 +85,8 @@ class Browserish:
             response = self.conn.getresponse()
         data = response.read()
         elapsed = time.perf_counter() - began
+        if response.getheader("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
@@ -352,7 +355,8 @@ def main() -> None:
     saved = tmp / "town.pickle"
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'console.sqlite3'}"
     os.environ["RESIDENT_ID_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("RESIDENT_ID_SECRET_KEY", secrets.token_hex(32))
+    # No RESIDENT_ID_SECRET_KEY: the app makes one in the data folder, so a kept folder reopens.
+    os.environ.pop("RESIDENT_ID_SECRET_KEY", None)
     sys.path.insert(0, str(ROOT))
 
     from app import migrate
