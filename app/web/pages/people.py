@@ -73,16 +73,12 @@ def _results(db: Session, v: Visitor, query: str) -> list[dict[str, Any]]:
     read = iter(
         cards.read_many(db, [card for person in people for card in held.get(person.id, [])])
     )
+    # The balance as the person page shows it: the holder's, read through their newest card.
+    balances = loads.balances(db, v.principal, [held[p.id][0] for p in people if p.id in held])
     out = []
     for person in people:
         card_list = [next(read) for _ in held.get(person.id, [])]
-        out.append(
-            {
-                "person": person,
-                "cards": card_list,
-                "balance": balance_of(db, v.principal, card_list),
-            }
-        )
+        out.append({"person": person, "cards": card_list, "balance": balances.get(person.id)})
     return out
 
 
