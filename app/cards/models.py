@@ -26,7 +26,7 @@ class Card(Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoke_reason: Mapped[str | None] = mapped_column(sa.String(32))
-    replaces_card_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cards.id"))
+    replaces_card_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cards.id"), index=True)
     fee_cents: Mapped[int] = mapped_column(default=0)
     fee_waiver: Mapped[str | None] = mapped_column(sa.String(32))
     # The card's entry in the revocation list (IETF Token Status List): a random index.

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -53,3 +55,31 @@ def of_applicant(session: Session, applicant_id: str) -> list[Card]:
         .order_by(Card.issued_at.desc(), Card.id)
     )
     return list(session.scalars(query))
+
+
+def by_ids(session: Session, card_ids: Sequence[str]) -> dict[str, Card]:
+    return {card.id: card for card in session.scalars(sa.select(Card).where(Card.id.in_(card_ids)))}
+
+
+def successors(session: Session, card_ids: Sequence[str]) -> dict[str, Card]:
+    """`successor` of each card that has one, by the replaced card's id, in one query."""
+    query = (
+        sa.select(Card)
+        .where(Card.replaces_card_id.in_(card_ids))
+        .order_by(Card.issued_at, Card.id.desc())
+    )
+    # Oldest first, so the newest successor of each card is the one left in the dict.
+    return {card.replaces_card_id: card for card in session.scalars(query) if card.replaces_card_id}
+
+
+def of_applicants(session: Session, applicant_ids: Sequence[str]) -> dict[str, list[Card]]:
+    """`of_applicant` for many people in one query, by applicant id (people with no card left out)."""
+    query = (
+        sa.select(Card)
+        .where(Card.applicant_id.in_(applicant_ids))
+        .order_by(Card.issued_at.desc(), Card.id)
+    )
+    out: dict[str, list[Card]] = {}
+    for card in session.scalars(query):
+        out.setdefault(card.applicant_id, []).append(card)
+    return out

@@ -9,6 +9,7 @@ the list of cards someone actually withdrew; verifiers reject expired cards by t
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -162,10 +163,32 @@ def _find(session: Session, number: str, *, for_update: bool = False) -> Card:
 
 
 def read(session: Session, card: Card) -> CardRead:
-    opens, closes = renewal_window(card)
     replaces = repository.get(session, card.replaces_card_id) if card.replaces_card_id else None
     replaced_by = repository.successor(session, card.id)
-    job = queue.queued_job(session, card)
+    return _read(card, replaces, replaced_by, queue.queued_job(session, card))
+
+
+def read_many(session: Session, cards: Sequence[Card]) -> list[CardRead]:
+    """`read` of each card, with the cards they replace, their successors and their queued print
+    jobs looked up in one query each (a search's results list many people's cards)."""
+    replaced = repository.by_ids(session, [c.replaces_card_id for c in cards if c.replaces_card_id])
+    successors = repository.successors(session, [c.id for c in cards])
+    jobs = queue.queued_jobs(session, cards)
+    return [
+        _read(
+            card,
+            replaced.get(card.replaces_card_id) if card.replaces_card_id else None,
+            successors.get(card.id),
+            jobs.get(card.id),
+        )
+        for card in cards
+    ]
+
+
+def _read(
+    card: Card, replaces: Card | None, replaced_by: Card | None, job: PrintJob | None
+) -> CardRead:
+    opens, closes = renewal_window(card)
     return CardRead(
         number=card.number,
         number_grouped=numbers.grouped(card.number),
@@ -191,6 +214,11 @@ def cards_of_applicant(session: Session, applicant_id: str) -> list[Card]:
     if session.get(Applicant, applicant_id) is None:
         raise ApplicantNotFound("no applicant has this id")
     return repository.of_applicant(session, applicant_id)
+
+
+def cards_of_applicants(session: Session, applicant_ids: Sequence[str]) -> dict[str, list[Card]]:
+    """`cards_of_applicant` for people just found (so known to exist), by applicant id."""
+    return repository.of_applicants(session, applicant_ids)
 
 
 def get_card(session: Session, number: str, *, actor: str) -> Card:

@@ -98,6 +98,29 @@ def find_close(session: Session, branch: str, day: date) -> DrawerClose | None:
     return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
 
 
+def _drawer_at(
+    session: Session, account: ledger.Account | None, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """The drawer's ledger balance at `start` and at `end`, summed in one pass over its entries
+    (the drawer holds every fee and load ever taken: one pass, not two, is what grows)."""
+    if account is None:
+        return 0, 0
+    signed = sa.case(
+        (LedgerEntry.side == "debit", LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents
+    )
+
+    def until(moment: datetime) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((LedgerTransfer.at < moment, signed))), 0)
+
+    row = session.execute(
+        sa.select(until(start), until(end))
+        .select_from(LedgerEntry)
+        .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
+        .where(LedgerEntry.account_id == account.id, LedgerTransfer.at < end)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 def drawer(session: Session, reader: Principal, branch: str, day: date | None) -> DrawerRead:
     """The branch's drawer on one city day (today when no date is given)."""
     # An unknown branch is a 404 before anything is audited: the audit trail is forever.
@@ -108,27 +131,7 @@ def drawer(session: Session, reader: Principal, branch: str, day: date | None) -
     clerks, recovered = _by_clerk(session, branch, start, end)
     totals = [clerks[name] for name in sorted(clerks)]
 
-    def drawer_until(moment: datetime) -> int:
-        if account is None:
-            return 0
-        total = session.scalar(
-            sa.select(
-                sa.func.coalesce(
-                    sa.func.sum(
-                        sa.case(
-                            (LedgerEntry.side == "debit", LedgerEntry.amount_cents),
-                            else_=-LedgerEntry.amount_cents,
-                        )
-                    ),
-                    0,
-                )
-            )
-            .select_from(LedgerEntry)
-            .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-            .where(LedgerEntry.account_id == account.id, LedgerTransfer.at < moment)
-        )
-        return int(total or 0)
-
+    opening, closing = _drawer_at(session, account, start, end)
     audit.record(
         session, actor=reader.actor, action="payment.drawer.read", subject=f"branch:{branch}"
     )
@@ -137,10 +140,10 @@ def drawer(session: Session, reader: Principal, branch: str, day: date | None) -
         branch=branch,
         date=day,
         timezone=settings.city_timezone,
-        opening_cents=drawer_until(start),
+        opening_cents=opening,
         loads_count=sum(t.loads_count for t in totals),
         loaded_cents=sum(t.loaded_cents for t in totals),
-        closing_cents=drawer_until(end),
+        closing_cents=closing,
         shortfall_recovered_cents=recovered,
         by_clerk=totals,
         fees_count=sum(t.fees_count for t in totals),

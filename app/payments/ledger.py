@@ -177,6 +177,15 @@ def cached_balance(session: Session, account: Account, *, lock: bool = False) ->
     return balance
 
 
+def cached_balances(session: Session, kind: str, owners: Sequence[str]) -> dict[str, int]:
+    """Cached balances of many owners' accounts of one kind, by owner (no account: left out)."""
+    assert kind not in SUMMED_KINDS, f"{kind} accounts are summed, not cached"
+    query = sa.select(LedgerAccount.owner, LedgerAccount.balance_cents).where(
+        LedgerAccount.kind == kind, LedgerAccount.owner.in_(owners)
+    )
+    return {owner: int(balance or 0) for owner, balance in session.execute(query)}
+
+
 def spent_today(session: Session, account: Account, day: date) -> int:
     """What the cardholder has spent on the city day `day`."""
     spent_on, spent = session.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -37,6 +39,11 @@ def enqueue(
 def queued_job(session: Session, card: Card) -> PrintJob | None:
     jobs = repository.queued_for_card(session, card.id)
     return jobs[0] if jobs else None
+
+
+def queued_jobs(session: Session, cards: Sequence[Card]) -> dict[str, PrintJob]:
+    """`queued_job` of each card, by card id (cards with none are left out)."""
+    return repository.first_queued_of_cards(session, [card.id for card in cards])
 
 
 def cancel_queued(session: Session, card: Card, *, actor: str) -> None:

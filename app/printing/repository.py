@@ -44,6 +44,17 @@ def queued_for_card(session: Session, card_id: str, *, for_update: bool = False)
     return list(session.scalars(query))
 
 
+def first_queued_of_cards(session: Session, card_ids: Sequence[str]) -> dict[str, PrintJob]:
+    """Each card's oldest queued job (`queued_for_card(...)[0]`), for many cards in one query."""
+    query = (
+        sa.select(PrintJob)
+        .where(PrintJob.card_id.in_(card_ids), PrintJob.status == "queued")
+        .order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
+    )
+    # Newest first, so the oldest of each card is the one left in the dict.
+    return {job.card_id: job for job in session.scalars(query)}
+
+
 def list_with_numbers(
     session: Session, *, status: str | None, limit: int
 ) -> list[tuple[PrintJob, str]]:

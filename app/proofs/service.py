@@ -7,7 +7,7 @@ detail, no log line and no error message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -168,16 +168,33 @@ def current_proofs(checks: Iterable[ProofCheck], today: date) -> list[Proof]:
     ]
 
 
-def summary(session: Session, applicant_id: str, *, actor: str) -> ProofSummary:
-    applicant = applicants.find(session, applicant_id)
-    checks = repository.for_applicant(session, applicant.id)
-    proofs = current_proofs(checks, utcnow().date())
-    audit.record(session, actor=actor, action="proof.read", subject=f"applicant:{applicant.id}")
+def _summary(checks: list[ProofCheck], today: date) -> ProofSummary:
+    proofs = current_proofs(checks, today)
     return ProofSummary(
         checks=[ProofCheckRead.model_validate(c) for c in checks],
         identity_points=sum(p.identity_points for p in proofs),
         missing=_requirements(missing_documents(proofs)),
     )
+
+
+def summary(session: Session, applicant_id: str, *, actor: str) -> ProofSummary:
+    applicant = applicants.find(session, applicant_id)
+    checks = repository.for_applicant(session, applicant.id)
+    audit.record(session, actor=actor, action="proof.read", subject=f"applicant:{applicant.id}")
+    return _summary(checks, utcnow().date())
+
+
+def summaries(
+    session: Session, found: Sequence[Applicant], *, actor: str
+) -> dict[str, ProofSummary]:
+    """`summary` of each applicant found (the supervisor's queue), their checks read at once."""
+    checks = repository.for_applicants(session, [a.id for a in found])
+    today = utcnow().date()
+    out = {}
+    for applicant in found:
+        audit.record(session, actor=actor, action="proof.read", subject=f"applicant:{applicant.id}")
+        out[applicant.id] = _summary(checks.get(applicant.id, []), today)
+    return out
 
 
 def withdraw(session: Session, applicant_id: str, check_id: str, *, actor: str) -> None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -74,6 +75,8 @@ class Translator:
     def __init__(self, locale: str) -> None:
         self.locale = pick(locale)
         self._t = translations(self.locale)
+        # Parsed once: Babel parses a locale given by name on every call (half of a date's time).
+        self._babel = babel_locale(self.locale)
 
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)
@@ -82,18 +85,23 @@ class Translator:
         return self._t.ngettext(singular, plural, n)
 
     def date(self, value: date | None, fmt: str = "long") -> str:
-        return "" if value is None else format_date(value, format=fmt, locale=self.locale)
+        return "" if value is None else format_date(value, format=fmt, locale=self._babel)
 
     def datetime(self, value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
-        return format_datetime(value, format=fmt, tzinfo=_city_zone(), locale=self.locale)
+        return format_datetime(value, format=fmt, tzinfo=_city_zone(), locale=self._babel)
 
     def money(self, cents: int | None) -> str:
         if cents is None:
             return ""
         # Formatting only: the cents are exact, the division here makes no amount.
-        return format_currency(Decimal(cents).scaleb(-2), CURRENCY, locale=self.locale)
+        return format_currency(Decimal(cents).scaleb(-2), CURRENCY, locale=self._babel)
+
+
+@lru_cache
+def babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
 
 
 def _city_zone() -> ZoneInfo:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.cards import numbers
+from app.cards import service as cards
 from app.kit.types import utcnow
 from tests.builders import make_applicant, make_card, make_printed_card, reading_session
 
@@ -92,3 +93,29 @@ def test_only_counter_staff_list_a_persons_cards(
     session.commit()
     response = client.get(f"/v1/applicants/{person.id}/cards", headers=login(role))
     assert response.status_code == 403
+
+
+def test_many_peoples_cards_read_at_once_read_as_each_card_alone(
+    client: TestClient, session: Session, login: Login
+) -> None:
+    """A search lists many people's cards through `read_many`: the same as `read` card by card
+    (the replaced card, the successor, the queued print job), in a few queries."""
+    person = make_applicant(session)
+    old = make_printed_card(session, person, issued_at=utcnow() - timedelta(days=400))
+    replaced = client.post(
+        f"/v1/cards/{old.number}/replace",
+        json={"reason": "lost", "fee_waiver": "hardship"},
+        headers=login("clerk"),
+    )
+    assert replaced.status_code == 201, replaced.text
+    other = make_applicant(session, name_key="other person")
+    make_card(session, other, status="pending_print")
+    session.expire_all()
+    held = cards.cards_of_applicants(session, [person.id, other.id])
+    assert [len(held[person.id]), len(held[other.id])] == [2, 1]
+    listed = [card for owner in (person.id, other.id) for card in held[owner]]
+    assert cards.read_many(session, listed) == [cards.read(session, card) for card in listed]
+    assert {r.replaced_by for r in cards.read_many(session, listed)} == {
+        None,
+        replaced.json()["number"],
+    }

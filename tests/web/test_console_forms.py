@@ -163,6 +163,21 @@ def test_search_results_show_cards_status_expiry_and_balance(
     assert "$0.00" in words
 
 
+def test_search_results_show_each_holders_balance_and_no_balance_without_a_card(
+    client: TestClient, session: Session
+) -> None:
+    loaded = make_printed_card(session)
+    make_applicant(session, status="pending")  # the same name, no card yet
+    session.commit()
+    signed_in(client, "clerk")
+    page = f"/console/cards/{loaded.number}"
+    answer = post_form(client, page, f"{page}/loads", {"amount": "12.50", "key": "k" * 20})
+    assert answer.status_code == 200, answer.text
+    words = text_of(post_form(client, "/console/", "/console/search", {"q": "anh nguyen"}))
+    assert "$12.50" in words
+    assert "No card yet" in words
+
+
 def test_a_fee_paid_in_cash_at_approval_reaches_the_branch_drawer(
     client: TestClient, login: Callable[..., dict[str, str]]
 ) -> None:

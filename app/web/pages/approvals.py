@@ -49,10 +49,9 @@ assert set(DENIALS) == set(get_args(DenialReason))
 @router.get("/approvals")
 def queue(request: Request, db: SessionDep, v: Supervisors) -> HTMLResponse:
     assert v.principal is not None
-    rows = []
-    for applicant in lookups.pending_applications(db):
-        summary = proofs.summary(db, applicant.id, actor=v.principal.actor)
-        rows.append({"person": applicant, "summary": summary})
+    waiting = lookups.pending_applications(db)
+    summaries = proofs.summaries(db, waiting, actor=v.principal.actor)
+    rows = [{"person": applicant, "summary": summaries[applicant.id]} for applicant in waiting]
     return render(request, v, "console/approvals.html", rows=rows)
 
 

@@ -69,16 +69,16 @@ def _results(db: Session, v: Visitor, query: str) -> list[dict[str, Any]]:
         people = applicants.search(  # type: ignore[assignment]
             db, None if born else query, born, actor=actor
         )
+    held = cards.cards_of_applicants(db, [person.id for person in people])
+    read = iter(
+        cards.read_many(db, [card for person in people for card in held.get(person.id, [])])
+    )
+    # The balance as the person page shows it: the holder's, read through their newest card.
+    balances = loads.balances(db, v.principal, [held[p.id][0] for p in people if p.id in held])
     out = []
     for person in people:
-        card_list = cards_of(db, person.id)
-        out.append(
-            {
-                "person": person,
-                "cards": card_list,
-                "balance": balance_of(db, v.principal, card_list),
-            }
-        )
+        card_list = [next(read) for _ in held.get(person.id, [])]
+        out.append({"person": person, "cards": card_list, "balance": balances.get(person.id)})
     return out
 
 
