@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 from app.applicants import names, repository
 from app.applicants.models import Applicant
 
-QUEUE_LIMIT = 200
+# The supervisor's queue shows the oldest this many: a screenful to work through, first come first
+# decided; the next ones appear as these are decided. (At 200 rows the page, which reads every
+# row's documents and audits that read, took 180 ms at p95.)
+QUEUE_LIMIT = 50
 
 
 def possible_duplicates(
@@ -28,3 +31,8 @@ def possible_duplicates(
 def pending_applications(session: Session, *, limit: int = QUEUE_LIMIT) -> list[Applicant]:
     """Applications waiting for a decision, oldest first."""
     return repository.pending(session, limit=limit)
+
+
+def pending_count(session: Session) -> int:
+    """How many applications wait for a decision in all."""
+    return repository.count_pending(session)

@@ -72,6 +72,11 @@ def pending(session: Session, *, limit: int) -> list[Applicant]:
     return list(session.scalars(query.order_by(Applicant.created_at, Applicant.id).limit(limit)))
 
 
+def count_pending(session: Session) -> int:
+    query = sa.select(sa.func.count()).where(Applicant.status == "pending")
+    return int(session.scalar(query) or 0)
+
+
 def photo(session: Session, applicant_id: str) -> Photo | None:
     return session.get(Photo, applicant_id)
 

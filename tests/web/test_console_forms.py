@@ -263,3 +263,25 @@ def test_care_of_is_registered_and_a_half_written_address_is_named_at_its_field(
     whole = {**PERSON, "address_care_of": "Columbus House"}
     answer = post_form(client, "/console/register", "/console/register", whole)
     assert "c/o Columbus House" in text_of(answer)
+
+
+def test_the_approvals_queue_shows_the_oldest_fifty_and_says_how_many_wait(
+    client: TestClient, session: Session
+) -> None:
+    start = utcnow() - timedelta(days=3)
+    ids = [
+        make_applicant(
+            session,
+            status="pending",
+            family_name=f"Waiting{i:02d}",
+            created_at=start + timedelta(minutes=i),
+        ).id
+        for i in range(52)
+    ]
+    session.commit()
+    signed_in(client, "supervisor")
+    page = client.get("/console/approvals")
+    assert page.status_code == 200
+    shown = [i for i in ids if f'href="/console/approvals/{i}"' in page.text]
+    assert shown == ids[:50]  # oldest first
+    assert "The 50 oldest of 52 waiting applications are shown." in text_of(page)

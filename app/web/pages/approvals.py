@@ -52,7 +52,8 @@ def queue(request: Request, db: SessionDep, v: Supervisors) -> HTMLResponse:
     waiting = lookups.pending_applications(db)
     summaries = proofs.summaries(db, waiting, actor=v.principal.actor)
     rows = [{"person": applicant, "summary": summaries[applicant.id]} for applicant in waiting]
-    return render(request, v, "console/approvals.html", rows=rows)
+    total = lookups.pending_count(db) if len(waiting) == lookups.QUEUE_LIMIT else len(waiting)
+    return render(request, v, "console/approvals.html", rows=rows, total=total)
 
 
 def _detail(
