@@ -204,10 +204,10 @@ def pages(town: object, rng: random.Random) -> list[Page]:
             lambda i: f"/console/approvals/{applicant(i)}",
         ),
         Page(
-            "card preview (PNG)",
+            "card preview (JPEG)",
             "supervisor",
             "GET",
-            lambda i: f"/console/approvals/{applicant(i)}/card.png",
+            lambda i: f"/console/approvals/{applicant(i)}/card.jpg",
             requests=PREVIEW_REQUESTS,
             weigh=False,
         ),

@@ -4,12 +4,14 @@ wait on the webapi branch of issue 10 (marked xfail strict: the lead removes the
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
@@ -285,3 +287,18 @@ def test_the_approvals_queue_shows_the_oldest_fifty_and_says_how_many_wait(
     shown = [i for i in ids if f'href="/console/approvals/{i}"' in page.text]
     assert shown == ids[:50]  # oldest first
     assert "The 50 oldest of 52 waiting applications are shown." in text_of(page)
+
+
+def test_the_card_preview_is_the_front_as_a_picture(client: TestClient, session: Session) -> None:
+    applicant_id = make_applicant(session, status="pending", family_name="Okonkwo").id
+    session.commit()
+    signed_in(client, "supervisor")
+    assert (
+        f"/console/approvals/{applicant_id}/card.jpg"
+        in client.get(f"/console/approvals/{applicant_id}").text
+    )
+    picture = client.get(f"/console/approvals/{applicant_id}/card.jpg")
+    assert picture.status_code == 200
+    assert picture.headers["content-type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(picture.content))
+    assert (image.format, image.size) == ("JPEG", (506, 319))  # the CR80 front at 150 dpi

@@ -16,7 +16,7 @@ from app.cards import service as cards
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
 from app.kit.types import utcnow
-from app.printing.preview import card_preview_png
+from app.printing.preview import card_preview_jpeg
 from app.proofs import service as proofs
 from app.web.errors import message_for, requirement_text
 from app.web.i18n import N_
@@ -92,11 +92,11 @@ def review(request: Request, db: SessionDep, v: Supervisors, applicant_id: str) 
     return _detail(request, db, v, applicant_id)
 
 
-@router.get("/approvals/{applicant_id}/card.png")
+@router.get("/approvals/{applicant_id}/card.jpg")
 def preview(db: SessionDep, v: Supervisors, applicant_id: str) -> Response:
     # A sync route: the rendering runs in a worker thread, off the event loop.
-    png = card_preview_png(db, applicants.find(db, applicant_id))
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    jpeg = card_preview_jpeg(db, applicants.find(db, applicant_id))
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @router.post("/approvals/{applicant_id}/approve")
