@@ -1,14 +1,17 @@
-"""Text fitting: a long name shrinks, then wraps, and never leaves its box. Widths are those of
-the shaped text (cards/text.py), so an Arabic or Devanagari name is measured as it prints."""
+"""Text fitting: a long name shrinks, then wraps, and never leaves its box; and the pen that
+draws fitted text on a card. Widths are those of the shaped text (cards/text.py), so an Arabic or
+Devanagari name is measured as it prints."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from cards import text as shaping
 from cards.fonts import FontSet
+from cards.theme import Theme
 
 LINE_HEIGHT = 1.18
 
@@ -93,3 +96,50 @@ def fit(
         last = last[:-1]
     kept[-1] = last + "…"
     return FittedText(kept, smallest)
+
+
+@dataclass(frozen=True)
+class Pen:
+    """What every drawing step needs: the canvas, the city's theme, the fonts."""
+
+    c: Canvas
+    theme: Theme
+    regular: Style
+    bold: Style
+
+    def colour(self, hex_colour: str) -> None:
+        self.c.setFillColor(HexColor(hex_colour))
+
+    def lines(self, fitted: FittedText, style: Style, x: float, top: float) -> float:
+        """Draw fitted lines downward from `top`; answers the y below the last line."""
+        y = top
+        for line in fitted.lines:
+            y -= fitted.size * LINE_HEIGHT
+            style.draw(self.c, line, fitted.size, x, y + fitted.size * 0.22)
+        return y
+
+    def text(
+        self,
+        text: str,
+        style: Style,
+        x: float,
+        top: float,
+        *,
+        width: float,
+        height: float,
+        largest: float,
+        smallest: float,
+    ) -> float:
+        fitted = fit(text, style, width=width, height=height, largest=largest, smallest=smallest)
+        return self.lines(fitted, style, x, top)
+
+    def field(
+        self, label: str, value: str, x: float, top: float, width: float, lines: int = 1
+    ) -> float:
+        """A small label over its value; the value may wrap onto `lines` lines."""
+        self.colour(self.theme.muted)
+        y = self.text(label, self.regular, x, top, width=width, height=6, largest=4.6, smallest=3.6)
+        self.colour(self.theme.text)
+        return self.text(
+            value, self.bold, x, y, width=width, height=9 * lines, largest=7.2, smallest=4.2
+        )

@@ -10,9 +10,7 @@ and the return address beside the QR; the card number as a Codabar library barco
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor
@@ -24,9 +22,10 @@ from cards.barcode import draw_codabar
 from cards.document import CardDocument
 from cards.fonts import FontSet, default_fonts
 from cards.languages import endonyms
-from cards.layout import LINE_HEIGHT, FittedText, Style, fit
+from cards.layout import LINE_HEIGHT, Pen, Style, fit
 from cards.pictures import draw_ghost, draw_picture, draw_seal
-from cards.qr import QUIET_ZONE, QrMatrix, qr_matrix
+from cards.qr import QrMatrix, qr_matrix
+from cards.qr_drawing import QR_BOX, draw_qr
 from cards.theme import Theme
 
 # PDFs go to printers and browsers, never through 7-bit channels: reportlab's default of wrapping
@@ -59,69 +58,12 @@ SIGNATURE_LEFT = 36.0 * mm
 SIGNATURE_WIDTH = 26.0 * mm
 SIGNATURE_HEIGHT = 7.0 * mm
 # The back: the QR at the top right, the barcode across the bottom.
-QR_BOX = 40.0 * mm
-MIN_MODULE = 0.42 * mm
 QR_RIGHT_MARGIN = 2.5 * mm
 QR_TOP_MARGIN = 1.5 * mm
 BARCODE_BOTTOM = STRIPE_HEIGHT + 3.6 * mm
 BARCODE_HEIGHT = 5.6 * mm
 BARCODE_NARROW = 0.254 * mm  # 10 mil: what library desk scanners read best
 MICROTEXT_Y = STRIPE_HEIGHT + 0.1 * mm
-
-
-@dataclass(frozen=True)
-class Pen:
-    """What every drawing step needs: the canvas, the city's theme, the fonts."""
-
-    c: Canvas
-    theme: Theme
-    regular: Style
-    bold: Style
-
-    def colour(self, hex_colour: str) -> None:
-        self.c.setFillColor(HexColor(hex_colour))
-
-    def lines(self, fitted: FittedText, style: Style, x: float, top: float) -> float:
-        """Draw fitted lines downward from `top`; answers the y below the last line."""
-        y = top
-        for line in fitted.lines:
-            y -= fitted.size * LINE_HEIGHT
-            style.draw(self.c, line, fitted.size, x, y + fitted.size * 0.22)
-        return y
-
-    def text(
-        self,
-        text: str,
-        style: Style,
-        x: float,
-        top: float,
-        *,
-        width: float,
-        height: float,
-        largest: float,
-        smallest: float,
-    ) -> float:
-        fitted = fit(text, style, width=width, height=height, largest=largest, smallest=smallest)
-        return self.lines(fitted, style, x, top)
-
-    def field(
-        self, label: str, value: str, x: float, top: float, width: float, lines: int = 1
-    ) -> float:
-        """A small label over its value; the value may wrap onto `lines` lines."""
-        self.colour(self.theme.muted)
-        y = self.text(label, self.regular, x, top, width=width, height=6, largest=4.6, smallest=3.6)
-        self.colour(self.theme.text)
-        return self.text(
-            value, self.bold, x, y, width=width, height=9 * lines, largest=7.2, smallest=4.2
-        )
-
-
-def qr_module_size(matrix: QrMatrix) -> float:
-    """The module size in points: as large as fits the QR box, never below 0.42 mm."""
-    module = float(QR_BOX) / matrix.size_with_quiet_zone
-    if module < MIN_MODULE:
-        raise ValueError("the QR would print below the minimum module size")
-    return module
 
 
 def _ground(pen: Pen) -> None:
@@ -255,31 +197,6 @@ def draw_front(pen: Pen, doc: CardDocument) -> None:
             SIGNATURE_HEIGHT,
             anchor="sw",
         )
-
-
-_DARK_RUN = re.compile(b"\x01+")
-
-
-def draw_qr(c: Canvas, matrix: QrMatrix, x: float, y: float) -> float:
-    """Draw the code with its quiet zone from (x, y), modules as vector rectangles (one per run
-    of dark modules in a row). Answers the module size in points."""
-    module = qr_module_size(matrix)
-    total = module * matrix.size_with_quiet_zone
-    c.setFillColor(HexColor("#FFFFFF"))
-    c.rect(x, y, total, total, stroke=0, fill=1)
-    # The path operators written directly, in module units (one unit a module, rows downwards
-    # from the code's top left): a code has over a thousand runs, and reportlab's path object
-    # formats each rectangle's numbers one call at a time (a fifth of a card's time).
-    runs = []
-    for r, row in enumerate(matrix.modules):
-        for run in _DARK_RUN.finditer(bytes(row)):  # the row as bytes 0 and 1, runs found in C
-            runs.append(f"{run.start()} {-r - 1} {run.end() - run.start()} 1 re")
-    c.saveState()
-    c.transform(module, 0, 0, module, x + QUIET_ZONE * module, y + total - QUIET_ZONE * module)
-    c.setFillColor(HexColor("#000000"))
-    c.addLiteral("\n".join(runs) + "\nf")
-    c.restoreState()
-    return module
 
 
 def draw_back(pen: Pen, doc: CardDocument, matrix: QrMatrix | None = None) -> None:

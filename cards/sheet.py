@@ -17,7 +17,8 @@ from reportlab.lib.units import mm
 
 from cards.document import CardDocument
 from cards.fonts import FontSet
-from cards.render import CARD_HEIGHT, CARD_WIDTH, Pen, draw_back, draw_front, new_canvas
+from cards.layout import Pen
+from cards.render import CARD_HEIGHT, CARD_WIDTH, draw_back, draw_front, new_canvas
 from cards.theme import Theme
 
 COLUMNS, ROWS = 2, 5

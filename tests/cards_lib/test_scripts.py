@@ -226,7 +226,8 @@ def test_the_longest_name_in_every_script_stays_inside_its_box(script: str, tmp_
 
 def test_the_longest_back_the_api_accepts_stays_beside_the_qr(tmp_path: Path) -> None:
     """Address, languages and emergency contact at their longest stay in the left column."""
-    from cards.render import CARD_WIDTH, MARGIN, QR_BOX, QR_RIGHT_MARGIN, QR_TOP_MARGIN
+    from cards.qr_drawing import QR_BOX
+    from cards.render import CARD_WIDTH, MARGIN, QR_RIGHT_MARGIN, QR_TOP_MARGIN
 
     words = "Avenida Libertador General San Martín Nguyễn Thị Ánh Hồng Phượng 1234 "
     longest = _document(
