@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from app.web.i18n import N_, Translator
 
@@ -38,6 +39,13 @@ def field_errors(
             continue
         errors[name] = t.gettext(messages.get(name, GENERIC))
     return errors
+
+
+def uploaded(form: Mapping[str, object], name: str, limit: int) -> bytes:
+    """The file posted in `name`, read to one byte past `limit` (enough to know it is too large
+    without reading it all); empty when none was chosen."""
+    upload = form.get(name)
+    return upload.file.read(limit + 1) if isinstance(upload, UploadFile) else b""
 
 
 def parse_cents(t: Translator, text: str) -> int | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
 
 from app.applicants import service as applicants
 from app.applicants.errors import NotAnImage, PhotoTooLarge
 from app.config import settings
 from app.db import SessionDep
 from app.web.errors import message_for
+from app.web.forms import uploaded
 from app.web.routing import PageRoute
 from app.web.sessions import CheckedVisitor, Counter, FormDep, Visitor
 from app.web.templating import redirect, render
@@ -52,10 +52,7 @@ def upload(
     applicant_id: str,
 ) -> Response:
     assert v.principal is not None
-    upload = form.get("photo")
-    data = b""
-    if isinstance(upload, UploadFile):
-        data = upload.file.read(settings.photo_max_bytes + 1)
+    data = uploaded(form, "photo", settings.photo_max_bytes)
     if not data:
         return _page(
             request,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
 
 from app.applicants import service as applicants
 from app.applicants.errors import NotAnImage, PhotoTooLarge
 from app.config import settings
 from app.db import SessionDep
+from app.web.forms import uploaded
 from app.web.i18n import N_
 from app.web.routing import PageRoute
 from app.web.sessions import CheckedVisitor, Counter, FormDep, Visitor
@@ -59,10 +59,7 @@ def upload(
     applicant_id: str,
 ) -> Response:
     assert v.principal is not None
-    upload = form.get("signature")
-    data = b""
-    if isinstance(upload, UploadFile):
-        data = upload.file.read(settings.photo_max_bytes + 1)
+    data = uploaded(form, "signature", settings.photo_max_bytes)
     if not data:
         message = v.t.gettext("Sign on the pad or choose a scan of the signature.")
         return _page(request, db, v, applicant_id, message, 422)
