@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from app.applicants.fields import (
     BirthDate,
@@ -41,6 +42,22 @@ STORED_WAIVER: dict[str, StoredWaiver] = {
 FeePaid = Literal["cash", "waived"]
 
 
+# What check_fee_paid refuses, stated in the JSON schema, so that a client (or a contract test)
+# reading the spec knows it: "waived" names a waiver, "cash" names none.
+FEE_SETTLED: dict[str, Any] = {
+    "allOf": [
+        {
+            "if": {"properties": {"fee_paid": {"const": "waived"}}, "required": ["fee_paid"]},
+            "then": {"properties": {"fee_waiver": {"type": "string"}}, "required": ["fee_waiver"]},
+        },
+        {
+            "if": {"properties": {"fee_paid": {"const": "cash"}}, "required": ["fee_paid"]},
+            "then": {"properties": {"fee_waiver": {"type": "null"}}},
+        },
+    ]
+}
+
+
 def check_fee_paid(fee_paid: FeePaid | None, fee_waiver: str | None) -> None:
     """A fee paid in cash has no waiver; a waived one names its reason in `fee_waiver`."""
     if fee_paid == "cash" and fee_waiver is not None:
@@ -67,7 +84,10 @@ def _blank_is_none(value: object) -> object:
 
 # A person with a single name (a mononym) registers it as the family name and leaves the given
 # name out or blank; it is stored as "" and the card prints the one name once.
-GivenName = Annotated[CardName | None, BeforeValidator(_blank_is_none)]
+# (Blank, spaces only, is in the type so that the schema says it is accepted; the validator has
+# made it None before the union is tried.)
+_Blank = Annotated[str, Field(max_length=100, pattern=r"^\s*$")]
+GivenName = Annotated[CardName | _Blank | None, BeforeValidator(_blank_is_none)]
 
 
 class Address(InputSchema):
@@ -110,16 +130,18 @@ _REQUIRED = ("family_name", "date_of_birth", "address_on_card")
 class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
 
+    # The fields that cannot be cleared may be left out but not sent as null: the schema says so
+    # (SkipJsonSchema keeps null out of it) and _required_stay_set refuses it.
     given_name: GivenName = None
-    family_name: CardName | None = None
+    family_name: CardName | SkipJsonSchema[None] = None
     latin_name: CardName | None = None
-    date_of_birth: BirthDate | None = None
+    date_of_birth: BirthDate | SkipJsonSchema[None] = None
     address: Address | None = None
     phone: Phone | None = None
     email: Email | None = None
     preferred_languages: list[Language] | None = Field(default=None, max_length=2)
     gender: Gender | None = None
-    address_on_card: StrictBool | None = None
+    address_on_card: StrictBool | SkipJsonSchema[None] = None
     emergency_contact: EmergencyContact | None = None
 
     @model_validator(mode="after")
@@ -208,6 +230,8 @@ class SignatureRead(Schema):
 
 
 class ApproveRequest(InputSchema):
+    model_config = ConfigDict(json_schema_extra=FEE_SETTLED)
+
     fee_waiver: FeeWaiverReason | None = None
     # Absent: "waived" when a waiver is named, else the fee is taken in cash.
     fee_paid: FeePaid | None = None

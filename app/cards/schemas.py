@@ -3,9 +3,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
-from app.applicants.schemas import STORED_WAIVER, FeePaid, FeeWaiverReason, check_fee_paid
+from app.applicants.schemas import (
+    FEE_SETTLED,
+    STORED_WAIVER,
+    FeePaid,
+    FeeWaiverReason,
+    check_fee_paid,
+)
 from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
@@ -32,6 +38,8 @@ class RevokeRequest(InputSchema):
 
 
 class ReplaceRequest(InputSchema):
+    model_config = ConfigDict(json_schema_extra=FEE_SETTLED)
+
     reason: ReplaceReason
     fee_waiver: FeeWaiver | None = None
     # Absent: "waived" when a waiver is named, else the fee is taken in cash.
@@ -44,6 +52,8 @@ class ReplaceRequest(InputSchema):
 
 
 class RenewRequest(InputSchema):
+    model_config = ConfigDict(json_schema_extra=FEE_SETTLED)
+
     fee_waiver: FeeWaiver | None = None
     fee_paid: FeePaid | None = None
 
