@@ -32,8 +32,8 @@ class _JpegPassThrough(ImageReader):  # type: ignore[misc]  # reportlab ships no
     bytes names it as well (the same bytes give the same picture) and costs a fiftieth.
     """
 
-    def __init__(self, data: bytes) -> None:
-        super().__init__(io.BytesIO(data))
+    def __init__(self, opened: ImageReader, data: bytes) -> None:
+        super().__init__(opened)  # reportlab's copy: the file already opened, not parsed again
         self._name = hashlib.sha256(data).digest()
         self._dataA = None  # no alpha channel: read by drawImage for mask="auto"
 
@@ -45,7 +45,7 @@ class _JpegPassThrough(ImageReader):  # type: ignore[misc]  # reportlab ships no
 def _reader(data: bytes) -> ImageReader:
     reader = ImageReader(io.BytesIO(data))
     if reader.jpeg_fh() is not None and reader._image.mode in ("RGB", "L", "CMYK"):
-        return _JpegPassThrough(data)
+        return _JpegPassThrough(reader, data)
     return reader
 
 
