@@ -14,6 +14,7 @@ from app.web.pages import (
     proofs,
     public,
     register,
+    residents,
     sign_in,
     signature,
 )
@@ -22,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
     for module in (
         public,
+        residents,
         sign_in,
         password,
         people,
