@@ -1,0 +1,105 @@
+"""A resident's walk with no account, in English and Spanish: the landing page, the document
+pre-check (tick, submit, read the answer) and what to bring with the branches; axe on every
+screen, a screenshot of each."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session
+
+from app.branches.models import Branch
+from app.db import get_engine
+from tests.web.browser.screens import Screens
+
+WORDS = {
+    "en": {
+        "never": "We never ask for",
+        "check": "Check your documents",
+        "submit": "Check these documents",
+        "not_enough": "These documents are not enough yet",
+        "enough": "These documents are enough",
+        "bring": "What to bring and where to go",
+        "passport": "Passport from another country",
+        "birth": "Birth certificate",
+        "bill": "Utility bill",
+    },
+    "es": {
+        "never": "Nunca le pedimos",
+        "check": "Revise sus documentos",
+        "submit": "Revisar estos documentos",
+        "not_enough": "Estos documentos todavía no son suficientes",
+        "enough": "Estos documentos son suficientes",
+        "bring": "Qué traer y adónde ir",
+        "passport": "Pasaporte de otro país",
+        "birth": "Acta de nacimiento",
+        "bill": "Factura de servicios",
+    },
+}
+
+
+def _tick(page: Page, name: str) -> None:
+    """Tick a document as a person does: USWDS draws the box on the label, the input is hidden."""
+    page.locator("label.usa-checkbox__label", has_text=name).click()
+
+
+@pytest.fixture
+def branch() -> str:
+    """A branch with an address and opening hours, as an administrator would add it."""
+    code = f"library-{secrets.token_hex(3)}"
+    with Session(get_engine()) as s:
+        s.add(
+            Branch(
+                code=code,
+                name="Main Library",
+                address="133 Elm Street, New Haven, CT 06510",
+                opening_hours="Mon–Fri 9:00–17:00; Sat 10:00–14:00",
+            )
+        )
+        s.commit()
+    return code
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_resident_checks_their_documents_and_finds_where_to_go(
+    browser: Browser, server: str, shots: Path, branch: str, locale: str
+) -> None:
+    words = WORDS[locale]
+    screens = Screens(shots, f"residents-{locale}")
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto("/")
+        if locale == "es":
+            page.locator("button[lang=es]").click()
+            page.wait_for_load_state("load")
+        expect(page.locator("html")).to_have_attribute("lang", locale)
+        expect(page.get_by_role("heading", name=words["never"])).to_be_visible()
+        screens.look(page, "landing")
+
+        page.get_by_role("link", name=words["check"]).first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["check"])
+        screens.look(page, "pre-check")
+
+        _tick(page, words["birth"])
+        page.get_by_role("button", name=words["submit"]).click()
+        expect(page.get_by_role("heading", name=words["not_enough"])).to_be_visible()
+        expect(page.get_by_label(words["birth"], exact=False)).to_be_checked()
+        screens.look(page, "not-enough")
+
+        _tick(page, words["passport"])
+        _tick(page, words["bill"])
+        page.get_by_role("button", name=words["submit"]).click()
+        expect(page.get_by_role("heading", name=words["enough"], exact=True)).to_be_visible()
+        screens.look(page, "enough")
+
+        page.get_by_role("link", name=words["bring"]).last.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["bring"])
+        expect(page.get_by_text("133 Elm Street, New Haven, CT 06510")).to_be_visible()
+        expect(page.get_by_text("Mon–Fri 9:00–17:00; Sat 10:00–14:00")).to_be_visible()
+        screens.look(page, "what-to-bring")
+    finally:
+        context.close()
