@@ -7,7 +7,7 @@ language, so the page and the API can never disagree about a set of documents.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -29,7 +29,7 @@ def _language(v: Visitor) -> Language:
     return "es" if v.locale == "es" else "en"
 
 
-def _catalog(v: Visitor) -> dict[str, object]:
+def _catalog(v: Visitor) -> dict[str, Any]:
     """The catalog as the page shows it: identity and residency documents, named in the page's
     language (a document may be in both lists)."""
     catalog = proofs.documents()
