@@ -103,3 +103,28 @@ def test_a_resident_checks_their_documents_and_finds_where_to_go(
         screens.look(page, "what-to-bring")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_on_a_phone_the_residents_pages_fit_and_the_language_switch_shows(
+    browser: Browser, server: str, shots: Path, branch: str, locale: str
+) -> None:
+    screens = Screens(shots, f"residents-phone-{locale}")
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto("/")
+        other = "es" if locale == "en" else "en"
+        if locale == "es":
+            page.locator("button[lang=es]").click()
+            page.wait_for_load_state("load")
+        expect(page.locator(f"button[lang={other}]")).to_be_visible()
+        for url, name in [("/", "landing"), ("/eligibility", "pre-check")]:
+            page.goto(url)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            screens.look(page, name)
+        page.goto("/what-to-bring")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screens.look(page, "what-to-bring")
+    finally:
+        context.close()
