@@ -128,3 +128,34 @@ def test_on_a_phone_the_residents_pages_fit_and_the_language_switch_shows(
         screens.look(page, "what-to-bring")
     finally:
         context.close()
+
+
+def _tab_to(page: Page, expression: str) -> None:
+    """Press Tab until the focused element makes `expression` true, as a keyboard user does."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate(expression):
+            return
+    raise AssertionError(f"never reached with Tab: {expression}")
+
+
+def test_the_pre_check_works_from_the_keyboard_alone(
+    browser: Browser, server: str, shots: Path
+) -> None:
+    screens = Screens(shots, "residents-keyboard")
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto("/eligibility")
+        for code in ("consular_id", "utility_bill"):
+            _tab_to(page, f"document.activeElement.value === '{code}'")
+            page.keyboard.press("Space")
+        _tab_to(page, "document.activeElement.type === 'submit'")
+        page.keyboard.press("Enter")
+        enough = page.get_by_role("heading", name="These documents are enough", exact=True)
+        expect(enough).to_be_visible()
+        expect(page.locator("#doc-consular_id")).to_be_checked()
+        expect(page.locator("#doc-utility_bill")).to_be_checked()
+        screens.look(page, "enough")
+    finally:
+        context.close()
