@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from app.applicants.fields import (
@@ -24,6 +31,7 @@ from app.applicants.fields import (
 from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
+_NAME_MAX = 100
 # Self-designated; absent when the person chose none.
 Gender = Literal["F", "M", "X"]
 ApplicantStatus = Literal["pending", "approved", "denied"]
@@ -79,14 +87,19 @@ DenialReason = Literal[
 
 
 def _blank_is_none(value: object) -> object:
-    return None if isinstance(value, str) and not value.strip() else value
+    # Longer than any name may be is refused as too long, blank or not (the schema's maxLength).
+    blank = isinstance(value, str) and not value.strip() and len(value) <= _NAME_MAX
+    return None if blank else value
 
 
 # A person with a single name (a mononym) registers it as the family name and leaves the given
 # name out or blank; it is stored as "" and the card prints the one name once.
 # (Blank, spaces only, is in the type so that the schema says it is accepted; the validator has
 # made it None before the union is tried.)
-_Blank = Annotated[str, Field(max_length=100, pattern=r"^\s*$")]
+# (Not stripped, unlike other input: a blank over the limit is refused as too long.)
+_Blank = Annotated[
+    str, StringConstraints(strip_whitespace=False, max_length=_NAME_MAX, pattern=r"^\s*$")
+]
 GivenName = Annotated[CardName | _Blank | None, BeforeValidator(_blank_is_none)]
 
 
@@ -129,6 +142,9 @@ _REQUIRED = ("family_name", "date_of_birth", "address_on_card")
 
 class ApplicantUpdate(InputSchema):
     """A correction: only the fields sent change; null clears an optional field."""
+
+    # At least one field (_required_stay_set refuses an empty correction), said in the schema.
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     # The fields that cannot be cleared may be left out but not sent as null: the schema says so
     # (SkipJsonSchema keeps null out of it) and _required_stay_set refuses it.

@@ -37,4 +37,53 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "preferred_languages": ["es", "en"],
     },
     "createMerchant": {"name": "Main Street Parking", "category": "parking"},
+    "changePassword": {
+        "current_password": "the password you have now",
+        "new_password": "blue heron crossing the harbor",
+    },
+    "createUser": {
+        "username": "mrivera",
+        "password": "lantern orchard seventy maple",
+        "role": "clerk",
+        "branch": "city-hall",
+    },
+    "updateUser": {"role": "supervisor", "branch": "city-hall"},
+    "resetPassword": {"new_password": "copper kettle under the bridge"},
+    "correctApplicant": {"phone": "+1 413 555 0199", "address_on_card": False},
+    "approveApplicant": {"fee_paid": "cash"},
+    "denyApplicant": {"reason": "insufficient_residency"},
+    "checkEligibility": {"documents": ["us_passport", "utility_bill"]},
+    "recordProof": {"document": "utility_bill", "document_date": "2026-11-20"},
+    "revokeCard": {"reason": "lost"},
+    "replaceCard": {"reason": "lost", "fee_paid": "cash"},
+    "renewCard": {"fee_paid": "waived", "fee_waiver": "senior"},
+    "reprintCard": {"reason": "jammed"},
+    "printBatchPdf": {
+        "job_ids": ["0f8e4c1a-3b2d-4e5f-8a9b-1c2d3e4f5a6b", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"]
+    },
+    "markFailed": {"reason": "Out of ribbon"},
+    "putZone": {"name": "Downtown", "rate_cents_per_hour": 150, "max_minutes": 120},
+    "extendSession": {"minutes": 30},
+    "uploadOfflineCharges": {
+        "charges": [
+            {
+                "request_id": "meter-17:000042",
+                "qr": SAMPLE_QR,
+                "zone": "downtown",
+                "minutes": 60,
+                "occurred_at": "2026-12-04T14:05:00Z",
+            }
+        ]
+    },
+    "closeBranchDrawer": {"day": "2026-12-03", "counted_cents": 45500},
+    "payFines": {
+        "qr": SAMPLE_QR,
+        "fines": [{"library_fee_id": "F-2026-0042", "amount_cents": 250}],
+    },
+    "addBranch": {
+        "code": "main-library",
+        "name": "Main Library",
+        "address": "133 Elm Street",
+        "opening_hours": "Mon-Fri 9:00-18:00, Sat 10:00-14:00",
+    },
 }

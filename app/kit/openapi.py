@@ -18,6 +18,7 @@ from app.auth.deps import RoleGuard
 from app.auth.roles import Role
 from app.kit.errors import PROBLEM_JSON, ErrorBody
 from app.kit.examples import REQUEST_EXAMPLES
+from app.kit.links import add_links
 from app.kit.text import PLAIN_PATTERN
 
 MERCHANT_SCHEME = "MerchantApiKey"
@@ -262,6 +263,7 @@ def document_contract(app: FastAPI) -> None:
             _inputs(spec, operations)
             _problems(spec, operations)
             _examples(operations)
+            add_links(operations)
             app.openapi_schema = spec
         return app.openapi_schema
 

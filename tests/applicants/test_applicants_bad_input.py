@@ -126,6 +126,8 @@ WRONG_CREATE: dict[str, dict[str, Any]] = {
     # A blank or missing given name is a mononym (tests/applicants/test_mononyms.py); the
     # family name carries every name, so it cannot be blank or missing.
     "name of spaces": {"family_name": "   "},
+    # Blank is a mononym, but not blank beyond any name's length (the schema's maxLength).
+    "given name of 101 spaces": {"given_name": " " * 101},
     "a character no card font has": {"family_name": "Ankh 𓋹"},
     "missing name": {"family_name": None},
 }

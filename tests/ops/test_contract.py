@@ -12,6 +12,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.applicants.applicant_flows import applicant_body
 from tests.builders import make_merchant
 
 Headers = dict[str, str]
@@ -212,12 +213,19 @@ def test_days_outside_the_calendar_bounds_are_refused_as_the_schema_says(
     )
 
 
-def test_the_main_operations_show_a_valid_request_example(
+def test_every_json_body_shows_a_valid_request_example(
     client: TestClient, spec: dict[str, Any]
 ) -> None:
     ops = _operations(spec)
-    for name in ("verifyCard", "createCharge", "registerApplicant", "loadCard", "startSession"):
+    bodies = [
+        name
+        for name, op in ops.items()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    ]
+    assert len(bodies) >= 29
+    for name in bodies:
         media = ops[name]["requestBody"]["content"]["application/json"]
+        assert "example" in media, name
         root = {**media["schema"], "components": spec["components"]}
         errors = [
             e.message for e in jsonschema_rs.validator_for(root).iter_errors(media["example"])
@@ -229,3 +237,35 @@ def test_the_main_operations_show_a_valid_request_example(
     answer = client.post("/v1/verify", json=sample, headers=merchant)
     assert answer.status_code == 200, answer.text
     assert (answer.json()["status"], answer.json()["reason"]) == ("invalid", "unknown_key")
+
+
+def test_links_name_real_operations_and_every_path_parameter(spec: dict[str, Any]) -> None:
+    ops = _operations(spec)
+    paths = {
+        op["operationId"]: path for path, item in spec["paths"].items() for op in item.values()
+    }
+    followed = 0
+    for op in ops.values():
+        for answer in op["responses"].values():
+            for link in answer.get("links", {}).values():
+                consumer = link["operationId"]
+                assert consumer in ops
+                needed = set(re.findall(r"{(\w+)}", paths[consumer]))
+                assert needed <= set(link["parameters"]), (consumer, needed)
+                followed += 1
+    assert followed >= 30
+
+
+def test_a_link_followed_from_a_real_answer_reaches_the_resource(
+    client: TestClient, spec: dict[str, Any], login: Login
+) -> None:
+    clerk = login("clerk")
+    made = client.post("/v1/applicants", json=applicant_body(), headers=clerk)
+    assert made.status_code == 201, made.text
+    links = _operations(spec)["registerApplicant"]["responses"]["201"]["links"]
+    pointer = links["readApplicant"]["parameters"]["applicant_id"]
+    assert pointer == "$response.body#/id"
+    applicant_id = made.json()[pointer.rsplit("/", 1)[1]]
+    read = client.get(f"/v1/applicants/{applicant_id}", headers=clerk)
+    assert read.status_code == 200
+    assert read.json()["family_name"] == made.json()["family_name"]
