@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session
 
 from app.applicants.models import Applicant, Decision, Photo, Signature
+from app.kit.paging import keyset
 
 
 def add(session: Session, row: Applicant | Decision | Photo | Signature) -> None:
@@ -41,6 +42,7 @@ def search(
     words: list[str],
     skeletons: list[str],
     date_of_birth: date | None,
+    after: tuple[str, date, str] | None,
     limit: int,
 ) -> list[Applicant]:
     """Applicants whose name key has a word starting with each searched word, in any order, or
@@ -58,8 +60,9 @@ def search(
         )
     if date_of_birth is not None:
         query = query.where(Applicant.date_of_birth == date_of_birth)
-    order = (Applicant.name_key, Applicant.date_of_birth, Applicant.id)
-    return list(session.scalars(query.order_by(*order).limit(limit)))
+    order = [Applicant.name_key, Applicant.date_of_birth, Applicant.id]
+    # limit + 1 rows, for the service to know whether another page follows (app.kit.paging).
+    return list(session.scalars(keyset(query, order, after, limit)))
 
 
 def born_on(session: Session, day: date, *, limit: int = 500) -> list[Applicant]:

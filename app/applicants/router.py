@@ -27,6 +27,7 @@ from app.db import SessionDep
 from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
+from app.kit.paging import CursorQuery, Page
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
 
@@ -48,15 +49,20 @@ def register_applicant(
     return service.register(session, body, actor=staff.actor)
 
 
-@router.get("", response_model=list[ApplicantMatch], responses=responses(401, 403, 422))
+@router.get("", response_model=Page[ApplicantMatch], responses=responses(401, 403, 422))
 def search_applicants(
     session: SessionDep,
     staff: CounterStaff,
     name: Annotated[str | None, Query(max_length=200)] = None,
     date_of_birth: DayQuery = None,
-) -> list[ApplicantMatch]:
-    """Find applicants by name (any order, case and accents ignored) and/or date of birth."""
-    return service.search(session, name, date_of_birth, actor=staff.actor)
+    limit: Annotated[int, Query(ge=1, le=service.SEARCH_LIMIT)] = service.SEARCH_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[ApplicantMatch]:
+    """Find applicants by name (any order, case and accents ignored) and/or date of birth, in
+    name order, a page at a time."""
+    return service.search(
+        session, name, date_of_birth, actor=staff.actor, cursor=cursor, limit=limit
+    )
 
 
 @router.get("/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404))

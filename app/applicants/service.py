@@ -42,6 +42,7 @@ from app.applicants.signatures import normalise_signature
 from app.audit import service as audit
 from app.cards.service import cards_of_applicant, effective_status
 from app.config import settings
+from app.kit.paging import BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
@@ -241,18 +242,29 @@ def correct(
 
 
 def search(
-    session: Session, name: str | None, date_of_birth: date | None, *, actor: str
-) -> list[ApplicantMatch]:
-    """By name (any order, any case, with or without accents) and/or date of birth."""
+    session: Session,
+    name: str | None,
+    date_of_birth: date | None,
+    *,
+    actor: str,
+    cursor: str | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> Page[ApplicantMatch]:
+    """By name (any order, any case, with or without accents) and/or date of birth, in name
+    order, a page at a time."""
     words = names.query_words(name or "")
     if not words and date_of_birth is None:
         raise SearchTooBroad("search by name, by date of birth, or both")
-    found = repository.search(
+    rows = repository.search(
         session,
         words=words,
         skeletons=names.query_skeletons(name or ""),
         date_of_birth=date_of_birth,
-        limit=SEARCH_LIMIT,
+        after=_search_key(decode(cursor, 3)),
+        limit=limit,
+    )
+    found, next_cursor = page_of(
+        rows, limit, lambda a: [a.name_key, a.date_of_birth.isoformat(), a.id]
     )
     audit.record(
         session,
@@ -264,7 +276,14 @@ def search(
             "results": [a.id for a in found],
         },
     )
-    return [ApplicantMatch.model_validate(a) for a in found]
+    return Page(items=[ApplicantMatch.model_validate(a) for a in found], next_cursor=next_cursor)
+
+
+def _search_key(key: list[Any] | None) -> tuple[str, date, str] | None:
+    try:
+        return None if key is None else (str(key[0]), date.fromisoformat(str(key[1])), str(key[2]))
+    except ValueError as exc:
+        raise BadCursor("cursor: not a cursor this server gave") from exc
 
 
 def upload_photo(session: Session, applicant_id: str, data: bytes, *, actor: str) -> PhotoRead:

@@ -7,10 +7,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.auth.models import SignInThrottle, User
+from app.kit.paging import keyset
 
 
 def get(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
+
+
+def page(session: Session, after: list[str] | None, limit: int) -> list[User]:
+    """Accounts by username, from just after `after`: limit + 1 of them (app.kit.paging)."""
+    return list(session.scalars(keyset(sa.select(User), [User.username], after, limit)))
 
 
 def list_all(session: Session) -> list[User]:

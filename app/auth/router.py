@@ -12,6 +12,7 @@ from app.auth.roles import STAFF_ROLES, Role
 from app.auth.schemas import PasswordChange, PasswordReset, Token, UserCreate, UserRead, UserUpdate
 from app.db import SessionDep, reads
 from app.kit.errors import responses
+from app.kit.paging import CursorQuery, LimitQuery, Page, decode, page_of
 
 router = APIRouter(tags=["auth"])
 
@@ -79,10 +80,15 @@ def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserRead
     return UserRead.model_validate(service.create_user(session, body, actor=admin.actor))
 
 
-@router.get("/v1/users", response_model=list[UserRead], responses=responses(401, 403))
-def list_users(session: SessionDep, _admin: Admin) -> list[UserRead]:
-    """All staff accounts."""
-    return [UserRead.model_validate(u) for u in repository.list_all(session)]
+@router.get("/v1/users", response_model=Page[UserRead], responses=responses(401, 403, 422))
+def list_users(
+    session: SessionDep, _admin: Admin, limit: LimitQuery = 100, cursor: CursorQuery = None
+) -> Page[UserRead]:
+    """Staff accounts by username, a page at a time."""
+    rows, next_cursor = page_of(
+        repository.page(session, decode(cursor, 1), limit), limit, lambda u: [u.username]
+    )
+    return Page(items=[UserRead.model_validate(u) for u in rows], next_cursor=next_cursor)
 
 
 @router.patch(

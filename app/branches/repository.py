@@ -6,10 +6,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.branches.models import Branch
+from app.kit.paging import keyset
 
 
 def get(session: Session, code: str) -> Branch | None:
     return session.get(Branch, code)
+
+
+def page(session: Session, after: list[str] | None, limit: int) -> list[Branch]:
+    return list(session.scalars(keyset(sa.select(Branch), [Branch.code], after, limit)))
 
 
 def list_all(session: Session) -> list[Branch]:

@@ -12,6 +12,7 @@ from app.branches import service
 from app.branches.schemas import BranchCreate, BranchRead
 from app.db import SessionDep
 from app.kit.errors import responses
+from app.kit.paging import CursorQuery, LimitQuery, Page
 
 router = APIRouter(tags=["branches"])
 
@@ -30,7 +31,9 @@ def add_branch(session: SessionDep, admin: Admin, body: BranchCreate) -> BranchR
     return service.add(session, body, actor=admin.actor)
 
 
-@router.get("/v1/branches", response_model=list[BranchRead], responses=responses(401, 403))
-def list_branches(session: SessionDep, _staff: Staff) -> list[BranchRead]:
-    """Every branch, by code."""
-    return service.list_all(session)
+@router.get("/v1/branches", response_model=Page[BranchRead], responses=responses(401, 403, 422))
+def list_branches(
+    session: SessionDep, _staff: Staff, limit: LimitQuery = 100, cursor: CursorQuery = None
+) -> Page[BranchRead]:
+    """Branches by code, a page at a time."""
+    return service.page(session, cursor, limit)

@@ -9,6 +9,7 @@ from app.branches import repository
 from app.branches.errors import BranchExists, BranchNotFound, UnknownBranch
 from app.branches.models import Branch
 from app.branches.schemas import BranchCreate, BranchRead
+from app.kit.paging import Page, decode, page_of
 
 
 def add(session: Session, body: BranchCreate, *, actor: str) -> BranchRead:
@@ -27,6 +28,14 @@ def add(session: Session, body: BranchCreate, *, actor: str) -> BranchRead:
         detail={"fields": sorted(body.model_fields_set)},
     )
     return BranchRead.model_validate(branch)
+
+
+def page(session: Session, cursor: str | None, limit: int) -> Page[BranchRead]:
+    """Branches by code, a page at a time."""
+    rows, next_cursor = page_of(
+        repository.page(session, decode(cursor, 1), limit), limit, lambda b: [b.code]
+    )
+    return Page(items=[BranchRead.model_validate(b) for b in rows], next_cursor=next_cursor)
 
 
 def list_all(session: Session) -> list[BranchRead]:

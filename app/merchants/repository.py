@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.kit.paging import keyset
 from app.merchants.models import Merchant
 
 
@@ -17,6 +18,11 @@ def get(session: Session, merchant_id: str, *, for_update: bool = False) -> Merc
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
+
+
+def page(session: Session, after: list[str] | None, limit: int) -> list[Merchant]:
+    order = [Merchant.name, Merchant.id]
+    return list(session.scalars(keyset(sa.select(Merchant), order, after, limit)))
 
 
 def list_all(session: Session) -> list[Merchant]:

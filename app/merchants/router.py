@@ -8,6 +8,7 @@ from app.auth.deps import Principal, allow
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.errors import responses
+from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.merchants import service
 from app.merchants.schemas import MerchantCreate, MerchantKey, MerchantRead
 
@@ -29,10 +30,13 @@ def create_merchant(session: SessionDep, admin: Admin, body: MerchantCreate) -> 
     return service.create(session, body, actor=admin.actor)
 
 
-@router.get("/v1/merchants", response_model=list[MerchantRead], responses=responses(401, 403))
-def list_merchants(session: SessionDep, _reader: Readers) -> list[MerchantRead]:
-    """Every merchant, with the first characters of its key (never the key)."""
-    return [MerchantRead.model_validate(m) for m in service.list_merchants(session)]
+@router.get("/v1/merchants", response_model=Page[MerchantRead], responses=responses(401, 403, 422))
+def list_merchants(
+    session: SessionDep, _reader: Readers, limit: LimitQuery = 100, cursor: CursorQuery = None
+) -> Page[MerchantRead]:
+    """Merchants by name, with the first characters of their key (never the key)."""
+    rows, next_cursor = service.page(session, cursor, limit)
+    return Page(items=[MerchantRead.model_validate(m) for m in rows], next_cursor=next_cursor)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.deps import API_KEY_PREFIX, Principal
 from app.auth.roles import Role
+from app.kit.paging import decode, page_of
 from app.kit.types import utcnow
 from app.merchants import repository
 from app.merchants.errors import MerchantDisabled, MerchantNotFound
@@ -101,6 +102,12 @@ def set_active(session: Session, merchant_id: str, active: bool, *, actor: str) 
             detail={"fields": ["active", "disabled_at"]},
         )
     return merchant
+
+
+def page(session: Session, cursor: str | None, limit: int) -> tuple[list[Merchant], str | None]:
+    """Merchants by name, a page at a time, and the cursor of the next page."""
+    rows = repository.page(session, decode(cursor, 2), limit)
+    return page_of(rows, limit, lambda m: [m.name, m.id])
 
 
 def list_merchants(session: Session) -> list[Merchant]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.deps import Principal
+from app.kit.paging import Page, decode, keyset, page_of
 from app.kit.types import new_id, utcnow
 from app.merchants.models import Merchant
 from app.payments import ledger
@@ -68,9 +69,11 @@ def upsert_zone(
     return ZoneRead.model_validate(zone), created
 
 
-def list_zones(session: Session) -> list[ZoneRead]:
-    zones = session.scalars(sa.select(ParkingZone).order_by(ParkingZone.code))
-    return [ZoneRead.model_validate(zone) for zone in zones]
+def list_zones(session: Session, cursor: str | None, limit: int) -> Page[ZoneRead]:
+    """Zones by code, a page at a time."""
+    query = keyset(sa.select(ParkingZone), [ParkingZone.code], decode(cursor, 1), limit)
+    rows, next_cursor = page_of(list(session.scalars(query)), limit, lambda z: [z.code])
+    return Page(items=[ZoneRead.model_validate(z) for z in rows], next_cursor=next_cursor)
 
 
 def open_zone(session: Session, code: str, minutes: int) -> ParkingZone:

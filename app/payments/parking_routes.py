@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
+from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.payments import idempotency, offline, offline_report, parking
 from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders
 from app.payments.parking_schemas import (
@@ -45,10 +46,12 @@ def put_zone(
     return zone
 
 
-@router.get("/v1/parking/zones", response_model=list[ZoneRead], responses=responses(401, 403))
-def list_zones(session: SessionDep, reader: ZoneReaders) -> list[ZoneRead]:
-    """Every zone with its rate."""
-    return parking.list_zones(session)
+@router.get("/v1/parking/zones", response_model=Page[ZoneRead], responses=responses(401, 403, 422))
+def list_zones(
+    session: SessionDep, reader: ZoneReaders, limit: LimitQuery = 100, cursor: CursorQuery = None
+) -> Page[ZoneRead]:
+    """Zones with their rates, by code, a page at a time."""
+    return parking.list_zones(session, cursor, limit)
 
 
 @router.post(

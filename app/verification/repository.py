@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card
+from app.kit.paging import keyset
 from app.merchants.models import Merchant
 from app.verification.models import VerificationCount
 
@@ -36,16 +37,21 @@ def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[st
 
 
 def daily_counts(
-    session: Session, merchant_id: str | None, since: date, until: date
+    session: Session,
+    merchant_id: str | None,
+    since: date,
+    until: date,
+    after: tuple[date, str] | None,
+    limit: int,
 ) -> list[VerificationCount]:
-    query = (
-        sa.select(VerificationCount)
-        .where(VerificationCount.day >= since, VerificationCount.day <= until)
-        .order_by(VerificationCount.day, VerificationCount.merchant_id)
+    """By day and merchant, from just after `after`: limit + 1 rows (app.kit.paging)."""
+    query = sa.select(VerificationCount).where(
+        VerificationCount.day >= since, VerificationCount.day <= until
     )
     if merchant_id is not None:
         query = query.where(VerificationCount.merchant_id == merchant_id)
-    return list(session.scalars(query))
+    order = [VerificationCount.day, VerificationCount.merchant_id]
+    return list(session.scalars(keyset(query, order, after, limit)))
 
 
 def card_by_number(session: Session, number: str) -> Card | None:

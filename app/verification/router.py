@@ -14,6 +14,7 @@ from app.config import settings
 from app.db import SessionDep, writes
 from app.kit.bounds import DayQuery
 from app.kit.errors import Unprocessable, responses
+from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.kit.types import utcnow
 from app.verification import by_number, counts, service, status_lists
 from app.verification.ratelimit import verify_limiter
@@ -88,7 +89,7 @@ def _take_rate(merchant: Principal) -> None:
 
 @router.get(
     "/v1/verify/counts",
-    response_model=list[DailyCountRead],
+    response_model=Page[DailyCountRead],
     responses=responses(401, 403, 422),
 )
 @writes  # folds this process's pending counts into the table first
@@ -97,16 +98,18 @@ def own_counts(
     merchant: Merchants,
     since: DayQuery = None,
     until: DayQuery = None,
-) -> list[DailyCountRead]:
-    """The calling merchant's verifications per day and outcome (the last 30 days by default)."""
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+) -> Page[DailyCountRead]:
+    """The calling merchant's verifications per day and outcome (the last 30 days by default),
+    by day, a page at a time."""
     first, last = _period(since, until)
-    rows = service.daily_counts(session, merchant.id, first, last)
-    return [DailyCountRead.model_validate(row) for row in rows]
+    return service.daily_counts(session, merchant.id, first, last, cursor=cursor, limit=limit)
 
 
 @router.get(
     "/v1/verification-counts",
-    response_model=list[DailyCountRead],
+    response_model=Page[DailyCountRead],
     responses=responses(401, 403, 422),
 )
 @writes  # folds this process's pending counts into the table first
@@ -116,11 +119,13 @@ def all_counts(
     merchant_id: Annotated[str | None, Query(max_length=36)] = None,
     since: DayQuery = None,
     until: DayQuery = None,
-) -> list[DailyCountRead]:
-    """Verifications per merchant, day and outcome: all the server keeps about them."""
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+) -> Page[DailyCountRead]:
+    """Verifications per merchant, day and outcome (all the server keeps about them), by day
+    and merchant, a page at a time."""
     first, last = _period(since, until)
-    rows = service.daily_counts(session, merchant_id, first, last)
-    return [DailyCountRead.model_validate(row) for row in rows]
+    return service.daily_counts(session, merchant_id, first, last, cursor=cursor, limit=limit)
 
 
 @router.get(

@@ -23,11 +23,11 @@ from app.cards.models import Card
 from app.config import settings
 from app.keys import service as keys
 from app.kit.errors import ResidentIdError
+from app.kit.paging import MAX_LIMIT, BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
 from app.verification import counts, repository
-from app.verification.models import VerificationCount
 from app.verification.ratelimit import verify_limiter
-from app.verification.schemas import Outcome, VerifyResult
+from app.verification.schemas import DailyCountRead, Outcome, VerifyResult
 from cards.credential import decode_qr
 from cards.errors import CredentialError
 
@@ -138,8 +138,22 @@ def count_refused_charge(merchant: Principal, outcome: Outcome) -> None:
 
 
 def daily_counts(
-    session: Session, merchant_id: str | None, since: date, until: date
-) -> list[VerificationCount]:
-    """Counts per merchant and day, including what this process has not folded in yet."""
+    session: Session,
+    merchant_id: str | None,
+    since: date,
+    until: date,
+    *,
+    cursor: str | None = None,
+    limit: int = MAX_LIMIT,
+) -> Page[DailyCountRead]:
+    """Counts per merchant and day, including what this process has not folded in yet, a page
+    at a time."""
     counts.fold(session)
-    return repository.daily_counts(session, merchant_id, since, until)
+    key = decode(cursor, 2)
+    try:
+        after = None if key is None else (date.fromisoformat(str(key[0])), str(key[1]))
+    except ValueError as exc:
+        raise BadCursor("cursor: not a cursor this server gave") from exc
+    rows = repository.daily_counts(session, merchant_id, since, until, after, limit)
+    page, next_cursor = page_of(rows, limit, lambda c: [c.day.isoformat(), c.merchant_id])
+    return Page(items=[DailyCountRead.model_validate(c) for c in page], next_cursor=next_cursor)

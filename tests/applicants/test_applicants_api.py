@@ -44,7 +44,9 @@ def test_a_name_whose_key_folds_longer_than_the_column_is_kept_whole(
     long_name = "\ufdfa" * 100  # each character folds to 18 letters (four Arabic words)
     created = register(client, headers, given_name=long_name, family_name=long_name)
     assert created["given_name"] == long_name
-    found = client.get("/v1/applicants", params={"name": "صلى عليه"}, headers=headers).json()
+    found = client.get("/v1/applicants", params={"name": "صلى عليه"}, headers=headers).json()[
+        "items"
+    ]
     assert [m["id"] for m in found] == [created["id"]]
 
 
@@ -105,7 +107,7 @@ def test_search_ignores_case_accents_and_order(
     register(client, headers, given_name="Bảo", family_name="Trần")
     response = client.get("/v1/applicants", params={"name": query}, headers=headers)
     assert response.status_code == 200, response.text
-    assert [m["id"] for m in response.json()] == [wanted["id"]]
+    assert [m["id"] for m in response.json()["items"]] == [wanted["id"]]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +127,7 @@ def test_search_folds_letters_without_a_separate_accent(
 ) -> None:
     headers = login("clerk")
     wanted = register(client, headers, given_name=given, family_name=family)
-    found = client.get("/v1/applicants", params={"name": query}, headers=headers).json()
+    found = client.get("/v1/applicants", params={"name": query}, headers=headers).json()["items"]
     assert [m["id"] for m in found] == [wanted["id"]]
 
 
@@ -135,14 +137,20 @@ def test_search_by_date_of_birth_and_by_both(client: TestClient, login: Login) -
     second = register(client, headers, given_name="Bảo", date_of_birth="1990-04-12")
     register(client, headers, date_of_birth="1985-01-01")
     by_day = client.get("/v1/applicants", params={"date_of_birth": "1990-04-12"}, headers=headers)
-    assert {m["id"] for m in by_day.json()} == {first["id"], second["id"]}
+    assert {m["id"] for m in by_day.json()["items"]} == {first["id"], second["id"]}
     both = client.get(
         "/v1/applicants",
         params={"name": "bao nguyen", "date_of_birth": "1990-04-12"},
         headers=headers,
     )
-    assert [m["id"] for m in both.json()] == [second["id"]]
-    assert set(both.json()[0]) == {"id", "given_name", "family_name", "date_of_birth", "status"}
+    assert [m["id"] for m in both.json()["items"]] == [second["id"]]
+    assert set(both.json()["items"][0]) == {
+        "id",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "status",
+    }
 
 
 @pytest.mark.parametrize("query", ["guyen", "nguyen bao", "anhn", "thi anh tran"])
@@ -153,7 +161,7 @@ def test_search_matches_the_start_of_every_word_searched(
     register(client, headers)
     found = client.get("/v1/applicants", params={"name": query}, headers=headers)
     assert found.status_code == 200
-    assert found.json() == []
+    assert found.json()["items"] == []
 
 
 def test_search_wildcards_find_no_one(client: TestClient, login: Login) -> None:
@@ -244,7 +252,9 @@ def test_a_correction_changes_only_the_fields_sent(
     assert fixed["preferred_languages"] == ["Spanish"]
     assert fixed["address"] == created["address"]
     assert fixed["updated_at"] is not None
-    found = client.get("/v1/applicants", params={"name": "nguyen le"}, headers=headers).json()
+    found = client.get("/v1/applicants", params={"name": "nguyen le"}, headers=headers).json()[
+        "items"
+    ]
     assert [m["id"] for m in found] == [created["id"]]
     (detail,) = rows_of(
         database_url,

@@ -73,4 +73,4 @@ def test_search_finds_a_name_whatever_script_its_look_alikes_are_typed_in(
     register(client, headers, given_name="Juan", family_name="Perez", date_of_birth=BORN)
     found = client.get("/v1/applicants", params={"name": query}, headers=headers)
     assert found.status_code == 200, found.text
-    assert sorted(m["id"] for m in found.json()) == sorted([latin["id"], mixed["id"]])
+    assert sorted(m["id"] for m in found.json()["items"]) == sorted([latin["id"], mixed["id"]])

@@ -51,7 +51,7 @@ def test_a_mononym_is_found_by_name_and_warned_as_a_duplicate(
     assert [w["applicant_id"] for w in second["warnings"]] == [first["id"]]
     found = client.get("/v1/applicants", params={"name": "sukarno"}, headers=clerk)
     assert found.status_code == 200, found.text
-    assert sorted(m["id"] for m in found.json()) == sorted([first["id"], second["id"]])
+    assert sorted(m["id"] for m in found.json()["items"]) == sorted([first["id"], second["id"]])
 
 
 def test_a_correction_may_clear_the_given_name_but_never_the_family_name(
@@ -64,7 +64,7 @@ def test_a_correction_may_clear_the_given_name_but_never_the_family_name(
     assert cleared.status_code == 200, cleared.text
     assert (cleared.json()["given_name"], cleared.json()["family_name"]) == ("", "Sukarno")
     found = client.get("/v1/applicants", params={"name": "bambang"}, headers=clerk)
-    assert found.json() == []
+    assert found.json()["items"] == []
     refused = client.patch(url, json={"family_name": ""}, headers=clerk)
     assert refused.status_code == 422
     assert client.get(url, headers=clerk).json()["family_name"] == "Sukarno"

@@ -78,8 +78,8 @@ def test_user_create_refuses_unknown_fields_and_the_merchant_role(
         json={"username": "sam", "password": "long-enough-pw", "role": "merchant"},
     )
     assert merchant.status_code == 422
-    assert client.get("/v1/users", headers=admin).json()[0]["username"].startswith("admin")
-    assert len(client.get("/v1/users", headers=admin).json()) == 1
+    assert client.get("/v1/users", headers=admin).json()["items"][0]["username"].startswith("admin")
+    assert len(client.get("/v1/users", headers=admin).json()["items"]) == 1
 
 
 def test_cli_creates_a_user_reading_the_password_from_stdin(

@@ -31,7 +31,7 @@ def test_an_admin_adds_a_branch_and_staff_list_them(
     assert created.status_code == 201, created.text
     assert created.json()["opening_hours"] == FAIR_HAVEN["opening_hours"]
     assert client.post("/v1/branches", json=FAIR_HAVEN, headers=admin).status_code == 409
-    listed = client.get("/v1/branches", headers=login("clerk")).json()
+    listed = client.get("/v1/branches", headers=login("clerk")).json()["items"]
     assert [(b["code"], b["address"]) for b in listed] == [
         ("city-hall", None),
         ("fair-haven", "182 Grand Ave"),
@@ -141,5 +141,5 @@ def test_the_cli_adds_branches_that_accounts_may_then_name(
         stdin="a-very-good-password\n",
     )
     assert created.returncode == 0, created.stderr
-    listed = client.get("/v1/users", headers=login("admin")).json()
+    listed = client.get("/v1/users", headers=login("admin")).json()["items"]
     assert {u["username"]: u["branch"] for u in listed}["lee"] == "westville"

@@ -58,7 +58,7 @@ def test_the_demo_creates_its_branch_and_one_account_a_role(tmp_path: Path) -> N
             me = httpx2.get(f"{base}/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
             assert (me.json()["role"], me.json()["branch"]) == (name, "city-hall")
         headers = {"Authorization": f"Bearer {tokens['admin']}"}
-        branches = httpx2.get(f"{base}/v1/branches", headers=headers).json()
+        branches = httpx2.get(f"{base}/v1/branches", headers=headers).json()["items"]
         assert [b["code"] for b in branches] == ["city-hall"]
     finally:
         process.terminate()

@@ -56,7 +56,7 @@ def test_an_admin_registers_a_merchant_and_sees_its_key_once(
     assert api_key not in {stored.api_key_hash, stored.api_key_prefix}
     assert len(stored.api_key_hash) == 64
 
-    listed = client.get("/v1/merchants", headers=admin).json()
+    listed = client.get("/v1/merchants", headers=admin).json()["items"]
     assert [m["id"] for m in listed] == [created["id"]]
     assert listed[0]["category"] == "library"
     assert listed[0]["active"] is True

@@ -93,7 +93,7 @@ def test_admins_set_zone_rates(
     assert (
         client.put("/v1/parking/zones/x", json=ZONE, headers=login("supervisor")).status_code == 403
     )
-    zones = client.get("/v1/parking/zones", headers=admin).json()
+    zones = client.get("/v1/parking/zones", headers=admin).json()["items"]
     assert [(z["code"], z["rate_cents_per_hour"]) for z in zones] == [("east-rock", 300)]
 
 

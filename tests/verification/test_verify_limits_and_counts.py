@@ -77,7 +77,7 @@ def test_daily_counts_say_how_many_and_nothing_about_whom(
     today = utcnow().date().isoformat()
     own = client.get("/v1/verify/counts", headers=library_headers)
     assert own.status_code == 200, own.text
-    assert own.json() == [
+    assert own.json()["items"] == [
         {
             "merchant_id": library.id,
             "day": today,
@@ -87,14 +87,14 @@ def test_daily_counts_say_how_many_and_nothing_about_whom(
             "invalid": 1,
         }
     ]
-    everyone = client.get("/v1/verification-counts", headers=login("auditor")).json()
+    everyone = client.get("/v1/verification-counts", headers=login("auditor")).json()["items"]
     assert {(row["merchant_id"], row["revoked"]) for row in everyone} == {
         (library.id, 2),
         (bank.id, 1),
     }
     only_bank = client.get(
         "/v1/verification-counts", params={"merchant_id": bank.id}, headers=login("admin")
-    ).json()
+    ).json()["items"]
     assert [row["merchant_id"] for row in only_bank] == [bank.id]
 
 
@@ -127,7 +127,7 @@ def test_counts_of_a_merchant_that_is_gone_do_not_break_verification(
     _card, qr = signed_card(session)
     counts.pending.note("00000000-0000-0000-0000-00000000dead", utcnow().date(), "valid")
     _, headers = make_merchant()
-    assert client.get("/v1/verify/counts", headers=headers).json() == []
+    assert client.get("/v1/verify/counts", headers=headers).json()["items"] == []
 
 
 def test_counts_refuse_a_backwards_period(client: TestClient, login: Login) -> None:
@@ -166,7 +166,7 @@ def test_concurrent_verifications_are_all_counted(
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(scan, range(120)))
     assert statuses == [200] * 120
-    rows = client.get("/v1/verify/counts", headers=headers).json()
+    rows = client.get("/v1/verify/counts", headers=headers).json()["items"]
     assert [(row["merchant_id"], row["valid"]) for row in rows] == [(merchant.id, 120)]
 
 

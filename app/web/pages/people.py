@@ -68,7 +68,7 @@ def _results(db: Session, v: Visitor, query: str) -> list[dict[str, Any]]:
         born = _search_date(query, v.locale)
         people = applicants.search(  # type: ignore[assignment]
             db, None if born else query, born, actor=actor
-        )
+        ).items
     held = cards.cards_of_applicants(db, [person.id for person in people])
     read = iter(
         cards.read_many(db, [card for person in people for card in held.get(person.id, [])])
