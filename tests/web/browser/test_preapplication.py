@@ -62,6 +62,8 @@ def _resident_pre_applies(browser: Browser, server: str, screens: Screens, shots
         qr = page.get_by_role("img", name="Código QR de su código")
         expect(qr).to_be_visible()
         expect(page.get_by_role("button", name="Imprimir esta página")).to_be_visible()
+        # Switching the language would reload the form and lose the code shown only once.
+        expect(page.locator("button[lang=en]")).to_have_count(0)
         screens.look(page, "code")
 
         # The QR reads back as the code, as the counter's scanner will read it.
