@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     # Four eyes on every card: the clerk who registered an applicant may not approve them, unless
     # this is set (a one-person branch has nobody else to ask).
     allow_self_approval: bool = False
+    # Pre-applications (issue 11): what a resident typed at home is deleted after this many days
+    # if nobody came to the counter with its code; one client may send this many per window.
+    preapplication_days: int = Field(default=30, ge=1, le=365)
+    preapplication_per_client: int = Field(default=5, ge=1)
+    preapplication_window_minutes: int = Field(default=60, ge=1)
 
 
 settings = Settings()

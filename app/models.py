@@ -10,6 +10,7 @@ from app.keys import models as keys
 from app.library import models as library
 from app.merchants import models as merchants
 from app.payments import models as payments
+from app.preapplications import models as preapplications
 from app.printing import models as printing
 from app.proofs import models as proofs
 from app.verification import models as verification
@@ -28,6 +29,7 @@ __all__ = [
     "merchants",
     "metadata",
     "payments",
+    "preapplications",
     "printing",
     "proofs",
     "verification",

@@ -32,7 +32,8 @@ class User(Model):
 
 class SignInThrottle(Model):
     """Failed sign-ins per account name or per client address, kept in the database so every
-    worker process sees them. The key is a hash: neither names nor addresses are stored."""
+    worker process sees them. The key is a hash: neither names nor addresses are stored. Keys
+    starting `preapply:` count pre-applications per client (app.preapplications)."""
 
     __tablename__ = "sign_in_throttles"
 

@@ -16,6 +16,7 @@ from app.cli import (
     ledger,
     library,
     ops,
+    preapplications,
     printing,
     serve,
     users,
@@ -44,6 +45,7 @@ for module in (
     library,
     branches,
     ops,
+    preapplications,
 ):
     module.register(cli)
 

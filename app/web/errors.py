@@ -7,6 +7,7 @@ parsing its English text.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from app.kit.errors import ResidentIdError
@@ -48,6 +49,10 @@ MESSAGES: dict[str, str] = {
     "Forbidden": N_("Your role may not do this."),
     "Conflict": N_("This cannot be done in the record's current state."),
     "NotFound": N_("Not found."),
+    "TooManyPreApplications": N_(
+        "Too many pre-applications were sent from this connection. Try again in %(minutes)s "
+        "minutes, or come to a branch: the clerk can register you there."
+    ),
 }
 
 # The requirements approval checks (app.proofs.rules), as a clerk reads them.
@@ -78,6 +83,8 @@ def _with_figures(t: Translator, exc: ResidentIdError, text: str) -> str:
         return t.gettext("Too many tries. Wait %(seconds)s seconds, then try again.") % {
             "seconds": int(exc.extra["retry_after"])
         }
+    if exc.name == "TooManyPreApplications" and "retry_after" in exc.extra:
+        return text % {"minutes": max(1, math.ceil(int(exc.extra["retry_after"]) / 60))}
     if exc.name == "OutsideRenewalWindow":
         return t.gettext("This card can be renewed from %(opens)s to %(closes)s.") % {
             "opens": t.date(date.fromisoformat(exc.extra["window_opens"])),

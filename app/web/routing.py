@@ -68,8 +68,11 @@ class PageRoute(APIRoute):
                 )
             except ResidentIdError as exc:
                 v = _visitor(request)
-                return render(
+                page = render(
                     request, v, "error.html", exc.status_code, message=message_for(v.t, exc)
                 )
+                # What the answer tells the client (Retry-After on a 429) a page tells it too.
+                page.headers.update(exc.headers)
+                return page
 
         return page_handler

@@ -10,6 +10,7 @@ from app.web.pages import (
     password,
     people,
     photo,
+    preapply,
     printing,
     proofs,
     public,
@@ -24,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
     for module in (
         public,
         residents,
+        preapply,
         sign_in,
         password,
         people,

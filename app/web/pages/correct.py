@@ -13,7 +13,7 @@ from app.applicants.schemas import ApplicantRead, ApplicantUpdate
 from app.db import SessionDep
 from app.web.forms import Values, field_errors, values_of
 from app.web.languages import PREFERRED
-from app.web.pages.register import FIELDS, MESSAGES, _body
+from app.web.pages.register import FIELDS, MESSAGES, form_body
 from app.web.routing import PageRoute
 from app.web.sessions import CheckedVisitor, Counter, FormDep
 from app.web.templating import redirect, render
@@ -46,7 +46,7 @@ def _values(person: ApplicantRead) -> Values:
 
 def _update(values: Values) -> dict[str, Any]:
     """Every field is sent: an emptied optional field is cleared (null), as the API's PATCH does."""
-    body = _body(values)
+    body = form_body(values)
     for name in ("address", "phone", "email", "gender", "emergency_contact"):
         body.setdefault(name, None)
     body.setdefault("preferred_languages", [])

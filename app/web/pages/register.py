@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from app.applicants import lookups
 from app.applicants import service as applicants
 from app.applicants.schemas import ApplicantCreate
-from app.db import SessionDep
+from app.db import SessionDep, reads
+from app.preapplications import service as preapplications
 from app.web.forms import Errors, Values, field_errors, values_of
 from app.web.i18n import N_
 from app.web.languages import PREFERRED
@@ -71,7 +72,7 @@ def _address(values: Values) -> dict[str, str] | None:
     return {k: v for k, v in parts.items() if v or k not in ("care_of", "unit")}
 
 
-def _body(values: Values) -> dict[str, Any]:
+def form_body(values: Values) -> dict[str, Any]:
     """The API's JSON from the form: empty optional fields are left out, never sent empty."""
     body: dict[str, Any] = {
         "family_name": values["family_name"],
@@ -97,6 +98,31 @@ def _body(values: Values) -> dict[str, Any]:
     return body
 
 
+def form_values(body: ApplicantCreate) -> Values:
+    """The form's fields from the API's schema (a pre-application opened at the counter)."""
+    address = body.address
+    contact = body.emergency_contact
+    languages = [*body.preferred_languages, "", ""]
+    return {
+        "given_name": body.given_name or "",
+        "family_name": body.family_name,
+        "date_of_birth": body.date_of_birth.isoformat(),
+        "gender": body.gender or "",
+        "address_care_of": (address.care_of or "") if address else "",
+        "address_street": address.street if address else "",
+        "address_unit": (address.unit or "") if address else "",
+        "address_city": address.city if address else "",
+        "address_postal_code": address.postal_code if address else "",
+        "address_on_card": "" if body.address_on_card else "off",
+        "phone": body.phone or "",
+        "email": body.email or "",
+        "language_1": languages[0],
+        "language_2": languages[1],
+        "emergency_contact_name": contact.name if contact else "",
+        "emergency_contact_phone": contact.phone if contact else "",
+    }
+
+
 def _page(
     request: Request,
     v: Visitor,
@@ -104,6 +130,9 @@ def _page(
     errors: Errors,
     status_code: int = 200,
     duplicates: list[Any] | None = None,
+    preapplication: str = "",
+    code_error: str = "",
+    notices: list[tuple[str, str]] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -114,6 +143,9 @@ def _page(
         errors=errors,
         duplicates=duplicates or [],
         languages=PREFERRED,
+        preapplication=preapplication,
+        code_error=code_error,
+        notices=notices or [],
     )
 
 
@@ -122,21 +154,54 @@ def register_form(request: Request, v: Counter) -> HTMLResponse:
     return _page(request, v, {"address_city": ""}, {})
 
 
+@router.post("/register/pre-application")
+@reads
+def open_preapplication(
+    request: Request, db: SessionDep, v: Counter, _csrf: CheckedVisitor, form: FormDep
+) -> HTMLResponse:
+    """The form filled from a resident's pre-application, found by the code they bring (typed
+    or scanned). Posted, so the code never appears in a URL or an access log; nothing is
+    written or recorded until the clerk registers."""
+    typed = form.get("code")
+    code = typed.strip() if isinstance(typed, str) else ""
+    found = preapplications.open_by_code(db, code) if code else None
+    if found is None:
+        message = v.t.gettext(
+            "No pre-application has this code. Check it with the person, or register them "
+            "without it."
+        )
+        return _page(request, v, {"address_city": ""}, {}, 404, code_error=message)
+    notice = v.t.gettext(
+        "The person's pre-application is filled in below. Check each answer with them and "
+        "their documents, then register."
+    )
+    return _page(
+        request, v, form_values(found), {}, preapplication=code, notices=[("info", notice)]
+    )
+
+
 @router.post("/register")
 def register(
     request: Request, db: SessionDep, v: Counter, _csrf: CheckedVisitor, form: FormDep
 ) -> Response:
     values = values_of(form, FIELDS)
+    posted = form.get("preapplication")
+    preapplication = posted.strip() if isinstance(posted, str) else ""
     try:
-        body = ApplicantCreate.model_validate(_body(values))
+        body = ApplicantCreate.model_validate(form_body(values))
     except ValidationError as exc:
-        return _page(request, v, values, field_errors(v.t, exc, MESSAGES), 422)
+        errors = field_errors(v.t, exc, MESSAGES)
+        return _page(request, v, values, errors, 422, preapplication=preapplication)
     if form.get("confirm_duplicates") != "yes":
         alike = lookups.possible_duplicates(
             db, body.given_name or "", body.family_name, body.date_of_birth
         )
         if alike:
-            return _page(request, v, values, {}, 200, duplicates=alike)
+            return _page(
+                request, v, values, {}, 200, duplicates=alike, preapplication=preapplication
+            )
     assert v.principal is not None
     created = applicants.register(db, body, actor=v.principal.actor)
+    if preapplication:
+        preapplications.consume(db, preapplication)
     return redirect(v, f"/console/people/{created.id}?registered=1")
