@@ -143,3 +143,9 @@ def daily_counts(
     """Counts per merchant and day, including what this process has not folded in yet."""
     counts.fold(session)
     return repository.daily_counts(session, merchant_id, since, until)
+
+
+def folded_counts(session: Session, since: date, until: date) -> list[VerificationCount]:
+    """Counts per merchant and day as stored, without folding this process's pending ones in
+    (a read for pages, whose GETs never write): at most FOLD_AFTER_SECONDS behind."""
+    return repository.daily_counts(session, None, since, until)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.web.pages import (
+    admin_staff,
     approvals,
     cards,
     correct,
@@ -36,5 +37,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         cards,
         drawer,
         printing,
+        admin_staff,
     )
 )
