@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.web.pages import (
     admin_staff,
     approvals,
+    audit_trail,
     cards,
     correct,
     drawer,
@@ -38,5 +39,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         drawer,
         printing,
         admin_staff,
+        audit_trail,
     )
 )
