@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 VAR_DIR = Path("var")
 
@@ -154,6 +156,30 @@ class Settings(BaseSettings):
     # Four eyes on every card: the clerk who registered an applicant may not approve them, unless
     # this is set (a one-person branch has nobody else to ask).
     allow_self_approval: bool = False
+
+
+# Settings that hold secrets without being SecretStr: their values are never shown.
+_SECRET_NAMES = ("password", "secret")
+MASK = "••••••••"
+
+
+def shown_settings(current: Settings) -> list[tuple[str, str]]:
+    """Every setting by name with its value as an administrator may see it: secrets masked (set
+    or not is all that shows), a database URL without its password."""
+    shown = []
+    for name in type(current).model_fields:
+        value = getattr(current, name)
+        if isinstance(value, SecretStr) or any(part in name for part in _SECRET_NAMES):
+            text = str(value.get_secret_value() if isinstance(value, SecretStr) else value)
+            shown.append((name, MASK if text else ""))
+        elif name == "database_url":
+            try:
+                shown.append((name, make_url(value).render_as_string(hide_password=True)))
+            except ArgumentError:
+                shown.append((name, MASK))
+        else:
+            shown.append((name, "" if value is None else str(value)))
+    return shown
 
 
 settings = Settings()

@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from app.web.pages import (
+    admin_keys,
+    admin_merchants,
     admin_staff,
     approvals,
     audit_trail,
@@ -39,6 +41,8 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         drawer,
         printing,
         admin_staff,
+        admin_merchants,
+        admin_keys,
         audit_trail,
     )
 )
