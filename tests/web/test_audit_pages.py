@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,8 @@ from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.kit.types import utcnow
 from app.payments.days import city_day
-from tests.builders import make_printed_card, make_user, reading_session
+from app.verification.repository import add_counts
+from tests.builders import make_merchant, make_printed_card, make_user, reading_session
 from tests.web.console_client import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "admin")
@@ -136,3 +138,111 @@ def test_other_roles_may_not_read_the_trail(client: TestClient, role: str) -> No
     assert client.get("/console/audit/trail").status_code == 403
     token = csrf_of(client.get("/console/password"))
     assert client.post("/console/audit/trail/verify", data={"csrf_token": token}).status_code == 403
+
+
+def _svg_bars(page_text: str, chart_id: str) -> list[int]:
+    """The chart parsed as XML (so it must be well-formed SVG): each bar's height and value."""
+    start = page_text.index(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="rid-chart" id="{chart_id}"'
+    )
+    end = page_text.index("</svg>", start) + len("</svg>")
+    root = ElementTree.fromstring(page_text[start:end])
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("role") == "img"
+    rects = root.findall("{http://www.w3.org/2000/svg}rect")
+    values = [int(r.get("data-value", "-1")) for r in rects]
+    heights = [float(r.get("height", "-1")) for r in rects]
+    top = max(values)
+    tallest = max(heights)
+    for value, height in zip(values, heights, strict=True):
+        assert height == pytest.approx(tallest * value / top, abs=0.01)
+    return values
+
+
+def test_the_verification_chart_is_svg_whose_bars_match_the_counts(
+    client: TestClient, session: Session
+) -> None:
+    library, _ = make_merchant(name="Ives Library")
+    garage, _ = make_merchant(name="Temple Garage", category="parking")
+    today = city_day(utcnow())
+    add_counts(session, library.id, today, {"valid": 7, "revoked": 1})
+    add_counts(session, library.id, today - timedelta(days=2), {"valid": 3, "invalid": 1})
+    add_counts(session, garage.id, today - timedelta(days=1), {"expired": 5})
+    session.commit()
+    signed_in(client, "auditor")
+    page = client.get(
+        "/console/audit/verifications",
+        params={"since": (today - timedelta(days=3)).isoformat(), "until": today.isoformat()},
+    )
+    assert page.status_code == 200
+    assert "<script" not in page.text.split("</main>")[0].split("<main")[1]
+    assert _svg_bars(page.text, f"chart-{library.id}") == [0, 4, 0, 8]
+    assert _svg_bars(page.text, f"chart-{garage.id}") == [0, 0, 5, 0]
+    words = text_of(page)
+    assert "12 verifications in these days." in words
+    assert "5 verifications in these days." in words
+
+
+def test_a_bad_period_is_refused_with_its_error(client: TestClient) -> None:
+    signed_in(client, "auditor")
+    page = client.get(
+        "/console/audit/verifications", params={"since": "2026-01-01", "until": "2026-12-31"}
+    )
+    assert page.status_code == 422
+    assert "Show at most 92 days at a time." in text_of(page)
+    page = client.get("/console/audit/verifications", params={"since": "yesterday"})
+    assert page.status_code == 422
+    assert 'class="rid-chart"' not in page.text
+
+
+def test_settlements_per_merchant_and_the_last_ledger_check(
+    client: TestClient, session: Session
+) -> None:
+    make_merchant(name="Ives Library")
+    make_merchant(name="Temple Garage", category="parking")
+    signed_in(client, "auditor")
+    page = client.get("/console/audit/settlements")
+    assert page.status_code == 200
+    words = text_of(page)
+    assert "Ives Library" in words
+    assert "Temple Garage" in words
+    assert "The ledger has not been checked here yet." in words
+    page = post_form(client, "/console/audit/settlements", "/console/audit/settlements/check", {})
+    words = text_of(page)
+    assert "The ledger was checked." in words
+    assert "The books hold" in words
+    actions = _actions(session)
+    assert "ledger.check" in actions
+    # Each merchant's settlement read is audited, as through the API.
+    assert actions.count("payment.settlement.read") >= 4
+
+
+def test_a_ledger_with_problems_says_how_many(client: TestClient, session: Session) -> None:
+    _note(session, "system", "ledger.check", "ledger:books")
+    session.execute(
+        sa.update(AuditEvent)
+        .where(AuditEvent.action == "ledger.check")
+        .values(detail='{"entries":4,"ok":false,"problems":2,"transfers":2}')
+    )
+    session.commit()
+    signed_in(client, "auditor")
+    words = text_of(client.get("/console/audit/settlements"))
+    assert "2 problems found." in words
+
+
+def _actions(session: Session) -> list[str]:
+    session.rollback()
+    return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_other_roles_may_not_read_the_figures(
+    client: TestClient, session: Session, role: str
+) -> None:
+    signed_in(client, role)
+    assert client.get("/console/audit/verifications").status_code == 403
+    assert client.get("/console/audit/settlements").status_code == 403
+    token = csrf_of(client.get("/console/password"))
+    answer = client.post("/console/audit/settlements/check", data={"csrf_token": token})
+    assert answer.status_code == 403
+    assert "ledger.check" not in _actions(session)

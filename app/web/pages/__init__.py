@@ -7,6 +7,7 @@ from app.web.pages import (
     admin_merchants,
     admin_staff,
     approvals,
+    audit_books,
     audit_trail,
     cards,
     correct,
@@ -44,5 +45,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         admin_merchants,
         admin_keys,
         audit_trail,
+        audit_books,
     )
 )
