@@ -177,6 +177,8 @@ def shown_settings(current: Settings) -> list[tuple[str, str]]:
                 shown.append((name, make_url(value).render_as_string(hide_password=True)))
             except ArgumentError:
                 shown.append((name, MASK))
+        elif isinstance(value, list):
+            shown.append((name, ", ".join(str(item) for item in value)))
         else:
             shown.append((name, "" if value is None else str(value)))
     return shown

@@ -418,6 +418,7 @@ def test_secrets_in_settings_are_masked_whatever_their_type() -> None:
     assert shown["sip2_password"] == "••••••••"
     assert shown["signing_key"] == ""
     assert shown["signing_key_window_days"] == "365"
+    assert shown["card_font_dirs"].startswith("/usr/share/fonts/truetype/noto, ")
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)

@@ -43,7 +43,9 @@ ERROR_FIELDS = {
 def _options(db: SessionDep, v: Visitor) -> dict[str, list[tuple[str, str]]]:
     """The role and branch choices as (value, shown text) pairs."""
     return {
-        "role_options": [(r.value, v.t.gettext(ROLE_NAMES[r.value])) for r in STAFF_ROLES],
+        "role_options": [
+            (r.value, v.t.gettext(ROLE_NAMES[r.value]).capitalize()) for r in STAFF_ROLES
+        ],
         "branch_options": [(b.code, f"{b.name} ({b.code})") for b in branches.list_all(db)],
     }
 
