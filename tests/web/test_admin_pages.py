@@ -458,3 +458,11 @@ def test_other_roles_may_not_change_merchants_branches_or_keys(
     assert _actions(session).count("merchant.rotate_key") == 0
     assert "key.withdraw" not in _actions(session)
     assert _merchant(session, "Sneaky") is None
+
+
+def test_withdrawing_an_unknown_key_is_a_not_found_page(client: TestClient) -> None:
+    signed_in(client, "admin")
+    assert client.get("/console/admin/keys/nosuchkey/withdraw").status_code == 404
+    page = post_form(client, "/console/admin/keys", "/console/admin/keys/nosuchkey/withdraw", {})
+    assert page.status_code == 404
+    assert "Not found." in text_of(page)

@@ -31,13 +31,21 @@ DEFAULT_DAYS = 14
 MAX_DAYS = 92
 
 
+# (day, valid, revoked, expired, invalid, total) for a day with any verification.
+DayRow = tuple[date, int, int, int, int, int]
+
+
+def _row(day: date, outcomes: dict[str, int]) -> DayRow:
+    valid, revoked, expired, invalid = (outcomes.get(o, 0) for o in OUTCOMES)
+    return (day, valid, revoked, expired, invalid, valid + revoked + expired + invalid)
+
+
 @dataclass(frozen=True)
 class MerchantDays:
     merchant_id: str
     name: str
     chart: str
-    # (day, valid, revoked, expired, invalid, total) for the days with any verification.
-    rows: list[tuple[date, int, int, int, int, int]]
+    rows: list[DayRow]
     total: int
 
 
@@ -74,17 +82,13 @@ def _charts(
             "since": t.date(since),
             "until": t.date(until),
         }
-        rows = [
-            (day, *(per_day[day].get(o, 0) for o in OUTCOMES), sum(per_day[day].values()))
-            for day in days
-            if day in per_day
-        ]
+        rows = [_row(day, per_day[day]) for day in days if day in per_day]
         found.append(
             MerchantDays(
                 merchant_id=merchant_id,
                 name=name,
                 chart=bar_chart(f"chart-{merchant_id}", title, bars),
-                rows=rows,  # type: ignore[arg-type]
+                rows=rows,
                 total=sum(bar.value for bar in bars),
             )
         )
