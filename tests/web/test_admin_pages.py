@@ -466,3 +466,11 @@ def test_withdrawing_an_unknown_key_is_a_not_found_page(client: TestClient) -> N
     page = post_form(client, "/console/admin/keys", "/console/admin/keys/nosuchkey/withdraw", {})
     assert page.status_code == 404
     assert "Not found." in text_of(page)
+
+
+def test_a_crafted_link_cannot_make_a_page_announce_anything(client: TestClient) -> None:
+    signed_in(client, "admin")
+    page = client.get("/console/admin/staff", params={"created": "your-account-is-locked"})
+    assert "your-account-is-locked" not in text_of(page)
+    page = client.get("/console/admin/branches", params={"added": "call-555-0100"})
+    assert "call-555-0100" not in text_of(page)

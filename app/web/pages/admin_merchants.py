@@ -168,16 +168,19 @@ def _branches_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    added = request.query_params.get("added")
+    # Named only when the branch exists: a crafted link cannot make the page say anything else.
+    listed = branches.list_all(db)
+    added = request.query_params.get("added", "")
     notices = []
-    if added:
-        notices.append(("success", v.t.gettext("The branch %(code)s is added.") % {"code": added}))
+    if added in {b.code for b in listed}:
+        text = v.t.gettext("The branch %(code)s is added.") % {"code": added}
+        notices.append(("success", text))
     return render(
         request,
         v,
         "admin/branches.html",
         status,
-        branches=branches.list_all(db),
+        branches=listed,
         values=values or {},
         errors=errors or {},
         notices=notices,

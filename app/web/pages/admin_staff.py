@@ -59,9 +59,10 @@ def _list_page(
     status: int = 200,
 ) -> HTMLResponse:
     notices = []
-    created = request.query_params.get("created")
-    if created:
-        text = v.t.gettext("The account %(username)s is created.") % {"username": created}
+    # Named only when the account exists: a crafted link cannot make the page say anything else.
+    created = users.get_by_username(db, request.query_params.get("created", "")[:64])
+    if created is not None:
+        text = v.t.gettext("The account %(username)s is created.") % {"username": created.username}
         notices.append(("success", text))
     return render(
         request,
