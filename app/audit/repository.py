@@ -30,9 +30,13 @@ def page(
     subjects: tuple[str, ...] = (),
     since: datetime | None = None,
     before: datetime | None = None,
+    below: int | None = None,
 ) -> list[AuditEvent]:
-    """Events after `after`, filtered; `subjects` (any of them) narrows `subject` further."""
+    """Events after `after`, filtered; `subjects` (any of them) narrows `subject` further. With
+    `below`, the newest events under that seq instead, newest first (a reader's latest page)."""
     query = sa.select(AuditEvent).where(AuditEvent.seq > after)
+    if below is not None:
+        query = query.where(AuditEvent.seq < below)
     if subject:
         query = query.where(AuditEvent.subject == subject)
     if subjects:
@@ -45,7 +49,8 @@ def page(
         query = query.where(AuditEvent.actor == actor)
     if action:
         query = query.where(AuditEvent.action == action)
-    return list(session.scalars(query.order_by(AuditEvent.seq).limit(limit)))
+    order = AuditEvent.seq.desc() if below is not None else AuditEvent.seq
+    return list(session.scalars(query.order_by(order).limit(limit)))
 
 
 def last_of(session: Session, action: str) -> AuditEvent | None:

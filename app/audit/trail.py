@@ -25,6 +25,7 @@ from app.payments.days import day_bounds
 
 VERIFY_ACTION = "audit.verify"
 PAGE_SIZE = 100
+MAX_SEQ = 2**62
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class TrailFilter:
     actor: str = ""
     action: str = ""
     card_number: str = ""
-    after: int = 0
+    # Newest first: the page shows the newest matching entries below this seq (None: the newest).
+    below: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def actor_names(session: Session) -> dict[str, str]:
 
 
 def events(session: Session, wanted: TrailFilter) -> tuple[list[TrailEvent], int | None]:
-    """A page of the trail (oldest first) and the seq to continue after, if there is more.
+    """A page of the trail, newest first, and the seq to continue below for older ones, if any.
     A username or card number that matches nothing answers an empty page, not every event."""
     names = actor_names(session)
     actor = None
@@ -81,7 +83,8 @@ def events(session: Session, wanted: TrailFilter) -> tuple[list[TrailEvent], int
         subjects = (f"card:{card.id}", f"applicant:{card.applicant_id}")
     rows = repository.page(
         session,
-        after=wanted.after,
+        after=0,
+        below=wanted.below if wanted.below is not None else MAX_SEQ,
         limit=PAGE_SIZE,
         subject=None,
         actor=actor,

@@ -4,6 +4,8 @@ bars match the counts; settlements and the ledger check. Other roles are refused
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from xml.etree import ElementTree
@@ -246,3 +248,21 @@ def test_other_roles_may_not_read_the_figures(
     answer = client.post("/console/audit/settlements/check", data={"csrf_token": token})
     assert answer.status_code == 403
     assert "ledger.check" not in _actions(session)
+
+
+def test_the_trail_shows_the_newest_entries_first_and_pages_to_older_ones(
+    client: TestClient, session: Session
+) -> None:
+    for n in range(105):
+        audit.record(session, actor="system", action="test.many", subject=f"test:{n}")
+    session.commit()
+    signed_in(client, "auditor")
+    page = client.get("/console/audit/trail", params={"action": "test.many"})
+    seqs = [int(s) for s in re.findall(r'<th scope="row">(\d+)</th>', page.text)]
+    assert seqs == list(range(105, 5, -1))
+    older = re.search(r'href="(/console/audit/trail\?[^"]*below=6)"', page.text)
+    assert older is not None
+    page = client.get(html.unescape(older.group(1)))
+    seqs = [int(s) for s in re.findall(r'<th scope="row">(\d+)</th>', page.text)]
+    assert seqs == [5, 4, 3, 2, 1]
+    assert "Older entries" not in text_of(page)

@@ -20,7 +20,7 @@ from app.web.templating import redirect, render
 
 router = APIRouter(prefix="/console/audit", route_class=PageRoute, include_in_schema=False)
 
-FIELDS = ("since", "until", "actor", "action", "card", "after")
+FIELDS = ("since", "until", "actor", "action", "card", "below")
 DATE_MESSAGE = N_("Enter the date as YYYY-MM-DD, for example 2026-12-01.")
 
 
@@ -41,23 +41,25 @@ def trail_page(request: Request, db: SessionDep, v: Auditors) -> HTMLResponse:
             errors[name] = v.t.gettext(DATE_MESSAGE)
     if since and until and until < since:
         errors["until"] = v.t.gettext("The last day comes before the first day.")
-    after = int(values["after"]) if values["after"].isdigit() else 0
+    below = (
+        int(values["below"]) if values["below"].isdigit() and len(values["below"]) < 19 else None
+    )
     wanted = trail.TrailFilter(
         since=since,
         until=until,
         actor=values["actor"],
         action=values["action"],
         card_number=values["card"],
-        after=min(after, 2**62),
+        below=below,
     )
     events: list[trail.TrailEvent] = []
-    next_after = None
+    older = None
     if not errors:
         try:
-            events, next_after = trail.events(db, wanted)
+            events, older = trail.events(db, wanted)
         except ResidentIdError as exc:
             errors["card"] = message_for(v.t, exc)
-    query = {k: values[k] for k in FIELDS if k != "after" and values[k]}
+    query = {k: values[k] for k in FIELDS if k != "below" and values[k]}
     notices = []
     if request.query_params.get("verified"):
         notices.append(("success", v.t.gettext("The chain was verified. Its state is below.")))
@@ -67,7 +69,7 @@ def trail_page(request: Request, db: SessionDep, v: Auditors) -> HTMLResponse:
         "audit/trail.html",
         422 if errors else 200,
         events=events,
-        next_after=next_after,
+        older=older,
         query=query,
         values=values,
         errors=errors,
