@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 VAR_DIR = Path("var")
 
@@ -159,6 +161,32 @@ class Settings(BaseSettings):
     preapplication_days: int = Field(default=30, ge=1, le=365)
     preapplication_per_client: int = Field(default=5, ge=1)
     preapplication_window_minutes: int = Field(default=60, ge=1)
+
+
+# Settings that hold secrets without being SecretStr: their values are never shown.
+_SECRET_NAMES = ("password", "secret")
+MASK = "••••••••"
+
+
+def shown_settings(current: Settings) -> list[tuple[str, str]]:
+    """Every setting by name with its value as an administrator may see it: secrets masked (set
+    or not is all that shows), a database URL without its password."""
+    shown = []
+    for name in type(current).model_fields:
+        value = getattr(current, name)
+        if isinstance(value, SecretStr) or any(part in name for part in _SECRET_NAMES):
+            text = str(value.get_secret_value() if isinstance(value, SecretStr) else value)
+            shown.append((name, MASK if text else ""))
+        elif name == "database_url":
+            try:
+                shown.append((name, make_url(value).render_as_string(hide_password=True)))
+            except ArgumentError:
+                shown.append((name, MASK))
+        elif isinstance(value, list):
+            shown.append((name, ", ".join(str(item) for item in value)))
+        else:
+            shown.append((name, "" if value is None else str(value)))
+    return shown
 
 
 settings = Settings()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -25,15 +27,36 @@ def page(
     subject: str | None,
     actor: str | None,
     action: str | None,
+    subjects: tuple[str, ...] = (),
+    since: datetime | None = None,
+    before: datetime | None = None,
+    below: int | None = None,
 ) -> list[AuditEvent]:
+    """Events after `after`, filtered; `subjects` (any of them) narrows `subject` further. With
+    `below`, the newest events under that seq instead, newest first (a reader's latest page)."""
     query = sa.select(AuditEvent).where(AuditEvent.seq > after)
+    if below is not None:
+        query = query.where(AuditEvent.seq < below)
     if subject:
         query = query.where(AuditEvent.subject == subject)
+    if subjects:
+        query = query.where(AuditEvent.subject.in_(subjects))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if before is not None:
+        query = query.where(AuditEvent.at < before)
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
         query = query.where(AuditEvent.action == action)
-    return list(session.scalars(query.order_by(AuditEvent.seq).limit(limit)))
+    order = AuditEvent.seq.desc() if below is not None else AuditEvent.seq
+    return list(session.scalars(query.order_by(order).limit(limit)))
+
+
+def last_of(session: Session, action: str) -> AuditEvent | None:
+    """The newest event of this action (the action column is indexed)."""
+    query = sa.select(AuditEvent).where(AuditEvent.action == action)
+    return session.scalars(query.order_by(AuditEvent.seq.desc()).limit(1)).one_or_none()
 
 
 def iter_chain(session: Session, batch: int = 2000) -> sa.ScalarResult[AuditEvent]:

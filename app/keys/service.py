@@ -147,6 +147,13 @@ def note_signed(session: Session, key: SigningKey, expires_on: date) -> None:
     repository.note_card_expiry(session, b64url(key.kid), expires_on)
 
 
+def get(session: Session, kid: str) -> SigningKeyRecord:
+    record = repository.get(session, kid)
+    if record is None:
+        raise NotFound("no key has this id")
+    return record
+
+
 def withdraw(session: Session, kid: str, *, actor: str) -> SigningKeyRecord:
     """Stop publishing a key (compromised or retired early): cards it signed no longer verify."""
     record = repository.get(session, kid)

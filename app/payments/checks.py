@@ -7,15 +7,20 @@ charge is refunded beyond its amount, and each charge's refunded total is the su
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.audit import repository as audit_events
+from app.audit import service as audit
 from app.kit.progress import SILENT, Progress
 from app.payments import ledger
 from app.payments.models import Charge, LedgerAccount, LedgerEntry, LedgerTransfer, Refund
 
+CHECK_ACTION = "ledger.check"
 # Enough to act on; a ledger broken in a million places does not need a million lines.
 MAX_PROBLEMS = 50
 
@@ -152,3 +157,45 @@ def check(session: Session, progress: Progress = SILENT) -> LedgerReport:
         one_pass(session, report)
         progress.advance()
     return report
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    at: datetime
+    ok: bool
+    problems: int
+    transfers: int
+    entries: int
+
+
+def check_and_record(session: Session, *, actor: str) -> LedgerReport:
+    """Run the check and note its outcome in the audit trail (counts only, never the problems'
+    text), which is where the last check is read back from."""
+    report = check(session)
+    audit.record(
+        session,
+        actor=actor,
+        action=CHECK_ACTION,
+        subject="ledger:books",
+        detail={
+            "ok": report.ok,
+            "problems": len(report.problems),
+            "transfers": report.transfers,
+            "entries": report.entries,
+        },
+    )
+    return report
+
+
+def last_check(session: Session) -> LastCheck | None:
+    row = audit_events.last_of(session, CHECK_ACTION)
+    if row is None:
+        return None
+    detail = json.loads(row.detail)
+    return LastCheck(
+        at=row.at,
+        ok=bool(detail.get("ok")),
+        problems=int(detail.get("problems", 0)),
+        transfers=int(detail.get("transfers", 0)),
+        entries=int(detail.get("entries", 0)),
+    )

@@ -26,6 +26,7 @@ from app.kit.errors import ResidentIdError
 from app.kit.paging import MAX_LIMIT, BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
 from app.verification import counts, repository
+from app.verification.models import VerificationCount
 from app.verification.ratelimit import verify_limiter
 from app.verification.schemas import DailyCountRead, Outcome, VerifyResult
 from cards.credential import decode_qr
@@ -157,3 +158,13 @@ def daily_counts(
     rows = repository.daily_counts(session, merchant_id, since, until, after, limit)
     page, next_cursor = page_of(rows, limit, lambda c: [c.day.isoformat(), c.merchant_id])
     return Page(items=[DailyCountRead.model_validate(c) for c in page], next_cursor=next_cursor)
+
+
+# The most rows a page's chart reads (merchants times days): far above a city's month.
+_CHART_ROWS = 50_000
+
+
+def folded_counts(session: Session, since: date, until: date) -> list[VerificationCount]:
+    """Counts per merchant and day as stored, without folding this process's pending ones in
+    (a read for pages, whose GETs never write): at most FOLD_AFTER_SECONDS behind."""
+    return repository.daily_counts(session, None, since, until, None, _CHART_ROWS)[:_CHART_ROWS]

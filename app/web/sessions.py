@@ -217,6 +217,15 @@ class require:
 Counter = Annotated[Visitor, Depends(require(Role.CLERK, Role.SUPERVISOR))]
 Supervisors = Annotated[Visitor, Depends(require(Role.SUPERVISOR))]
 Printers = Annotated[Visitor, Depends(require(Role.PRINTER, Role.SUPERVISOR))]
+Admins = Annotated[Visitor, Depends(require(Role.ADMIN))]
+Auditors = Annotated[Visitor, Depends(require(Role.AUDITOR))]
+
+# Where each role starts after signing in (and where the header's logo leads).
+HOMES: dict[str, str] = {
+    Role.PRINTER: "/console/print-queue",
+    Role.ADMIN: "/console/admin/staff",
+    Role.AUDITOR: "/console/audit/trail",
+}
 
 
 def start(v: Visitor, user: User) -> None:

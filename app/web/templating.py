@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from app.web.i18n import LANGUAGE_NAMES, ROLE_NAMES
-from app.web.sessions import CSRF_FIELD, Visitor
+from app.web.sessions import CSRF_FIELD, HOMES, Visitor
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -54,6 +54,7 @@ env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=Tru
 env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 env.globals["CSRF_FIELD"] = CSRF_FIELD
 env.globals["ROLE_NAMES"] = ROLE_NAMES
+env.globals["HOMES"] = HOMES
 
 
 def _apply_cookies(response: Response, v: Visitor) -> Response:

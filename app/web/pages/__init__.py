@@ -3,7 +3,12 @@
 from fastapi import APIRouter
 
 from app.web.pages import (
+    admin_keys,
+    admin_merchants,
+    admin_staff,
     approvals,
+    audit_books,
+    audit_trail,
     cards,
     correct,
     drawer,
@@ -38,5 +43,10 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         cards,
         drawer,
         printing,
+        admin_staff,
+        admin_merchants,
+        admin_keys,
+        audit_trail,
+        audit_books,
     )
 )

@@ -20,8 +20,6 @@ from app.web.templating import redirect, render
 
 router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
 
-HOME = {Role.PRINTER: "/console/print-queue"}
-
 
 @router.get("/sign-in")
 def sign_in_form(
@@ -66,7 +64,7 @@ def sign_in(
     sessions.start(v, user)
     if user.must_change_password:
         return redirect(v, "/console/password")
-    default = HOME.get(Role(user.role), "/console/")
+    default = sessions.HOMES.get(Role(user.role), "/console/")
     target = sessions.safe_next(next, default)
     return redirect(v, default if target == "/console/" else target)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.web.browser.screens import Screens, open_as
 
-ROLES = ("clerk", "supervisor", "printer")
+ROLES = ("clerk", "supervisor", "printer", "admin", "auditor")
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
