@@ -11,6 +11,7 @@ from app.cards import numbers
 from app.db import SessionDep
 from app.kit.bounds import MAX_BIGINT
 from app.kit.errors import responses
+from app.kit.paging import BadCursor
 from app.payments import idempotency, loads, statements
 from app.payments.deps import CardReaders, CounterStaff, IdempotencyKey
 from app.payments.schemas import BalanceRead, LoadCreate, LoadRead, StatementRead
@@ -59,9 +60,28 @@ def card_transactions(
     reader: CardReaders,
     number: str,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=19,
+            pattern=r"^[1-9][0-9]*$",
+            description="next_cursor of the previous page; leave out for the newest lines.",
+        ),
+    ] = None,
     before: Annotated[
-        int | None, Query(ge=1, le=MAX_BIGINT, description="next_before of the previous page")
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_BIGINT,
+            deprecated=True,
+            description="next_before of the previous page (read when no cursor is given).",
+        ),
     ] = None,
 ) -> StatementRead:
-    """The cardholder's statement, newest first, with the balance after each line."""
+    """The cardholder's statement, newest first, with the balance after each line, a page at a
+    time."""
+    if cursor is not None:
+        if int(cursor) > MAX_BIGINT:
+            raise BadCursor("cursor: not a cursor this server gave")
+        before = int(cursor)
     return statements.statement(session, reader, number, limit=limit, before=before)

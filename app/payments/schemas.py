@@ -132,9 +132,12 @@ class StatementRead(Schema):
     spent_today_cents: int
     daily_spend_limit_cents: int
     balance_cap_cents: int
-    lines: list[StatementLine]
-    # Pass as `before` for the next (older) page; None on the last page.
-    next_before: int | None
+    # The one list shape (app/kit/paging): pass next_cursor as `cursor` for the next, older page.
+    items: list[StatementLine]
+    next_cursor: str | None
+    # The same page as the first clients read it, until the next major version.
+    lines: list[StatementLine] = Field(deprecated=True)
+    next_before: int | None = Field(deprecated=True)
 
 
 class PurposeTotal(Schema):

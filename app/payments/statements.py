@@ -147,6 +147,8 @@ def statement(
         spent_today_cents=ledger.spent_today(session, account, today) if account else 0,
         daily_spend_limit_cents=settings.daily_spend_limit_cents,
         balance_cap_cents=settings.balance_cap_cents,
+        items=lines[:limit],
+        next_cursor=str(lines[limit - 1].entry_id) if len(lines) > limit else None,
         lines=lines[:limit],
         next_before=lines[limit - 1].entry_id if len(lines) > limit else None,
     )

@@ -60,6 +60,27 @@ def test_the_statement_pages_from_newest_to_oldest(
     assert last["next_before"] is None
 
 
+def test_the_statement_pages_by_cursor_as_every_list_does(
+    client: TestClient, clerk: Headers, holder: Holder
+) -> None:
+    for cents in (100, 200, 300):
+        load(client, clerk, holder.number, cents)
+    url = f"/v1/cards/{holder.number}/transactions"
+    seen: list[int] = []
+    params: dict[str, object] = {"limit": 2}
+    while True:
+        page = client.get(url, params=params, headers=clerk).json()
+        assert page["items"] == page["lines"]  # the old name stays until the next major version
+        seen += [line["amount_cents"] for line in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        params = {"limit": 2, "cursor": page["next_cursor"]}
+    assert seen == [300, 200, 100]
+    for cursor in ("0", "x", "99999999999999999999"):
+        refused = client.get(url, params={"cursor": cursor}, headers=clerk)
+        assert refused.status_code == 422, refused.text
+
+
 def test_reading_a_statement_is_in_the_audit_trail(
     client: TestClient, clerk: Headers, holder: Holder, login: Callable[..., Headers]
 ) -> None:
