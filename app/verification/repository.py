@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.cards.models import Card
 from app.merchants.models import Merchant
-from app.verification.models import VerificationCount
+from app.verification.models import RateBucket, VerificationCount
 
 OUTCOMES = ("valid", "revoked", "expired", "invalid")
 
@@ -33,6 +33,41 @@ def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[st
         set_={outcome: table.c[outcome] + statement.excluded[outcome] for outcome in OUTCOMES},
     )
     session.execute(statement)
+
+
+def take_from_bucket(
+    session: Session, key: str, now: float, interval: float, horizon: float
+) -> tuple[bool, float]:
+    """Take one request from the key's bucket if it holds one: whether it did, and the moment
+    the bucket will be full again. One upsert, so concurrent takes from any process queue on
+    the row instead of racing a read against a write.
+
+    The bucket holds a request when it is full again by `horizon` (now + a minute - interval);
+    taking one moves that moment `interval` later than now or than itself, whichever is later.
+    """
+    table = RateBucket.__table__
+    assert isinstance(table, sa.Table)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    full_at = table.c.full_at
+    holds_one = full_at <= sa.literal(horizon, sa.Double)
+    later = sa.case(
+        (full_at > sa.literal(now, sa.Double), full_at), else_=sa.literal(now, sa.Double)
+    )
+    statement = insert(table).values(key=key, full_at=now + interval, admitted=True)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "admitted": holds_one,
+            "full_at": sa.case((holds_one, later + sa.literal(interval, sa.Double)), else_=full_at),
+        },
+    )
+    admitted, full = session.execute(upsert.returning(table.c.admitted, table.c.full_at)).one()
+    return bool(admitted), float(full)
+
+
+def bucket_full_at(session: Session, key: str) -> float | None:
+    """When the key's bucket will be full again (None: it has never been taken from)."""
+    return session.scalar(sa.select(RateBucket.full_at).where(RateBucket.key == key))
 
 
 def daily_counts(
