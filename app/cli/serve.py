@@ -60,7 +60,10 @@ def default_workers(database_url: str) -> int:
     only processes polling for that lock (busy_timeout) instead of queueing for it."""
     if is_sqlite(database_url):
         return 1
-    return max(1, len(os.sched_getaffinity(0)))
+    # The cores this process may run on (a cpuset), where the system says; else all of them.
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def uvicorn_command(host: str, port: int, workers: int) -> list[str]:
