@@ -4,15 +4,16 @@ A bucket holds up to a minute's allowance and refills continuously, so a merchan
 queue at the library desk) but not exceed `verify_rate_per_minute` on average. The bucket is one
 row (`verify_rate_buckets`) that every worker of every server takes from with one statement, so
 a key gets its limit however many processes serve it. The take runs in the request's transaction:
-on SQLite that transaction already holds the write lock, and on PostgreSQL the row stays locked
-until the request commits, so one key's requests pass the limit one at a time (other keys'
-requests are not held up). Times are the app servers' clocks: keep them in sync (NTP).
+on SQLite that transaction holds the write lock, and on PostgreSQL the row stays locked until the
+request commits, so one key's requests pass the limit one at a time (other keys' requests are not
+held up on PostgreSQL). Times are the database's clock, read as each take runs, so they follow
+the order of the takes (a time read before waiting for the lock could be older than the last
+take's, and refuse a request the bucket holds).
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 from sqlalchemy.orm import Session
 
@@ -34,18 +35,15 @@ def _wait(full_at: float, interval: float, now: float) -> int:
     return max(1, math.ceil(short))
 
 
-def take(session: Session, key: str, per_minute: int, now: float | None = None) -> int:
+def take(session: Session, key: str, per_minute: int) -> int:
     """Take one request from the key's bucket: 0 when admitted, else whole seconds to wait."""
-    now = time.time() if now is None else now
     interval = _interval(per_minute)
-    horizon = now + WINDOW_SECONDS - interval
-    admitted, full_at = repository.take_from_bucket(session, key, now, interval, horizon)
+    admitted, full_at, now = repository.take_from_bucket(session, key, interval, WINDOW_SECONDS)
     return 0 if admitted else _wait(full_at, interval, now)
 
 
-def wait(session: Session, key: str, per_minute: int, now: float | None = None) -> int:
+def wait(session: Session, key: str, per_minute: int) -> int:
     """Whole seconds until the key's bucket holds a request again (0: it holds one now),
     taking nothing from it."""
-    now = time.time() if now is None else now
-    full_at = repository.bucket_full_at(session, key)
+    full_at, now = repository.bucket_full_at(session, key)
     return 0 if full_at is None else _wait(full_at, _interval(per_minute), now)
