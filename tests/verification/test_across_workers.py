@@ -28,8 +28,12 @@ from tests.builders import make_merchant, reading_session
 from tests.verification.verification_support import signed_card
 
 WORKERS = 4
-LIMIT = 20
-SENT = 3 * LIMIT
+# A bucket gets one request back every 60 / LIMIT seconds: 10 s here, so the burst below (which
+# takes a few seconds on a busy machine, longer on SQLite, whose writers take turns) ends before
+# the bucket refills, and exactly LIMIT are admitted. Four workers with a bucket each would have
+# admitted up to 4 x LIMIT: all that is sent.
+LIMIT = 6
+SENT = WORKERS * LIMIT
 
 
 def _free_port() -> int:
@@ -107,16 +111,17 @@ def serve(cli_env: dict[str, str]) -> Iterator[Served]:
 
 def test_a_key_gets_its_limit_not_its_limit_per_worker(serve: Served, session: Session) -> None:
     _card, qr = signed_card(session)
-    _, warm_up = make_merchant(name="Warm-up")
+    # Every worker has answered before the burst, so none is still loading while it runs; each
+    # warm-up key stays within its own limit.
+    for n in range(WORKERS):
+        _, warm_up = make_merchant(name=f"Warm-up {n}")
+        warmed = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * LIMIT, warm_up)
+        assert {r.status_code for r in warmed} == {200}
     _, headers = make_merchant()
-    # Every worker has answered before the burst, so none is still loading while it runs.
-    warmed = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * 16, warm_up)
-    assert {r.status_code for r in warmed} == {200}
 
     answers = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * SENT, headers)
 
-    # The bucket starts full with a minute's allowance and gets one back every 60/LIMIT = 3 s;
-    # the burst is over well before (four workers in-process buckets would admit up to 4 x 20).
+    # The bucket starts full with a minute's allowance: LIMIT admitted, the rest refused.
     assert Counter(r.status_code for r in answers) == {200: LIMIT, 429: SENT - LIMIT}
     for refused in (r for r in answers if r.status_code == 429):
         assert refused.json()["error"] == "RateLimited"
@@ -127,8 +132,11 @@ def test_every_verification_is_counted_after_the_workers_stop(
     serve: Served, session: Session
 ) -> None:
     _card, qr = signed_card(session)
-    merchants = [make_merchant(name=f"Branch {n}") for n in range(3)]
-    valid_each, invalid_each = 12, 6
+    # Each key within its limit: 2 x WORKERS keys, LIMIT verifications each, a third of them
+    # garbage (counted as invalid).
+    merchants = [make_merchant(name=f"Branch {n}") for n in range(2 * WORKERS)]
+    invalid_each = LIMIT // 3
+    valid_each = LIMIT - invalid_each
     for _merchant, headers in merchants:
         bodies = [{"qr": qr}] * valid_each + [{"qr": "garbage"}] * invalid_each
         answers = serve.post_each_on_a_new_connection("/v1/verify", bodies, headers)
