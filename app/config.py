@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     # Verification rate limit: requests per minute per merchant key.
     verify_rate_per_minute: int = 600
 
+    # Server processes for `resident-id serve` (its --workers overrides). Unset: one per core
+    # the process may run on with PostgreSQL, one with SQLite (app/cli/serve.py says why).
+    workers: int | None = Field(default=None, ge=1, le=256)
+
     # Stored value.
     balance_cap_cents: int = 15_000
     daily_spend_limit_cents: int = 5_000

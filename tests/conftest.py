@@ -35,6 +35,9 @@ else:
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["RESIDENT_ID_DATA_DIR"] = str(_TMP / "data")
 os.environ["RESIDENT_ID_SECRET_KEY"] = "test-secret-" + secrets.token_hex(16)
+# A server a test starts runs one process (on PostgreSQL the default is one per core) unless the
+# test asks for more: a test that SIGKILLs it must not leave worker processes behind.
+os.environ["RESIDENT_ID_WORKERS"] = "1"
 
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 
 import typer
-import uvicorn
 from rich import print as rprint
 
 from app import migrate
@@ -54,6 +54,49 @@ def _ensure_demo_staff() -> None:
         )
 
 
+def default_workers(database_url: str) -> int:
+    """One worker per core this process may run on; one on SQLite, whose single write lock
+    every writing request takes for its whole transaction, so more processes add no throughput,
+    only processes polling for that lock (busy_timeout) instead of queueing for it."""
+    if is_sqlite(database_url):
+        return 1
+    # The cores this process may run on (a cpuset), where the system says; else all of them.
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def uvicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """`python -m uvicorn ...` for the app.
+
+    Not uvicorn.run() from this process: its workers are spawned, and a spawned worker first
+    re-imports the parent's __main__ (for `resident-id`, the whole CLI) before it can answer the
+    supervisor's health ping; when N workers start at once on a busy machine that takes longer
+    than the ping's 5 s, and the supervisor kills each worker as hung and spawns another, for
+    ever. Under `python -m uvicorn` the __main__ a worker re-imports is uvicorn's own, and the app
+    is imported after the worker answers pings.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:create_app",
+        "--factory",
+        f"--host={host}",
+        f"--port={port}",
+        f"--workers={workers}",
+        "--log-level=info",
+        # An access log would keep search URLs (names, dates of birth) and who scanned what.
+        "--no-access-log",
+        # Idle keep-alive connections close after 5 s, and a request's line and headers may not
+        # exceed 16 KiB; bodies are bounded per route, with a deadline (app.kit.bodylimit). The
+        # header bound is h11's (httptools has none), so h11 parses HTTP; uvloop runs the loop.
+        "--timeout-keep-alive=5",
+        "--http=h11",
+        f"--h11-max-incomplete-event-size={16 * 1024}",
+    ]
+
+
 def register(cli: typer.Typer) -> None:
     @cli.command("serve")
     def serve(
@@ -63,7 +106,11 @@ def register(cli: typer.Typer) -> None:
             False,
             help="Create demo staff accounts (admin, supervisor, clerk, printer) and print their passwords once.",
         ),
-        workers: int = typer.Option(1, help="Worker processes (PostgreSQL deployments)."),
+        workers: int | None = typer.Option(
+            None,
+            min=1,
+            help="Worker processes [default: RESIDENT_ID_WORKERS, else one per core on PostgreSQL, one on SQLite].",
+        ),
     ) -> None:
         """Serve the API; on the embedded SQLite default, first bring the schema up to date."""
         try:
@@ -80,19 +127,11 @@ def register(cli: typer.Typer) -> None:
                 rprint(f"created the first signing key [bold]{created.kid}[/bold]")
         if demo:
             _ensure_demo_staff()
+        count = workers or settings.workers or default_workers(settings.database_url)
         rprint(f"counter console at http://{host}:{port}/console/sign-in")
-        rprint(f"API docs at http://{host}:{port}/docs")
-        uvicorn.run(
-            "app.main:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            # An access log would keep search URLs (names, dates of birth) and who scanned what.
-            access_log=False,
-            # Idle keep-alive connections close after 5 s, and a request's line and headers may
-            # not exceed 16 KiB; bodies are bounded per route, with a deadline (app.kit.bodylimit).
-            timeout_keep_alive=5,
-            h11_max_incomplete_event_size=16 * 1024,
-        )
+        rprint(f"API docs at http://{host}:{port}/docs ({count} worker processes)")
+        command = uvicorn_command(host, port, count)
+        # Whatever is buffered would be lost with this process image.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(command[0], command)

@@ -37,7 +37,7 @@ def create_charge(
     """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
     daily spending limit will not cover it, 403 when the card is revoked, expired or not ours.
     A refused charge counts as a verification and takes from the same rate limit (429)."""
-    verification.check_rate(merchant)
+    verification.check_rate(session, merchant)
     try:
         return idempotency.once(
             session,
@@ -49,11 +49,11 @@ def create_charge(
             work=lambda: charges.charge(session, merchant, body),
         )
     except CardNotAccepted as exc:
-        verification.count_refused_charge(merchant, exc.card_status)
+        verification.count_refused_charge(session, merchant, exc.card_status)
         raise
     except PaymentRequired:
         # A valid card without the balance or the day's allowance for this amount.
-        verification.count_refused_charge(merchant, "valid")
+        verification.count_refused_charge(session, merchant, "valid")
         raise
 
 

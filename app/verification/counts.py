@@ -21,7 +21,8 @@ from app.db import session_factory
 from app.verification import repository
 
 # Fold when this many verifications are pending or this many seconds have passed since the last
-# fold: a restart loses at most this many counts (none on a clean shutdown).
+# fold: a worker killed outright (SIGKILL) loses at most this many counts, or this many seconds'
+# worth, each worker its own; none on SIGTERM, whose shutdown folds (docs/scaling.md).
 FOLD_AFTER_COUNT = 1000
 FOLD_AFTER_SECONDS = 30.0
 

@@ -23,3 +23,19 @@ class VerificationCount(Model):
     revoked: Mapped[int] = mapped_column(default=0)
     expired: Mapped[int] = mapped_column(default=0)
     invalid: Mapped[int] = mapped_column(default=0)
+
+
+class RateBucket(Model):
+    """One merchant key's verification allowance, a token bucket kept as the moment it will be
+    full again (the generic cell rate algorithm): every worker of every server takes from the
+    same row, so a key gets its limit however many processes answer it.
+
+    `full_at` is in seconds since the epoch; `admitted` says whether the last take found a
+    request in the bucket, so the statement that takes can also answer (RETURNING).
+    """
+
+    __tablename__ = "verify_rate_buckets"
+
+    key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    full_at: Mapped[float] = mapped_column(sa.Double)
+    admitted: Mapped[bool]

@@ -1,50 +1,49 @@
-"""Per-merchant-key rate limit for online verification: a token bucket in this process's memory.
+"""Per-merchant-key rate limit for online verification: a token bucket kept in the database.
 
 A bucket holds up to a minute's allowance and refills continuously, so a merchant may burst (a
-queue at the library desk) but not exceed `verify_rate_per_minute` on average. Each server process
-keeps its own buckets: with N workers a key gets at most N times the rate, which is the price of
-not touching the database to count requests.
+queue at the library desk) but not exceed `verify_rate_per_minute` on average. The bucket is one
+row (`verify_rate_buckets`) that every worker of every server takes from with one statement, so
+a key gets its limit however many processes serve it. The take runs in the request's transaction:
+on SQLite that transaction holds the write lock, and on PostgreSQL the row stays locked until the
+request commits, so one key's requests pass the limit one at a time (other keys' requests are not
+held up on PostgreSQL). Times are the database's clock, read as each take runs, so they follow
+the order of the takes (a time read before waiting for the lock could be older than the last
+take's, and refuse a request the bucket holds).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
+
+from sqlalchemy.orm import Session
+
+from app.verification import repository
+
+WINDOW_SECONDS = 60.0
 
 
-class RateLimiter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        # key -> (tokens left, monotonic time of the last update)
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def take(self, key: str, per_minute: int, now: float | None = None) -> int:
-        """Take one request from the key's bucket: 0 when admitted, else whole seconds to wait."""
-        now = time.monotonic() if now is None else now
-        capacity = float(max(per_minute, 1))
-        refill_per_second = capacity / 60.0
-        with self._lock:
-            tokens, last = self._buckets.get(key, (capacity, now))
-            tokens = min(capacity, tokens + (now - last) * refill_per_second)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                return 0
-            self._buckets[key] = (tokens, now)
-        return max(1, math.ceil((1.0 - tokens) / refill_per_second))
-
-    def wait(self, key: str, per_minute: int, now: float | None = None) -> int:
-        """Whole seconds until the key's bucket holds a request again (0: it holds one now),
-        taking nothing from it."""
-        now = time.monotonic() if now is None else now
-        capacity = float(max(per_minute, 1))
-        refill_per_second = capacity / 60.0
-        with self._lock:
-            tokens, last = self._buckets.get(key, (capacity, now))
-        tokens = min(capacity, tokens + (now - last) * refill_per_second)
-        if tokens >= 1.0:
-            return 0
-        return max(1, math.ceil((1.0 - tokens) / refill_per_second))
+def _interval(per_minute: int) -> float:
+    """Seconds for one request to come back into the bucket."""
+    return WINDOW_SECONDS / max(per_minute, 1)
 
 
-verify_limiter = RateLimiter()
+def _wait(full_at: float, interval: float, now: float) -> int:
+    """Whole seconds until a bucket full again at `full_at` holds a request (0: it does now)."""
+    short = full_at - (now + WINDOW_SECONDS - interval)
+    if short <= 0:
+        return 0
+    return max(1, math.ceil(short))
+
+
+def take(session: Session, key: str, per_minute: int) -> int:
+    """Take one request from the key's bucket: 0 when admitted, else whole seconds to wait."""
+    interval = _interval(per_minute)
+    admitted, full_at, now = repository.take_from_bucket(session, key, interval, WINDOW_SECONDS)
+    return 0 if admitted else _wait(full_at, interval, now)
+
+
+def wait(session: Session, key: str, per_minute: int) -> int:
+    """Whole seconds until the key's bucket holds a request again (0: it holds one now),
+    taking nothing from it."""
+    full_at, now = repository.bucket_full_at(session, key)
+    return 0 if full_at is None else _wait(full_at, _interval(per_minute), now)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.cards.models import Card
 from app.kit.paging import keyset
 from app.merchants.models import Merchant
-from app.verification.models import VerificationCount
+from app.verification.models import RateBucket, VerificationCount
 
 OUTCOMES = ("valid", "revoked", "expired", "invalid")
 
@@ -34,6 +34,50 @@ def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[st
         set_={outcome: table.c[outcome] + statement.excluded[outcome] for outcome in OUTCOMES},
     )
     session.execute(statement)
+
+
+def _clock(session: Session) -> sa.ColumnElement[float]:
+    """The database's time in seconds since the epoch, read when the statement runs: after it
+    has waited for the bucket's row (PostgreSQL) or for the write lock (SQLite), so takes from
+    one bucket see times in the order they take, whatever the app servers' clocks say."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.cast(sa.extract("epoch", sa.func.clock_timestamp()), sa.Double)
+    return (sa.func.julianday("now") - 2440587.5) * 86400.0
+
+
+def take_from_bucket(
+    session: Session, key: str, interval: float, window: float
+) -> tuple[bool, float, float]:
+    """Take one request from the key's bucket if it holds one: whether it did, the moment the
+    bucket will be full again, and the database's time. One upsert, so concurrent takes from any
+    process queue on the row instead of racing a read against a write.
+
+    The bucket holds a request when it is full again within `window - interval` from now;
+    taking one moves that moment `interval` later than now or than itself, whichever is later.
+    """
+    table = RateBucket.__table__
+    assert isinstance(table, sa.Table)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = _clock(session)
+    step = sa.literal(interval, sa.Double)
+    full_at = table.c.full_at
+    holds_one = full_at <= now + sa.literal(window - interval, sa.Double)
+    later = sa.case((full_at > now, full_at), else_=now)
+    statement = insert(table).values(key=key, full_at=now + step, admitted=True)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"admitted": holds_one, "full_at": sa.case((holds_one, later + step), else_=full_at)},
+    )
+    returning = upsert.returning(table.c.admitted, table.c.full_at, now)
+    admitted, full, at = session.execute(returning).one()
+    return bool(admitted), float(full), float(at)
+
+
+def bucket_full_at(session: Session, key: str) -> tuple[float | None, float]:
+    """When the key's bucket will be full again (None: never taken from), and the database's time."""
+    query = sa.select(RateBucket.full_at).where(RateBucket.key == key).scalar_subquery()
+    full_at, now = session.execute(sa.select(query, _clock(session))).one()
+    return (None if full_at is None else float(full_at)), float(now)
 
 
 def daily_counts(

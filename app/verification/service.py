@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from app.auth.deps import Principal
 from app.cards.models import Card
 from app.config import settings
+from app.db import write_transaction
 from app.keys import service as keys
 from app.kit.errors import ResidentIdError
 from app.kit.paging import MAX_LIMIT, BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
-from app.verification import counts, repository
+from app.verification import counts, ratelimit, repository
 from app.verification.models import VerificationCount
-from app.verification.ratelimit import verify_limiter
 from app.verification.schemas import DailyCountRead, Outcome, VerifyResult
 from cards.credential import decode_qr
 from cards.errors import CredentialError
@@ -123,19 +123,33 @@ class RateLimited(ResidentIdError):
         )
 
 
-def check_rate(merchant: Principal) -> None:
-    """429 when the merchant's key has no verification left this minute (nothing is taken)."""
-    wait = verify_limiter.wait(merchant.id, settings.verify_rate_per_minute)
+def take_rate(session: Session, merchant: Principal) -> None:
+    """429 when the key has used its verifications for now (one bucket per key for every way of
+    verifying, so typing numbers does not add to scanning's allowance)."""
+    wait = ratelimit.take(session, merchant.id, settings.verify_rate_per_minute)
     if wait:
         raise RateLimited(wait)
 
 
-def count_refused_charge(merchant: Principal, outcome: Outcome) -> None:
+def check_rate(session: Session, merchant: Principal) -> None:
+    """429 when the merchant's key has no verification left this minute (nothing is taken)."""
+    wait = ratelimit.wait(session, merchant.id, settings.verify_rate_per_minute)
+    if wait:
+        raise RateLimited(wait)
+
+
+def count_refused_charge(session: Session, merchant: Principal, outcome: Outcome) -> None:
     """A refused charge told the merchant what a verification would have (revoked, expired,
     forged, or valid but without the money): count it as one, and take it from the rate limit.
-    Only noted in memory: the refusing request's transaction rolls back."""
+
+    The refusing request's transaction ends here, rolled back (a refusal leaves nothing), and the
+    take is committed in a transaction of its own: it must outlive the refusal, and on SQLite a
+    second transaction could not write while the request's held the lock. The count is noted in
+    memory, folded later like any other."""
+    session.rollback()
     counts.pending.note(merchant.id, utcnow().date(), outcome)
-    verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
+    with write_transaction() as own:
+        ratelimit.take(own, merchant.id, settings.verify_rate_per_minute)
 
 
 def daily_counts(

@@ -64,8 +64,8 @@ def server(cli_env: dict[str, str]) -> Iterator[httpx2.Client]:
     port = _free_port()
     env = {**cli_env, "RESIDENT_ID_SIGN_IN_BACKOFF_SECONDS": "600"}
     log = tempfile.TemporaryFile()
-    # uvicorn itself: `resident-id serve --workers 2` loses its worker processes at start (they
-    # die as they spawn, on main too), which is a separate bug.
+    # uvicorn itself, as `resident-id serve --workers 2` runs it (app/cli/serve.py), but with
+    # kept-alive connections outliving serve's 5 s (below).
     process = subprocess.Popen(
         [
             ".venv/bin/python",

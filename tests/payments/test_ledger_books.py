@@ -67,7 +67,7 @@ def test_the_statement_pages_by_cursor_as_every_list_does(
         load(client, clerk, holder.number, cents)
     url = f"/v1/cards/{holder.number}/transactions"
     seen: list[int] = []
-    params: dict[str, object] = {"limit": 2}
+    params: dict[str, str | int] = {"limit": 2}
     while True:
         page = client.get(url, params=params, headers=clerk).json()
         assert page["items"] == page["lines"]  # the old name stays until the next major version

@@ -55,7 +55,8 @@ def test_a_raised_limit_lets_a_busy_merchant_through(
     _card, qr = signed_card(session)
     _, headers = make_merchant()
     assert {_post(client, headers, qr) for _ in range(50)} == {200}
-    assert _post(client, headers, qr) == 429
+    # The bucket gets one back every 1.2 s: a slow machine may have earned one or two meanwhile.
+    assert 429 in {_post(client, headers, qr) for _ in range(10)}
 
 
 def test_daily_counts_say_how_many_and_nothing_about_whom(
