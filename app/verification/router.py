@@ -16,14 +16,12 @@ from app.kit.bounds import DayQuery
 from app.kit.errors import Unprocessable, responses
 from app.kit.types import utcnow
 from app.verification import by_number, counts, service, status_lists
-from app.verification.ratelimit import verify_limiter
 from app.verification.schemas import (
     DailyCountRead,
     VerifyByNumberRequest,
     VerifyRequest,
     VerifyResult,
 )
-from app.verification.service import RateLimited
 
 
 @asynccontextmanager
@@ -59,7 +57,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
 def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
-    _take_rate(merchant)
+    service.take_rate(merchant)
     return service.verify_for_merchant(session, merchant, body.qr)
 
 
@@ -74,16 +72,8 @@ def verify_by_number(
 ) -> VerifyResult:
     """Verify a card typed by hand: its number and the holder's date of birth. The answer is a
     scanned QR's; a wrong date of birth answers as an unknown number. Shares /v1/verify's limit."""
-    _take_rate(merchant)
+    service.take_rate(merchant)
     return by_number.verify_number_for_merchant(session, merchant, body.number, body.date_of_birth)
-
-
-def _take_rate(merchant: Principal) -> None:
-    """429 when the key has used its verifications for now (one bucket per key for
-    every way of verifying, so typing numbers does not add to scanning's allowance)."""
-    wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
-    if wait:
-        raise RateLimited(wait)
 
 
 @router.get(

@@ -122,6 +122,15 @@ class RateLimited(ResidentIdError):
         )
 
 
+def take_rate(merchant: Principal) -> None:
+    """429 when the merchant has used its verifications for now; else take one. One bucket per
+    merchant for every way of verifying (its API key's calls and its desk's pages alike), so
+    typing numbers does not add to scanning's allowance."""
+    wait = verify_limiter.take(merchant.id, settings.verify_rate_per_minute)
+    if wait:
+        raise RateLimited(wait)
+
+
 def check_rate(merchant: Principal) -> None:
     """429 when the merchant's key has no verification left this minute (nothing is taken)."""
     wait = verify_limiter.wait(merchant.id, settings.verify_rate_per_minute)
