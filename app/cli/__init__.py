@@ -15,6 +15,7 @@ from app.cli import (
     keys,
     ledger,
     library,
+    merchants,
     ops,
     printing,
     serve,
@@ -42,6 +43,7 @@ for module in (
     verifier,
     ledger,
     library,
+    merchants,
     branches,
     ops,
 ):

@@ -6,6 +6,8 @@ from app.web.pages import (
     approvals,
     cards,
     correct,
+    desk,
+    desk_charges,
     drawer,
     password,
     people,
@@ -36,5 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         cards,
         drawer,
         printing,
+        desk,
+        desk_charges,
     )
 )
