@@ -1,0 +1,161 @@
+"""The merchant desk in a real browser, in English and in Spanish: sign in, a keyboard-wedge scan
+of a real card's QR, a card typed by number and date of birth, a revoked card, a charge and its
+receipt, a refund by receipt number, the day's charges and their CSV; axe on every screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy.orm import Session
+
+from app.cards import numbers
+from tests.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
+from tests.payments.ledger_http import load
+from tests.verification.verification_support import signed_card
+from tests.web.browser.screens import Screens
+
+Headers = dict[str, str]
+
+SAYS = {
+    "en": {
+        "sign_in": "Sign in to the merchant desk",
+        "scan": "Scan a card",
+        "valid": "Valid",
+        "revoked": "Revoked",
+        "not_valid": "Not valid",
+        "born": "April 12, 1990",
+        "amount": "2.50",
+        "charged": "$2.50",
+        "left": "$17.50",
+        "refund": "1.00",
+        "refundable": "$1.50",
+        "net": "$1.50",
+    },
+    "es": {
+        "sign_in": "Iniciar sesión en el mostrador del comercio",
+        "scan": "Escanear una tarjeta",
+        "valid": "Válida",
+        "revoked": "Revocada",
+        "not_valid": "No válida",
+        "born": "12 de abril de 1990",
+        "amount": "2,50",
+        "charged": "2,50\xa0US$",
+        "left": "17,50\xa0US$",
+        "refund": "1,00",
+        "refundable": "1,50\xa0US$",
+        "net": "1,50\xa0US$",
+    },
+}
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    yield from reading_session(database_url)
+
+
+def desk_as(
+    browser: Browser, server: str, locale: str, screens: Screens | None = None
+) -> tuple[BrowserContext, Page]:
+    """A new browser context signed in to the desk of a new library, in `locale`."""
+    merchant = make_merchant()[0]
+    staff = make_desk_staff(merchant)
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/merchant/")
+    if locale == "es":
+        page.locator("button[lang=es]").click()
+    expect(page.locator("h1")).to_have_text(SAYS[locale]["sign_in"])
+    if screens:
+        screens.look(page, "sign-in")
+    page.fill("#username", staff.username)
+    page.fill("#password", TEST_PASSWORD)
+    page.locator("form[action='/merchant/sign-in'] button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text(SAYS[locale]["scan"])
+    return context, page
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_desk_scans_types_charges_refunds_and_exports(
+    browser: Browser,
+    server: str,
+    shots: Path,
+    session: Session,
+    client: TestClient,
+    login: Callable[..., Headers],
+    tmp_path: Path,
+    locale: str,
+) -> None:
+    says = SAYS[locale]
+    card, qr = signed_card(session)
+    _, revoked_qr = signed_card(session, status="revoked")
+    assert load(client, login("clerk"), card.number, 2000).status_code == 201
+    screens = Screens(shots, f"desk-{locale}")
+    context, page = desk_as(browser, server, locale, screens)
+    screens.look(page, "scan")
+
+    # A keyboard-wedge scanner: keystrokes into the field the page focused, then Enter.
+    expect(page.locator("#qr")).to_be_focused()
+    page.keyboard.type(qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-word")).to_have_text(says["valid"])
+    expect(page.locator(".rid-verdict")).to_contain_text("Ánh Nguyễn")
+    expect(page.locator(".rid-verdict")).to_contain_text(says["born"])
+    screens.look(page, "valid")
+
+    # Charge from the result; the receipt prints on its own.
+    page.fill("#amount", says["amount"])
+    page.fill("#reference", "FINE-42")
+    page.locator("#charge-form button[type=submit]").click()
+    receipt = page.locator("#receipt")
+    expect(receipt).to_contain_text(says["charged"])
+    expect(receipt).to_contain_text(says["left"])
+    screens.look(page, "receipt")
+    page.emulate_media(media="print")
+    page.screenshot(path=shots / f"desk-{locale}-receipt-print.png", full_page=True)
+    page.emulate_media(media="screen")
+    number = receipt.locator("dd").first.inner_text().strip()
+
+    # A revoked card.
+    page.goto("/merchant/")
+    page.locator("#qr").focus()
+    page.keyboard.type(revoked_qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-word")).to_have_text(says["revoked"])
+    expect(page.locator("#charge-form")).to_have_count(0)
+    screens.look(page, "revoked")
+
+    # Typed by hand: the number and the date of birth.
+    page.goto("/merchant/")
+    page.fill("#number", numbers.grouped(card.number))
+    page.fill("#date_of_birth", "1990-04-12")
+    page.locator("form[action='/merchant/verify-number'] button[type=submit]").click()
+    expect(page.locator("#verdict-word")).to_have_text(says["valid"])
+    screens.look(page, "typed")
+
+    # Refund part of the charge by the receipt number the customer holds.
+    page.goto("/merchant/refund")
+    screens.look(page, "refund")
+    page.fill("#receipt_number", number.lower())
+    page.fill("#amount", says["refund"])
+    page.locator("form[action='/merchant/refund'] button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text(says["refundable"])
+    screens.look(page, "refunded")
+
+    # Today's charges, totals and the CSV.
+    page.goto("/merchant/charges")
+    expect(page.locator("main")).to_contain_text(number)
+    expect(page.locator(".rid-desk-totals")).to_contain_text(says["net"])
+    screens.look(page, "charges")
+    with page.expect_download() as download:
+        page.locator("a[href^='/merchant/charges.csv']").click()
+    saved = tmp_path / "charges.csv"
+    download.value.save_as(saved)
+    lines = saved.read_text().splitlines()
+    assert lines[0] == "receipt_number,at,purpose,reference,amount,refunded"
+    assert lines[1].startswith(number + ",")
+    assert lines[1].endswith(",2.50,1.00")
+    context.close()
