@@ -25,7 +25,7 @@ from app.web.desk_sessions import CheckedDeskVisitor, Desk, DeskPost, DeskVisito
 from app.web.errors import message_for
 from app.web.routing import PageRoute
 from app.web.sessions import Visitor
-from app.web.templating import redirect, render
+from app.web.templating import WASM_CSP, redirect, render
 
 router = APIRouter(prefix="/merchant", route_class=PageRoute, include_in_schema=False)
 
@@ -117,9 +117,11 @@ def scan_page(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    return desk_render(
+    page = desk_render(
         request, v, "desk/scan.html", status_code, errors=errors or {}, values=values or {}
     )
+    page.headers["Content-Security-Policy"] = WASM_CSP
+    return page
 
 
 @router.get("/")

@@ -4,6 +4,8 @@ receipt, a refund by receipt number, the day's charges and their CSV; axe on eve
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,9 +15,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy.orm import Session
 
 from app.cards import numbers
+from app.keys import service as keys
+from tests.applicants.applicant_flows import ready_to_approve
 from tests.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.payments.ledger_http import load
 from tests.verification.verification_support import signed_card
+from tests.web.browser.conftest import CHROMIUM
+from tests.web.browser.media import write_fake_camera_of
 from tests.web.browser.screens import Screens
 
 Headers = dict[str, str]
@@ -64,6 +70,7 @@ def desk_as(
     merchant = make_merchant()[0]
     staff = make_desk_staff(merchant)
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["camera"], origin=server)
     page = context.new_page()
     page.goto("/merchant/")
     if locale == "es":
@@ -159,3 +166,73 @@ def test_desk_scans_types_charges_refunds_and_exports(
     assert lines[1].startswith(number + ",")
     assert lines[1].endswith(",2.50,1.00")
     context.close()
+
+
+def _printed_card_page(client: TestClient, login: Callable[..., Headers], folder: Path) -> Path:
+    """A card approved, printed (the print station's PDF) and handed out: the page of its PDF
+    that carries the QR code, rasterised by pdftoppm at 300 dpi."""
+    clerk, printer = login("clerk"), login("printer")
+    applicant = ready_to_approve(client, clerk, given_name="María José", family_name="Núñez")
+    approved = client.post(f"/v1/applicants/{applicant}/approve", headers=login("supervisor"))
+    assert approved.status_code == 201, approved.text
+    (job,) = client.get("/v1/print-jobs?status=queued", headers=printer).json()
+    pdf = client.get(f"/v1/print-jobs/{job['id']}/card.pdf", headers=printer)
+    assert pdf.status_code == 200, pdf.text
+    assert client.post(f"/v1/print-jobs/{job['id']}/printed", headers=printer).status_code == 200
+    (folder / "card.pdf").write_bytes(pdf.content)
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", str(folder / "card.pdf"), str(folder / "page")],
+        check=True,
+    )
+    for page in sorted(folder.glob("page*.png")):
+        read = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(page)],
+            capture_output=True,
+            check=False,
+        )
+        if read.stdout.strip():
+            return page
+    raise AssertionError("no page of the printed card carries a QR code")
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs pdftoppm and zbarimg (make tools installs them)",
+)
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_the_camera_reads_a_printed_card(
+    browser: Browser,
+    server: str,
+    shots: Path,
+    session: Session,
+    client: TestClient,
+    login: Callable[..., Headers],
+    tmp_path: Path,
+    locale: str,
+) -> None:
+    keys.ensure_signing_key(session, actor="test")
+    session.commit()
+    camera = write_fake_camera_of(
+        _printed_card_page(client, login, tmp_path), tmp_path / "card.y4m"
+    )
+    # A browser of its own whose fake camera films the printed card (the session's films a face).
+    filming = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+        ],
+    )
+    try:
+        screens = Screens(shots, f"desk-camera-{locale}")
+        context, page = desk_as(filming, server, locale)
+        page.locator("#camera-start").click()
+        expect(page.locator("#verdict-word")).to_have_text(SAYS[locale]["valid"], timeout=30_000)
+        expect(page.locator(".rid-verdict")).to_contain_text("María José Núñez")
+        screens.look(page, "camera-valid")
+        context.close()
+    finally:
+        filming.close()
