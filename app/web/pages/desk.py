@@ -11,16 +11,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.auth.errors import SignInThrottled
+from app.config import settings
 from app.db import SessionDep, reads
 from app.kit.errors import NotAuthenticated
 from app.merchants import staff as merchant_staff
 from app.verification import by_number
 from app.verification import service as verification
 from app.verification.schemas import VerifyResult
-from app.web import desk_sessions, sessions
+from app.web import STATIC, desk_sessions, sessions
 from app.web.desk_sessions import CheckedDeskVisitor, Desk, DeskPost, DeskVisitorDep
 from app.web.errors import message_for
 from app.web.routing import PageRoute
@@ -118,7 +119,14 @@ def scan_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     page = desk_render(
-        request, v, "desk/scan.html", status_code, errors=errors or {}, values=values or {}
+        request,
+        v,
+        "desk/scan.html",
+        status_code,
+        errors=errors or {},
+        values=values or {},
+        status_list_path=f"/v1/status-lists/{settings.status_list_id}",
+        city_timezone=settings.city_timezone,
     )
     page.headers["Content-Security-Policy"] = WASM_CSP
     return page
@@ -190,3 +198,14 @@ def verify_number(
     verification.take_rate(v.principal)
     result = by_number.verify_number_for_merchant(db, v.principal, values["number"], born)
     return result_page(request, v, result, typed=True)
+
+
+@router.get("/sw.js")
+def service_worker() -> FileResponse:
+    """The desk's service worker, served under /merchant/ so that it may keep the desk's pages."""
+    return FileResponse(
+        STATIC / "desk" / "sw.js",
+        media_type="text/javascript",
+        # Browsers check a worker for updates; never let a cache hold an old one.
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

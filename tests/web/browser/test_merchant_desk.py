@@ -22,7 +22,7 @@ from tests.payments.ledger_http import load
 from tests.verification.verification_support import signed_card
 from tests.web.browser.conftest import CHROMIUM
 from tests.web.browser.media import write_fake_camera_of
-from tests.web.browser.screens import Screens
+from tests.web.browser.screens import Screens, wait_until
 
 Headers = dict[str, str]
 
@@ -40,6 +40,8 @@ SAYS = {
         "refund": "1.00",
         "refundable": "$1.50",
         "net": "$1.50",
+        "as_of": "Offline: revocation as of",
+        "no_charge": "Charges need the network.",
     },
     "es": {
         "sign_in": "Iniciar sesión en el mostrador del comercio",
@@ -54,6 +56,8 @@ SAYS = {
         "refund": "1,00",
         "refundable": "1,50\xa0US$",
         "net": "1,50\xa0US$",
+        "as_of": "Sin conexión: revocaciones al",
+        "no_charge": "Los cobros necesitan la red.",
     },
 }
 
@@ -81,7 +85,7 @@ def desk_as(
     page.fill("#username", staff.username)
     page.fill("#password", TEST_PASSWORD)
     page.locator("form[action='/merchant/sign-in'] button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text(SAYS[locale]["scan"])
+    expect(page.locator("#desk-scan h1")).to_have_text(SAYS[locale]["scan"])
     return context, page
 
 
@@ -236,3 +240,40 @@ def test_the_camera_reads_a_printed_card(
         context.close()
     finally:
         filming.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_offline_the_desk_still_verifies_a_valid_and_a_revoked_card(
+    browser: Browser, server: str, shots: Path, session: Session, locale: str
+) -> None:
+    says = SAYS[locale]
+    _, qr = signed_card(session)
+    _, revoked_qr = signed_card(session, status="revoked")
+    screens = Screens(shots, f"desk-offline-{locale}")
+    context, page = desk_as(browser, server, locale)
+    # One visit with the network: the service worker keeps the page, the keys and the list.
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page.reload()
+    wait_until(
+        page,
+        "caches.match(document.getElementById('offline-result').dataset.statusList)"
+        ".then(function (hit) { return !!hit; })",
+    )
+
+    context.set_offline(True)
+    page.goto("/merchant/")
+    page.locator("#qr").focus()
+    page.keyboard.type(qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#offline-word")).to_have_text(says["valid"])
+    expect(page.locator("#offline-result")).to_contain_text("Ánh Nguyễn")
+    expect(page.locator("#offline-note")).to_contain_text(says["as_of"])
+    expect(page.locator("#offline-result")).to_contain_text(says["no_charge"])
+    screens.look(page, "offline-valid")
+
+    page.locator("#offline-again").click()
+    page.keyboard.type(revoked_qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#offline-word")).to_have_text(says["revoked"])
+    screens.look(page, "offline-revoked")
+    context.close()

@@ -249,3 +249,17 @@ def test_admin_api_adds_and_lists_desk_accounts(
     assert made.json()["username"] == "parking-desk"
     listed = client.get(f"/v1/merchants/{merchant.id}/staff", headers=admin).json()
     assert [s["username"] for s in listed] == ["parking-desk"]
+
+
+def test_the_desk_serves_its_service_worker_under_its_own_path(client: TestClient) -> None:
+    worker = client.get("/merchant/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert "/v1/keys" in worker.text
+
+
+def test_only_the_scan_page_may_compile_webassembly(client: TestClient) -> None:
+    desk_signed_in(client)
+    assert "'wasm-unsafe-eval'" in client.get("/merchant/").headers["content-security-policy"]
+    charges = client.get("/merchant/charges").headers["content-security-policy"]
+    assert "wasm-unsafe-eval" not in charges
