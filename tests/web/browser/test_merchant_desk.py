@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy.orm import Session
 
 from app.cards import numbers
+from app.cards.credentials import status_list_uri
+from app.config import settings
 from app.keys import service as keys
+from app.kit.types import utcnow
+from cards.status_list import StatusList, issue_status_list_token
 from tests.applicants.applicant_flows import ready_to_approve
 from tests.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.payments.ledger_http import load
@@ -41,6 +46,7 @@ SAYS = {
         "refundable": "$1.50",
         "net": "$1.50",
         "as_of": "Offline: revocation as of",
+        "unknown": "Signature valid, revocation unknown",
         "no_charge": "Charges need the network.",
     },
     "es": {
@@ -57,6 +63,7 @@ SAYS = {
         "refundable": "1,50\xa0US$",
         "net": "1,50\xa0US$",
         "as_of": "Sin conexión: revocaciones al",
+        "unknown": "Firma válida, revocación desconocida",
         "no_charge": "Los cobros necesitan la red.",
     },
 }
@@ -242,6 +249,19 @@ def test_the_camera_reads_a_printed_card(
         filming.close()
 
 
+def _visited_once(browser: Browser, server: str, locale: str) -> tuple[BrowserContext, Page]:
+    """The desk opened once with the network: its service worker holds the page, keys and list."""
+    context, page = desk_as(browser, server, locale)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page.reload()
+    wait_until(
+        page,
+        "caches.match(document.getElementById('offline-result').dataset.statusList)"
+        ".then(function (hit) { return !!hit; })",
+    )
+    return context, page
+
+
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_offline_the_desk_still_verifies_a_valid_and_a_revoked_card(
     browser: Browser, server: str, shots: Path, session: Session, locale: str
@@ -250,15 +270,7 @@ def test_offline_the_desk_still_verifies_a_valid_and_a_revoked_card(
     _, qr = signed_card(session)
     _, revoked_qr = signed_card(session, status="revoked")
     screens = Screens(shots, f"desk-offline-{locale}")
-    context, page = desk_as(browser, server, locale)
-    # One visit with the network: the service worker keeps the page, the keys and the list.
-    wait_until(page, "navigator.serviceWorker.controller !== null")
-    page.reload()
-    wait_until(
-        page,
-        "caches.match(document.getElementById('offline-result').dataset.statusList)"
-        ".then(function (hit) { return !!hit; })",
-    )
+    context, page = _visited_once(browser, server, locale)
 
     context.set_offline(True)
     page.goto("/merchant/")
@@ -276,4 +288,49 @@ def test_offline_the_desk_still_verifies_a_valid_and_a_revoked_card(
     page.keyboard.press("Enter")
     expect(page.locator("#offline-word")).to_have_text(says["revoked"])
     screens.look(page, "offline-revoked")
+    context.close()
+
+
+def test_offline_with_an_expired_list_the_signature_is_valid_and_revocation_unknown(
+    browser: Browser, server: str, shots: Path, session: Session
+) -> None:
+    _, qr = signed_card(session)
+    context, page = _visited_once(browser, server, "en")
+    # The list the desk holds has expired (as if the desk stayed offline past it), signed as the
+    # server signs lists.
+    now = utcnow()
+    expired = issue_status_list_token(
+        StatusList(),
+        uri=status_list_uri(settings.status_list_id),
+        key=keys.current_signing_key(session),
+        issued_at=now - timedelta(days=2),
+        expires_at=now - timedelta(days=1),
+        ttl_seconds=3600,
+    )
+    path = f"/v1/status-lists/{settings.status_list_id}"
+    # Put in the worker's cache, again until it stays: the page's own warm-up fetch may still be
+    # writing the fresh list there.
+    for _ in range(20):
+        page.evaluate(
+            "([path, bytes]) => caches.open('rid-desk-v1')"
+            ".then((cache) => cache.put(path, new Response(new Uint8Array(bytes))))",
+            [path, list(expired)],
+        )
+        page.wait_for_timeout(250)
+        held = page.evaluate(
+            "(path) => caches.match(path).then((r) => r.arrayBuffer()).then((b) => b.byteLength)",
+            path,
+        )
+        if held == len(expired):
+            break
+    else:
+        raise AssertionError("the expired list never stayed in the cache")
+    context.set_offline(True)
+    page.goto("/merchant/")
+    page.locator("#qr").focus()
+    page.keyboard.type(qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#offline-word")).to_have_text(SAYS["en"]["unknown"])
+    expect(page.locator("#offline-result")).to_contain_text("Ánh Nguyễn")
+    Screens(shots, "desk-offline-expired-list").look(page, "revocation-unknown")
     context.close()

@@ -29,8 +29,8 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(self.clients.claim());
 });
 
-function networkFirst(request, fallbackUrl) {
-  return fetch(request).then(function (response) {
+function networkFirst(request, fallbackUrl, init) {
+  return fetch(request, init).then(function (response) {
     if (response.ok) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { cache.put(fallbackUrl || request, copy); });
@@ -57,7 +57,9 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (url.pathname === "/v1/keys" || url.pathname.indexOf("/v1/status-lists/") === 0) {
-    event.respondWith(networkFirst(request, url.pathname));
+    // Revalidated with the server whenever there is one (the HTTP cache would otherwise answer
+    // with its copy even offline); without a network, this worker's copy, checked by the page.
+    event.respondWith(networkFirst(url.pathname, url.pathname, { cache: "no-cache" }));
     return;
   }
   if (url.pathname.indexOf("/static/") === 0) {
