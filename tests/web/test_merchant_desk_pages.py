@@ -263,3 +263,26 @@ def test_only_the_scan_page_may_compile_webassembly(client: TestClient) -> None:
     assert "'wasm-unsafe-eval'" in client.get("/merchant/").headers["content-security-policy"]
     charges = client.get("/merchant/charges").headers["content-security-policy"]
     assert "wasm-unsafe-eval" not in charges
+
+
+def test_repeated_wrong_passwords_are_throttled_as_staff_sign_ins_are(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "sign_in_free_failures", 2)
+    staff = make_desk_staff(make_merchant()[0])
+    page = client.get("/merchant/sign-in")
+    form = {"username": staff.username, "password": "wrong" * 3, "csrf_token": csrf_of(page)}
+    statuses = [client.post("/merchant/sign-in", data=form).status_code for _ in range(3)]
+    assert statuses[-1] == 429
+    right = client.post("/merchant/sign-in", data={**form, "password": TEST_PASSWORD})
+    assert right.status_code == 429
+
+
+def test_disabling_the_merchant_ends_its_desk_sessions(
+    client: TestClient, login: Callable[..., Headers]
+) -> None:
+    merchant = desk_signed_in(client)
+    assert client.get("/merchant/", follow_redirects=False).status_code == 200
+    disabled = client.post(f"/v1/merchants/{merchant.id}/disable", headers=login("admin"))
+    assert disabled.status_code == 200
+    assert client.get("/merchant/", follow_redirects=False).status_code == 303
