@@ -334,3 +334,30 @@ def test_offline_with_an_expired_list_the_signature_is_valid_and_revocation_unkn
     expect(page.locator("#offline-result")).to_contain_text("Ánh Nguyễn")
     Screens(shots, "desk-offline-expired-list").look(page, "revocation-unknown")
     context.close()
+
+
+def test_a_charge_with_the_network_gone_says_so_and_takes_nothing(
+    browser: Browser,
+    server: str,
+    shots: Path,
+    session: Session,
+    client: TestClient,
+    login: Callable[..., Headers],
+) -> None:
+    card, qr = signed_card(session)
+    assert load(client, login("clerk"), card.number, 2000).status_code == 201
+    context, page = desk_as(browser, server, "en")
+    page.keyboard.type(qr)
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict-word")).to_have_text("Valid")
+    page.fill("#amount", "3.00")
+    page.fill("#reference", "FINE-7")
+    context.set_offline(True)
+    page.locator("#charge-form button[type=submit]").click()
+    expect(page.locator("#charge-offline")).to_be_visible()
+    expect(page.locator("#charge-offline")).to_contain_text("Charges need the network.")
+    Screens(shots, "desk-charge-offline").look(page, "charge-needs-network")
+    context.set_offline(False)
+    page.goto("/merchant/charges")
+    expect(page.locator("main")).to_contain_text("No charges yet on this day.")
+    context.close()

@@ -12,6 +12,7 @@ var SHELL = [
   "/static/console/console.css",
   "/static/desk/desk.css",
   "/static/desk/camera.js",
+  "/static/desk/charge.js",
   "/static/desk/offline.js",
   "/static/desk/credential.js",
   "/static/vendor/barcode-detector/ponyfill.js",
