@@ -58,7 +58,7 @@ tools:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# The web layer's assets: USWDS and Swagger UI from npm (package-lock.json), copied into a
+# The web layer's assets: USWDS, Swagger UI and the merchant desk's readers from npm (package-lock.json), copied into a
 # gitignored folder the app serves itself; nothing is loaded from a CDN. Node where missing.
 WEB_STATIC := app/web/static/vendor
 WEB_STAMP := $(WEB_STATIC)/.built
@@ -72,6 +72,14 @@ $(WEB_STAMP): package.json package-lock.json
 	  node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(WEB_STATIC)/uswds/
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	  $(WEB_STATIC)/swagger-ui/
+	@# The merchant desk: the camera's QR reader (the browser's own BarcodeDetector where it reads
+	@# QR codes, else ZXing in WebAssembly, served from here), and for offline checks a CBOR
+	@# decoder and Ed25519 where the browser's WebCrypto lacks it.
+	mkdir -p $(WEB_STATIC)/barcode-detector $(WEB_STATIC)/cborg $(WEB_STATIC)/noble-ed25519
+	cp node_modules/barcode-detector/dist/iife/ponyfill.js node_modules/zxing-wasm/dist/reader/zxing_reader.wasm \
+	  $(WEB_STATIC)/barcode-detector/
+	cp -r node_modules/cborg/cborg.js node_modules/cborg/lib $(WEB_STATIC)/cborg/
+	cp node_modules/@noble/ed25519/index.js $(WEB_STATIC)/noble-ed25519/
 	touch $(WEB_STAMP)
 
 # Compiled catalogs (.mo) are built, never committed; `make messages` re-extracts the strings.

@@ -18,7 +18,7 @@ from app.cards import service as cards
 from app.cards.models import Card
 from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
-from app.merchants.models import Merchant
+from app.merchants.models import Merchant, MerchantStaff
 from app.merchants.service import hash_api_key
 from app.printing.models import PrintJob
 
@@ -133,3 +133,15 @@ def make_merchant(
     with Session(get_engine(), expire_on_commit=False) as s, s.begin():
         s.add(merchant)
     return merchant, {"Authorization": f"Bearer {api_key}"}
+
+
+def make_desk_staff(merchant: Merchant, *, username: str | None = None) -> MerchantStaff:
+    """A desk account (committed) of the merchant, whose password is TEST_PASSWORD."""
+    staff = MerchantStaff(
+        merchant_id=merchant.id,
+        username=username or f"desk-{secrets.token_hex(3)}",
+        password_hash=_TEST_HASH,
+    )
+    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+        s.add(staff)
+    return staff

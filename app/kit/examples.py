@@ -80,6 +80,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "qr": SAMPLE_QR,
         "fines": [{"library_fee_id": "F-2026-0042", "amount_cents": 250}],
     },
+    "addStaff": {"username": "desk-ives-1", "password": "willow lantern reading room"},
     "addBranch": {
         "code": "main-library",
         "name": "Main Library",

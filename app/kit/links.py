@@ -62,6 +62,8 @@ LINKS: dict[str, dict[str, list[Link]]] = {
                 "enableMerchant",
                 "rotateMerchantKey",
                 "merchantSettlement",
+                "addStaff",
+                "listStaff",
             )
         ]
     },

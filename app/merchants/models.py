@@ -23,3 +23,21 @@ class Merchant(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[CreatedAt]
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MerchantStaff(Model):
+    """A person at a merchant's desk (a library clerk, a parking attendant) who signs in to the
+    merchant desk in a browser. Kept apart from `users`: these accounts can never obtain an API
+    token, and the merchant's API key (for devices) never reaches a browser."""
+
+    __tablename__ = "merchant_staff"
+
+    id: Mapped[UUIDPk]
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Raised when the account is disabled or its password changes: open desk sessions end.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    created_at: Mapped[CreatedAt]
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.kit.paging import keyset
-from app.merchants.models import Merchant
+from app.merchants.models import Merchant, MerchantStaff
 
 
 def by_key_hash(session: Session, key_hash: str) -> Merchant | None:
@@ -32,3 +32,19 @@ def list_all(session: Session) -> list[Merchant]:
 def add(session: Session, merchant: Merchant) -> None:
     session.add(merchant)
     session.flush()
+
+
+def staff_by_username(session: Session, username: str) -> MerchantStaff | None:
+    query = sa.select(MerchantStaff).where(MerchantStaff.username == username)
+    return session.scalars(query).one_or_none()
+
+
+def staff_page(
+    session: Session, merchant_id: str, after: list[str] | None, limit: int
+) -> list[MerchantStaff]:
+    query = sa.select(MerchantStaff).where(MerchantStaff.merchant_id == merchant_id)
+    return list(session.scalars(keyset(query, [MerchantStaff.username], after, limit)))
+
+
+def staff_member(session: Session, staff_id: str) -> MerchantStaff | None:
+    return session.get(MerchantStaff, staff_id)

@@ -9,8 +9,14 @@ from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.errors import responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
-from app.merchants import service
-from app.merchants.schemas import MerchantCreate, MerchantKey, MerchantRead
+from app.merchants import service, staff
+from app.merchants.schemas import (
+    MerchantCreate,
+    MerchantKey,
+    MerchantRead,
+    MerchantStaffCreate,
+    MerchantStaffRead,
+)
 
 router = APIRouter(tags=["merchants"])
 
@@ -79,3 +85,35 @@ def enable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> Merc
 def rotate_merchant_key(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantKey:
     """A new API key for the merchant, shown this once; the old key stops working at once."""
     return service.rotate_key(session, merchant_id, actor=admin.actor)
+
+
+@router.post(
+    "/v1/merchants/{merchant_id}/staff",
+    status_code=201,
+    response_model=MerchantStaffRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def add_staff(
+    session: SessionDep, admin: Admin, merchant_id: str, body: MerchantStaffCreate
+) -> MerchantStaffRead:
+    """A desk account for one of the merchant's staff: it signs in to /merchant/ in a browser."""
+    return MerchantStaffRead.model_validate(
+        staff.add(session, merchant_id, body, actor=admin.actor)
+    )
+
+
+@router.get(
+    "/v1/merchants/{merchant_id}/staff",
+    response_model=Page[MerchantStaffRead],
+    responses=responses(401, 403, 404, 422),
+)
+def list_staff(
+    session: SessionDep,
+    _reader: Readers,
+    merchant_id: str,
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+) -> Page[MerchantStaffRead]:
+    """The merchant's desk accounts by username, a page at a time."""
+    rows, next_cursor = staff.list_staff(session, merchant_id, cursor, limit)
+    return Page(items=[MerchantStaffRead.model_validate(s) for s in rows], next_cursor=next_cursor)

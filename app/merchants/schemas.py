@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.auth.schemas import NewPassword, Username
 from app.kit.schema import InputSchema, Schema
 from app.kit.text import Name
 
@@ -32,3 +33,18 @@ class MerchantKey(Schema):
 
     id: str
     api_key: str
+
+
+class MerchantStaffCreate(InputSchema):
+    """A person at the merchant's desk, who signs in to /merchant/ with this password."""
+
+    username: Username
+    password: NewPassword
+
+
+class MerchantStaffRead(Schema):
+    id: str
+    merchant_id: str
+    username: str
+    active: bool
+    created_at: datetime

@@ -7,18 +7,25 @@ import secrets
 from datetime import date
 
 import sqlalchemy as sa
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.deps import Principal
 from app.config import settings
 from app.kit.types import UTCDateTime, new_id, utcnow
-from app.payments import ledger
+from app.payments import idempotency, ledger
 from app.payments.cardholders import accepted_card
 from app.payments.days import city_day
-from app.payments.errors import DailySpendLimitReached, InsufficientBalance
+from app.payments.errors import (
+    CardNotAccepted,
+    DailySpendLimitReached,
+    InsufficientBalance,
+    PaymentRequired,
+)
 from app.payments.ledger import PAYABLE, STORED_VALUE, Account, Leg
 from app.payments.schemas import ChargeCreate, ChargeRead
+from app.verification import service as verification
 
 # Plain SQL compiled once, like the ledger's statements on this path.
 _INSERT_CHARGE = sa.text(
@@ -146,3 +153,29 @@ def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeR
 
         queue_fee_paid(session, merchant, receipt, card, body.library_fee_id)
     return receipt
+
+
+def charge_once(
+    session: Session, merchant: Principal, key: str, body: ChargeCreate
+) -> JSONResponse:
+    """POST /v1/charges and the merchant desk's charge: once per idempotency key (a retry gets
+    the first answer). A refused charge counts as a verification and takes from the same rate
+    limit, so charging cannot be used to verify past the limit."""
+    verification.check_rate(session, merchant)
+    try:
+        return idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/charges",
+            params={},
+            body=body,
+            work=lambda: charge(session, merchant, body),
+        )
+    except CardNotAccepted as exc:
+        verification.count_refused_charge(session, merchant, exc.card_status)
+        raise
+    except PaymentRequired:
+        # A valid card without the balance or the day's allowance for this amount.
+        verification.count_refused_charge(session, merchant, "valid")
+        raise

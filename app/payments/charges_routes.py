@@ -10,9 +10,8 @@ from fastapi.responses import JSONResponse
 from app.db import SessionDep
 from app.kit.bounds import Day
 from app.kit.errors import responses
-from app.payments import charge_days, charges, idempotency, refunds
+from app.payments import charge_days, charges, refunds
 from app.payments.deps import IdempotencyKey, Merchants, Refunders
-from app.payments.errors import CardNotAccepted, PaymentRequired
 from app.payments.schemas import (
     ChargeCreate,
     ChargeDayRead,
@@ -20,7 +19,6 @@ from app.payments.schemas import (
     RefundCreate,
     RefundRead,
 )
-from app.verification import service as verification
 
 router = APIRouter(tags=["stored value"])
 
@@ -37,24 +35,7 @@ def create_charge(
     """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
     daily spending limit will not cover it, 403 when the card is revoked, expired or not ours.
     A refused charge counts as a verification and takes from the same rate limit (429)."""
-    verification.check_rate(session, merchant)
-    try:
-        return idempotency.once(
-            session,
-            merchant,
-            key,
-            route="POST /v1/charges",
-            params={},
-            body=body,
-            work=lambda: charges.charge(session, merchant, body),
-        )
-    except CardNotAccepted as exc:
-        verification.count_refused_charge(session, merchant, exc.card_status)
-        raise
-    except PaymentRequired:
-        # A valid card without the balance or the day's allowance for this amount.
-        verification.count_refused_charge(session, merchant, "valid")
-        raise
+    return charges.charge_once(session, merchant, key, body)
 
 
 @router.get("/v1/charges", response_model=ChargeDayRead, responses=responses(401, 403, 422))
@@ -85,12 +66,4 @@ def refund_charge(
 ) -> JSONResponse:
     """Refund all or part of a charge, named by its id or by the receipt number the customer
     holds (any case, spaces allowed); never more than remains (409)."""
-    return idempotency.once(
-        session,
-        principal,
-        key,
-        route="POST /v1/charges/{charge_id}/refunds",
-        params={"charge_id": charge_id},
-        body=body,
-        work=lambda: refunds.refund(session, principal, charge_id, body.amount_cents),
-    )
+    return refunds.refund_once(session, principal, key, charge_id, body)

@@ -6,13 +6,14 @@ A refund may take a balance above the cap: it is the cardholder's own money comi
 from __future__ import annotations
 
 import sqlalchemy as sa
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.deps import Principal
 from app.auth.roles import Role
 from app.kit.types import new_id, utcnow
-from app.payments import ledger
+from app.payments import idempotency, ledger
 from app.payments.errors import (
     ChargeNotFound,
     NotYourCharge,
@@ -22,7 +23,7 @@ from app.payments.errors import (
 from app.payments.ledger import PAYABLE, Leg
 from app.payments.loads import recover_shortfall
 from app.payments.models import Charge, Refund
-from app.payments.schemas import RefundRead
+from app.payments.schemas import RefundCreate, RefundRead
 
 
 def _as_receipt(text: str) -> str:
@@ -103,4 +104,20 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
         refundable_cents=remaining - amount,
         balance_cents=balances[stored_value.id] - recovered,
         at=now,
+    )
+
+
+def refund_once(
+    session: Session, principal: Principal, key: str, charge_id: str, body: RefundCreate
+) -> JSONResponse:
+    """POST /v1/charges/{charge_id}/refunds and the merchant desk's refund: once per idempotency
+    key (a retry gets the first answer)."""
+    return idempotency.once(
+        session,
+        principal,
+        key,
+        route="POST /v1/charges/{charge_id}/refunds",
+        params={"charge_id": charge_id},
+        body=body,
+        work=lambda: refund(session, principal, charge_id, body.amount_cents),
     )

@@ -31,7 +31,7 @@ class CompressedPages:
     compressed. Safe from BREACH-style guessing of the page's CSRF token: the session cookie is
     SameSite=Strict, so a page another site makes the browser load is never a signed-in one."""
 
-    PAGES = ("/console", "/docs")
+    PAGES = ("/console", "/merchant", "/docs")
     # Pictures and PDFs are compressed already: gzip would spend time to gain nothing.
     BINARY = (".jpg", ".png", ".pdf")
 

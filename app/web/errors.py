@@ -60,6 +60,17 @@ MESSAGES: dict[str, str] = {
         "Too many pre-applications were sent from this connection. Try again in %(minutes)s "
         "minutes, or come to a branch: the clerk can register you there."
     ),
+    "RateLimited": N_("Too many card checks this minute. Wait a moment, then try again."),
+    "CardNotAccepted": N_("This card cannot be charged: it is not valid."),
+    "InsufficientBalance": N_("The card's balance is too low for this amount."),
+    "DailySpendLimitReached": N_("This card has reached its spending limit for today."),
+    "ChargeNotFound": N_("No charge has this receipt number. Check the receipt."),
+    "NotYourCharge": N_(
+        "This charge was made elsewhere: only the place that charged may refund it."
+    ),
+    "RefundExceedsCharge": N_("This is more than is left to refund on this charge."),
+    "RefundNotRefundable": N_("This receipt is for a refund, and a refund cannot be refunded."),
+    "IdempotencyKeyReused": N_("This form was already sent with other answers. Start again."),
 }
 
 # The requirements approval checks (app.proofs.rules), as a clerk reads them.

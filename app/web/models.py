@@ -24,3 +24,17 @@ class WebSession(Model):
     token_version: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[CreatedAt]
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeskSession(Model):
+    """A merchant staff member signed in to the merchant desk; as WebSession, for another kind of
+    account (app.merchants.models.MerchantStaff) and its own cookie; the language is the
+    browser's language cookie."""
+
+    __tablename__ = "desk_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(sa.ForeignKey("merchant_staff.id"), index=True)
+    token_version: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[CreatedAt]
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

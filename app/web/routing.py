@@ -43,7 +43,7 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except SignInRequired as exc:
                 query = {"next": exc.next_path, **({"expired": "1"} if exc.expired else {})}
-                return RedirectResponse(f"/console/sign-in?{urlencode(query)}", status_code=303)
+                return RedirectResponse(f"{exc.page}?{urlencode(query)}", status_code=303)
             except PasswordChangeRequired:
                 return RedirectResponse("/console/password", status_code=303)
             except PageForbidden:

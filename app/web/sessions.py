@@ -46,9 +46,10 @@ _TOUCH_EVERY = timedelta(minutes=1)
 class SignInRequired(Exception):
     """No (live) session: the page redirects to sign-in, and back to `next` after."""
 
-    def __init__(self, next_path: str, *, expired: bool) -> None:
+    def __init__(self, next_path: str, *, expired: bool, page: str = "/console/sign-in") -> None:
         self.next_path = next_path
         self.expired = expired
+        self.page = page
 
 
 class PasswordChangeRequired(Exception):
@@ -159,12 +160,12 @@ async def posted_form(request: Request) -> AsyncIterator[FormData]:
 FormDep = Annotated[FormData, Depends(posted_form)]
 
 
-def _form_token(form: FormDep) -> str:
+def form_token(form: FormDep) -> str:
     value = form.get(CSRF_FIELD)
     return value if isinstance(value, str) else ""
 
 
-def check_csrf(v: VisitorDep, token: Annotated[str, Depends(_form_token)]) -> Visitor:
+def check_csrf(v: VisitorDep, token: Annotated[str, Depends(form_token)]) -> Visitor:
     """For every POST: refuse (403, nothing changes) a form without this browser's token."""
     if not token or not hmac.compare_digest(token, v.csrf):
         raise PageForbidden("csrf")
@@ -181,7 +182,7 @@ def safe_next(path: str | None, default: str = "/console/") -> str:
     return path
 
 
-def _return_path(request: Request) -> str:
+def return_path(request: Request) -> str:
     if request.method == "GET":
         query = f"?{request.url.query}" if request.url.query else ""
         return request.url.path + query
@@ -194,7 +195,7 @@ def _return_path(request: Request) -> str:
 def signed_in(request: Request, v: Visitor) -> Principal:
     """Any signed-in staff member (the password page: open even while a new password is due)."""
     if v.principal is None:
-        raise SignInRequired(_return_path(request), expired=v.expired)
+        raise SignInRequired(return_path(request), expired=v.expired)
     return v.principal
 
 
@@ -206,7 +207,7 @@ class require:
 
     def __call__(self, request: Request, v: VisitorDep) -> Visitor:
         if v.principal is None:
-            raise SignInRequired(_return_path(request), expired=v.expired)
+            raise SignInRequired(return_path(request), expired=v.expired)
         if v.must_change_password:
             raise PasswordChangeRequired()
         if v.principal.role not in self.roles:

@@ -24,6 +24,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The merchant desk's scan page compiles ZXing's WebAssembly (the camera's QR reader where the
+# browser has none): 'wasm-unsafe-eval' allows compiling WebAssembly only, never eval() of text.
+WASM_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 PAGE_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",

@@ -11,6 +11,8 @@ from app.web.pages import (
     audit_trail,
     cards,
     correct,
+    desk,
+    desk_charges,
     drawer,
     password,
     people,
@@ -48,5 +50,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         admin_keys,
         audit_trail,
         audit_books,
+        desk,
+        desk_charges,
     )
 )

@@ -38,3 +38,18 @@ def photo_file(path: Path) -> Path:
     portrait().resize((600, 450)).save(out, format="JPEG", quality=90)
     path.write_bytes(out.getvalue())
     return path
+
+
+def write_fake_camera_of(picture: Path, path: Path) -> Path:
+    """A short Y4M clip (4:2:0) of a picture, e.g. a printed card's page as pdftoppm makes it, on
+    a grey table, for --use-file-for-fake-video-capture."""
+    image = Image.open(picture).convert("RGB")
+    width, height = image.width + 80 - image.width % 2, image.height + 80 - image.height % 2
+    table = Image.new("RGB", (width, height), (128, 128, 128))
+    table.paste(image, (40, 40))
+    y, cb, cr = table.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    frame = b"FRAME\n" + y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    header = f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+    path.write_bytes(header + frame * FRAMES)
+    return path
