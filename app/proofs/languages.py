@@ -66,13 +66,13 @@ def reminders(language: Language) -> list[str]:
     if language == "es":
         return [
             "traiga los originales; no se aceptan copias",
-            f"un comprobante de domicilio debe tener fecha de los últimos {days} días, o menos "
-            "donde el catálogo lo indique",
+            f"un comprobante de domicilio debe tener fecha de los últimos {days} días (algunos, "
+            "de menos: lo dice cada documento)",
         ]
     return [
         "bring the originals; copies are not accepted",
-        f"a residency document must be dated within the last {days} days, or less where the "
-        "catalog says so",
+        f"a residency document must be dated within the last {days} days (some more recently: "
+        "each document says so)",
     ]
 
 
