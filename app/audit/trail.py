@@ -59,17 +59,21 @@ class ChainCheck:
     broken_at: int | None
 
 
-def actor_names(session: Session) -> dict[str, str]:
-    """Every actor the trail can name: staff by username, merchants by name."""
-    names = {f"user:{u.id}": u.username for u in users.list_all(session)}
-    names.update({f"merchant:{m.id}": m.name for m in merchants.list_all(session)})
+def actor_names(session: Session, actors: set[str]) -> dict[str, str]:
+    """The actors of one page by name: staff by username, merchants by name (two reads of the
+    page's ids, not of every account)."""
+    ids = {
+        kind: [a.split(":", 1)[1] for a in actors if a.startswith(f"{kind}:")]
+        for kind in ("user", "merchant")
+    }
+    names = {f"user:{u.id}": u.username for u in users.by_ids(session, ids["user"])}
+    names.update({f"merchant:{m.id}": m.name for m in merchants.by_ids(session, ids["merchant"])})
     return names
 
 
 def events(session: Session, wanted: TrailFilter) -> tuple[list[TrailEvent], int | None]:
     """A page of the trail, newest first, and the seq to continue below for older ones, if any.
     A username or card number that matches nothing answers an empty page, not every event."""
-    names = actor_names(session)
     actor = None
     if wanted.actor:
         account = users.get_by_username(session, wanted.actor)
@@ -93,6 +97,7 @@ def events(session: Session, wanted: TrailFilter) -> tuple[list[TrailEvent], int
         since=day_bounds(wanted.since)[0] if wanted.since else None,
         before=day_bounds(wanted.until)[1] if wanted.until else None,
     )
+    names = actor_names(session, {row.actor for row in rows})
     found = [_event(row, names) for row in rows]
     return found, (found[-1].seq if len(found) == PAGE_SIZE else None)
 

@@ -71,3 +71,9 @@ def block(session: Session, key: str, until: datetime) -> None:
 
 def forget_failures(session: Session, key: str) -> None:
     session.execute(sa.delete(SignInThrottle).where(SignInThrottle.key == key))
+
+
+def by_ids(session: Session, ids: list[str]) -> list[User]:
+    if not ids:
+        return []
+    return list(session.scalars(sa.select(User).where(User.id.in_(ids))))

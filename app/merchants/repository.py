@@ -48,3 +48,9 @@ def staff_page(
 
 def staff_member(session: Session, staff_id: str) -> MerchantStaff | None:
     return session.get(MerchantStaff, staff_id)
+
+
+def by_ids(session: Session, ids: list[str]) -> list[Merchant]:
+    if not ids:
+        return []
+    return list(session.scalars(sa.select(Merchant).where(Merchant.id.in_(ids))))
