@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from app.kit.types import utcnow
+from app.payments.days import city_day
 from tests.applicants.applicant_flows import ready_to_approve
 from tests.builders import make_applicant, make_printed_card, reading_session
 from tests.web.console_client import post_form, signed_in, text_of
@@ -192,7 +193,8 @@ def test_a_fee_paid_in_cash_at_approval_reaches_the_branch_drawer(
 
 def test_closing_the_day_records_the_counted_cash(client: TestClient) -> None:
     signed_in(client, "supervisor")
-    day = utcnow().date().isoformat()
+    # The city's day, not UTC's: in the evening the two differ and tomorrow cannot close yet.
+    day = city_day(utcnow()).isoformat()
     closed = post_form(
         client,
         "/console/drawer",
