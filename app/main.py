@@ -26,7 +26,7 @@ from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
 from app.kit.errors import PROBLEM_JSON, ResidentIdError, problem_title, problem_type
 from app.kit.headers import SecurityHeaders
-from app.kit.openapi import allowed_methods, document_contract
+from app.openapi import allowed_methods, document_contract
 from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router

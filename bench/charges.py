@@ -69,20 +69,20 @@ sys.path.insert(0, str(ROOT))
 from app import migrate  # noqa: E402
 from app.applicants.models import Applicant  # noqa: E402
 from app.audit.service import _digest as audit_digest  # noqa: E402
-from app.auth.deps import Principal  # noqa: E402
 from app.auth.models import User  # noqa: E402
+from app.auth.principal import Principal  # noqa: E402
 from app.auth.roles import Role  # noqa: E402
 from app.cards import service as cards_service  # noqa: E402
 from app.cards.credentials import qr_text_for  # noqa: E402
 from app.cli.session import command_session  # noqa: E402
 from app.db import session_factory  # noqa: E402
 from app.keys import service as keys  # noqa: E402
+from app.kit.dates import city_day  # noqa: E402
 from app.kit.types import utcnow  # noqa: E402
 from app.merchants.models import Merchant  # noqa: E402
 from app.merchants.service import hash_api_key, new_api_key  # noqa: E402
 from app.payments import charges, idempotency, ledger, loads  # noqa: E402
 from app.payments.charges import receipt_number  # noqa: E402
-from app.payments.days import city_day  # noqa: E402
 from app.payments.schemas import ChargeCreate  # noqa: E402
 
 Worker = Callable[[int], Callable[[], None]]

@@ -140,7 +140,7 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
     from app.applicants import decision
     from app.applicants import service as applicants
     from app.applicants.schemas import ApplicantCreate
-    from app.auth.deps import Principal
+    from app.auth.principal import Principal
     from app.auth.roles import Role
     from app.cards.models import Card
     from app.cli.session import command_session

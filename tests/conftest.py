@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tests.support.http import Headers
+
 _TMP = Path(tempfile.mkdtemp(prefix="resident-id-tests-"))
 _ADMIN_URL = os.environ.get("RESIDENT_ID_TEST_DATABASE_URL", "")
 if _ADMIN_URL:
@@ -49,11 +51,9 @@ from app.auth.service import issue_token  # noqa: E402
 from app.db import get_engine, is_sqlite  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
-from tests.builders import make_user  # noqa: E402
+from tests.support.builders import make_user  # noqa: E402
 
 ON_POSTGRES = not is_sqlite(TEST_DATABASE_URL)
-
-Headers = dict[str, str]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.builders import TEST_PASSWORD, make_user
-
-Headers = dict[str, str]
+from tests.support.builders import TEST_PASSWORD, make_user
+from tests.support.http import Headers
 
 
 def _directives(policy: str) -> dict[str, str]:

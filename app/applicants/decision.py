@@ -37,8 +37,9 @@ from app.applicants.schemas import (
 )
 from app.applicants.service import find
 from app.audit import service as audit
-from app.cards.service import age_on, issue_card
+from app.cards.service import issue_card
 from app.config import settings
+from app.kit.dates import age_on
 from app.kit.types import utcnow
 from app.payments import fees
 from app.proofs import repository as proofs_repository

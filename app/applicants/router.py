@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
 
+from app.access.deps import allow
 from app.applicants import decision, service
 from app.applicants.errors import PhotoTooLarge
 from app.applicants.schemas import (
@@ -20,7 +21,7 @@ from app.applicants.schemas import (
     PhotoRead,
     SignatureRead,
 )
-from app.auth.deps import Principal, allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep

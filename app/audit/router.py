@@ -5,9 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.access.deps import allow
 from app.audit import repository, service
 from app.audit.schemas import AuditEventRead, AuditPage, ChainReport
-from app.auth.deps import Principal, allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.bounds import MAX_BIGINT

@@ -19,9 +19,9 @@ from app.audit import repository, service
 from app.audit.models import AuditEvent
 from app.audit.schemas import ChainReport
 from app.auth import repository as users
+from app.kit.dates import day_bounds
 from app.merchants import repository as merchants
 from app.payments.cardholders import card_by_number
-from app.payments.days import day_bounds
 
 VERIFY_ACTION = "audit.verify"
 PAGE_SIZE = 100

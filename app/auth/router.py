@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
+from app.access.deps import allow, public
 from app.auth import repository, service
-from app.auth.deps import Principal, allow, public
 from app.auth.models import User
+from app.auth.principal import Principal
 from app.auth.roles import STAFF_ROLES, Role
 from app.auth.schemas import PasswordChange, PasswordReset, Token, UserCreate, UserRead, UserUpdate
 from app.db import SessionDep, reads

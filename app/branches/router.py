@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from app.auth.deps import Principal, allow
+from app.access.deps import allow
+from app.auth.principal import Principal
 from app.auth.roles import STAFF_ROLES, Role
 from app.branches import service
 from app.branches.schemas import BranchCreate, BranchRead

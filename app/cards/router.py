@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
 
-from app.auth.deps import Principal, allow
+from app.access.deps import allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import listing, numbers, service
 from app.cards.schemas import (

@@ -30,14 +30,11 @@ from app.cards.errors import (
 from app.cards.models import Card
 from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
 from app.config import settings
+from app.kit.dates import age_on
 from app.kit.types import utcnow
 from app.payments import fees
 from app.printing import queue
 from app.printing.models import PrintJob
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def add_years(day: date, years: int) -> date:

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.auth.deps import public
+from app.access.deps import public
 from app.db import SessionDep
 from app.keys import service
 

@@ -56,7 +56,7 @@ _INVISIBLE_CLASS = _ranges(
 )
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]")
 # The same rules as patterns, for the published schema: every string the API takes says what it
-# refuses (app.kit.openapi adds PLAIN_PATTERN wherever a string states no pattern of its own).
+# refuses (app.openapi adds PLAIN_PATTERN wherever a string states no pattern of its own).
 # Lone surrogates are left out: UTF-8 cannot carry them, and validators built on Rust's regex
 # (schemathesis's among them) refuse a pattern that names them.
 PLAIN_PATTERN = f"^[^{_CONTROLS}]*$"

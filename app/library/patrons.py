@@ -12,9 +12,9 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.kit.dates import day_bounds
 from app.library import repository
 from app.library.barcode import library_barcode
-from app.payments.days import day_bounds
 
 COLUMNS = ("cardnumber", "surname", "firstname", "dateexpiry", "branchcode")
 # A holder whose approving staff member is unknown (approved by a command, or since removed).

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.library import repository
 from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
@@ -17,7 +18,6 @@ from app.library.schemas import (
     ReconciliationTotals,
     RefundToReverse,
 )
-from app.payments.days import city_day, day_bounds
 
 
 def _reads(session: Session, payments: list[LibraryPayment]) -> list[LibraryPaymentRead]:

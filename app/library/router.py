@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import Principal, allow
+from app.access.deps import allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.bounds import DayQuery

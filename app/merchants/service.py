@@ -13,7 +13,7 @@ import secrets
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import API_KEY_PREFIX, Principal
+from app.auth.principal import API_KEY_PREFIX, Principal
 from app.auth.roles import Role
 from app.kit.paging import decode, page_of
 from app.kit.types import utcnow

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth import throttle
-from app.auth.deps import Principal
 from app.auth.errors import UsernameTaken
 from app.auth.passwords import check_policy, hash_password, verify_password
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import reading_session_factory
 from app.kit.errors import NotAuthenticated

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.auth.deps import public
+from app.access.deps import public
 from app.db import SessionDep
 from app.ops import readiness
 from app.ops.metrics import REGISTRY

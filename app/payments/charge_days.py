@@ -8,10 +8,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
-from app.payments.days import city_day, day_bounds
 from app.payments.models import Charge, Refund
 from app.payments.schemas import ChargeDayRead, ChargeLine
 

@@ -11,12 +11,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.config import settings
+from app.kit.dates import city_day
 from app.kit.types import UTCDateTime, new_id, utcnow
 from app.payments import idempotency, ledger
 from app.payments.cardholders import accepted_card
-from app.payments.days import city_day
 from app.payments.errors import (
     CardNotAccepted,
     DailySpendLimitReached,

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from app.auth.deps import Principal, allow
+from app.access.deps import allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
-from app.kit.openapi import IDEMPOTENCY_KEY_PATTERN
+from app.openapi import IDEMPOTENCY_KEY_PATTERN
 from app.payments.errors import IdempotencyKeyRequired
 
 # Loads are counter work; looking at a cardholder's money is also an auditor's.

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.branches import service as branches
+from app.kit.dates import city_day
 from app.kit.errors import Conflict, Forbidden, Unprocessable
 from app.kit.types import new_id, utcnow
-from app.payments.days import city_day
 from app.payments.drawer_report import close_read, expected_cents, find_close
 from app.payments.ledger import insert_ignoring_conflict
 from app.payments.models import DrawerClose

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
 from app.auth.models import User
+from app.auth.principal import Principal
 from app.branches import service as branches
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.payments import ledger
-from app.payments.days import city_day, day_bounds
 from app.payments.ledger import DRAWER
 from app.payments.models import DrawerClose, Fee, LedgerEntry, LedgerTransfer, Load, Refund
 from app.payments.schemas import ClerkTotal, DrawerCloseRead, DrawerRead

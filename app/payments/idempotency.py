@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.kit.types import UTCDateTime, utcnow
 from app.payments.errors import IdempotencyKeyReused
 from app.payments.models import IdempotencyRecord

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.cards.models import Card
 from app.config import settings
 from app.kit.errors import ResidentIdError

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.payments import ledger
-from app.payments.days import city_day, day_bounds
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
 from app.payments.ledger import Account
 from app.payments.models import Charge, ParkingSession, ParkingZone

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.errors import Unprocessable
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
-from app.payments.days import city_day, day_bounds
 from app.payments.ledger import SHORTFALL
 from app.payments.models import Charge, LedgerAccount, ParkingSession
 from app.payments.parking_schemas import OfflineCardTotal, OfflineMerchantTotal, OfflineReport

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.kit.paging import Page, decode, keyset, page_of
 from app.kit.types import new_id, utcnow
 from app.merchants.models import Merchant

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.kit.types import new_id, utcnow
 from app.payments import idempotency, ledger

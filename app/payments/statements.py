@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.config import settings
+from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
 from app.payments import ledger
 from app.payments.cardholders import card_by_number
-from app.payments.days import city_day, day_bounds
 from app.payments.errors import MerchantNotFound
 from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE
 from app.payments.models import (

@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from app.auth.deps import Principal, allow
+from app.access.deps import allow
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep, writes
 from app.kit.errors import responses

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from app.auth.deps import Principal, allow, public
+from app.access.deps import allow, public
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.errors import responses

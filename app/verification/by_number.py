@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.cards import numbers
 from app.cards.credentials import claims_for
 from app.cards.models import Card

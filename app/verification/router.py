@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.auth.deps import Principal, allow, public
+from app.access.deps import allow, public
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep, writes

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.cards.models import Card
 from app.config import settings
 from app.db import write_transaction

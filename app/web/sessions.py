@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.auth import repository as users
-from app.auth.deps import Principal
 from app.auth.models import User
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.service import token_secret
 from app.config import settings

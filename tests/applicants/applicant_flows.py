@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
 from app.models import metadata
-
-Headers = dict[str, str]
+from tests.support.http import Headers
 
 
 def today() -> date:

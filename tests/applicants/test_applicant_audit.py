@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.applicants.applicant_flows import ready_to_approve, register
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -29,8 +29,8 @@ from tests.applicants.applicant_flows import (
     today,
     upload_photo,
 )
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

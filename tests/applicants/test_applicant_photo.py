@@ -27,9 +27,9 @@ from tests.applicants.applicant_flows import (
     rows_of,
     upload_photo,
 )
-from tests.builders import make_card
+from tests.support.builders import make_card
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 GPS_LATITUDE = (41.0, 18.0, 3.0)  # 41°18'03" N: where someone lives

@@ -15,8 +15,8 @@ from tests.applicants.applicant_flows import (
     dump_database,
     register,
 )
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 ADDRESS = applicant_body()["address"]

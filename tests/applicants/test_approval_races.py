@@ -13,8 +13,8 @@ from app.applicants.models import Decision
 from app.cards.models import Card
 from app.main import create_app
 from tests.applicants.applicant_flows import ready_to_approve, rows_of
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 CLERKS = 8

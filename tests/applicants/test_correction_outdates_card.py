@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
-from tests.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from tests.applicants.applicant_flows import applicant_body, register, rows_of
-from tests.builders import make_applicant, make_merchant, reading_session
+from tests.support.builders import make_applicant, make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from app.auth.service import issue_token
 from app.main import create_app
-from tests.builders import make_user
+from tests.support.builders import make_user
 
 folder = Path(sys.argv[1])
 deep, wide, small = (folder / n for n in ("deep.png", "wide.png", "small.png"))

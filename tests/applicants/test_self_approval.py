@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings, settings
 from tests.applicants.applicant_flows import dump_database, ready_to_approve
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-Headers = dict[str, str]
+from tests.support.http import Headers
+
 CLI = ".venv/bin/resident-id"
 
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import TEST_PASSWORD, make_user
+from tests.support.builders import TEST_PASSWORD, make_user
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 CLI = ".venv/bin/resident-id"
 NEW = "plum tree by the harbor"
 

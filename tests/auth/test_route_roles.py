@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
-from app.auth.deps import API_KEY_PREFIX, RoleGuard
+from app.access.deps import RoleGuard
+from app.auth.principal import API_KEY_PREFIX
 from app.auth.roles import STAFF_ROLES, Role
 from app.main import ROUTERS
 from app.merchants.models import Merchant
 from app.merchants.service import hash_api_key
-
-Headers = dict[str, str]
+from tests.support.http import Headers
 
 
 def _guards(dependant: Dependant) -> list[RoleGuard]:

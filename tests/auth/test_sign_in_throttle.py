@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import SignInThrottle
 from app.config import settings
 from app.kit.types import utcnow
-from tests.builders import TEST_PASSWORD, make_user
-
-Headers = dict[str, str]
+from tests.support.builders import TEST_PASSWORD, make_user
+from tests.support.http import Headers
 
 
 @pytest.fixture(autouse=True)

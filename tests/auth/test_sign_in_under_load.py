@@ -19,9 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db import is_sqlite
-from tests.builders import make_user
+from tests.support.builders import make_user
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 ATTEMPTS = 400
 IN_FLIGHT = 64
 

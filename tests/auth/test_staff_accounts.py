@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.builders import TEST_PASSWORD, make_user
+from tests.support.builders import TEST_PASSWORD, make_user
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 CLI = ".venv/bin/resident-id"
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-Headers = dict[str, str]
+from tests.support.http import Headers
+
 CLI = ".venv/bin/resident-id"
 FAIR_HAVEN = {
     "code": "fair-haven",

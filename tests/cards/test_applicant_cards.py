@@ -14,9 +14,9 @@ from app.audit.models import AuditEvent
 from app.cards import numbers
 from app.cards import service as cards
 from app.kit.types import utcnow
-from tests.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -18,9 +18,9 @@ from app.cards.service import add_months, add_years
 from app.config import settings
 from app.kit.types import utcnow
 from app.printing.models import PrintJob
-from tests.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -22,8 +22,8 @@ import pytest
 
 from app.auth.roles import Role
 from app.kit.links import LINKS
-from app.kit.openapi import api_routes, roles_of
 from app.main import create_app
+from app.openapi import api_routes, roles_of
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,4 +1,4 @@
-"""The library tests: a library system on loopback (tests/sip2_library.py) holding the test
+"""The library tests: a library system on loopback (tests/support/sip2_library.py) holding the test
 card's patron record, and the settings that point our client at it, in-process (monkeypatched)
 and for the `resident-id` command (environment)."""
 
@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.config import settings
-from tests.builders import make_card, make_merchant
 from tests.payments.conftest import ISSUED, holder_of
-from tests.payments.ledger_http import Headers, Holder, MerchantKey, load
-from tests.sip2_library import INSTITUTION, PASSWORD, USER, TestLibrary
+from tests.payments.ledger_http import Holder, MerchantKey, load
+from tests.support.builders import make_card, make_merchant
+from tests.support.http import Headers
+from tests.support.sip2_library import INSTITUTION, PASSWORD, USER, TestLibrary
 
 # Short timeouts keep the outage tests quick, yet leave a busy machine room to answer in time.
 READ_TIMEOUT = 2.0

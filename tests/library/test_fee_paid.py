@@ -17,8 +17,9 @@ from tests.library.library_support import (
     report,
     worker_once,
 )
-from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance
-from tests.sip2_library import TestLibrary
+from tests.payments.ledger_http import Holder, MerchantKey, balance
+from tests.support.http import Headers
+from tests.support.sip2_library import TestLibrary
 
 
 def test_paying_two_fines_in_one_go(

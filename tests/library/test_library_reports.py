@@ -23,8 +23,9 @@ from tests.library.library_support import (
     resident_id,
     worker_once,
 )
-from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance, with_key
-from tests.sip2_library import TestLibrary
+from tests.payments.ledger_http import Holder, MerchantKey, balance, with_key
+from tests.support.http import Headers
+from tests.support.sip2_library import TestLibrary
 
 
 def test_a_payment_the_library_may_have_booked_twice_is_listed(

@@ -14,7 +14,7 @@ from app.applicants.models import Decision
 from app.cli import cli
 from app.kit.types import utcnow
 from app.library.patrons import COLUMNS
-from tests.builders import make_applicant, make_card, make_user
+from tests.support.builders import make_applicant, make_card, make_user
 
 
 def _export(*args: str) -> tuple[int, str]:

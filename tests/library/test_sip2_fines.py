@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.config import settings
-from tests.builders import make_card, make_merchant
 from tests.library.conftest import FEES, LATE
 from tests.library.library_support import fines
 from tests.payments.conftest import holder_of
 from tests.payments.ledger_http import Holder, MerchantKey
-from tests.sip2_library import USER, TestLibrary
+from tests.support.builders import make_card, make_merchant
+from tests.support.sip2_library import USER, TestLibrary
 
 
 def _status(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.merchants.models import Merchant
-from tests.builders import reading_session
+from tests.support.builders import reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

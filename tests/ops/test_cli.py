@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import make_branch
+from tests.support.builders import make_branch
 from tests.verification.verification_support import run_cli
 
 pytestmark = pytest.mark.slow

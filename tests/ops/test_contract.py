@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.applicants.applicant_flows import applicant_body
-from tests.builders import make_merchant
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

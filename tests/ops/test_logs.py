@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.ops.logs import json_formatter
 from tests.applicants.applicant_flows import register
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

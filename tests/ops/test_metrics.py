@@ -12,10 +12,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session
 
 from app.config import settings
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

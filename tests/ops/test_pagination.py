@@ -15,9 +15,9 @@ from app.db import get_engine
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
 from tests.applicants.applicant_flows import register
-from tests.builders import make_merchant
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

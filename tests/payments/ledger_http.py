@@ -11,8 +11,7 @@ import httpx2
 
 from app.cards.models import Card
 from app.merchants.models import Merchant
-
-Headers = dict[str, str]
+from tests.support.http import Headers
 
 
 @dataclass(frozen=True)

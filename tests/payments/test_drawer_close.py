@@ -14,15 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.config import settings
+from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.main import create_app
-from app.payments.days import city_day
 from app.payments.models import DrawerClose
 from tests.applicants.applicant_flows import dump_database, rows_of
-from tests.builders import make_applicant, make_branch, make_printed_card, reading_session
 from tests.payments.conftest import BRANCH
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     charge,
@@ -30,6 +28,8 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
+from tests.support.builders import make_applicant, make_branch, make_printed_card, reading_session
+from tests.support.http import Headers
 
 Login = Callable[..., Headers]
 

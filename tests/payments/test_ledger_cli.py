@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -22,6 +21,7 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
+from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
 

@@ -28,7 +28,6 @@ from app.db import get_engine
 from app.payments import checks
 from tests.payments.ledger_http import (
     Client,
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -37,6 +36,7 @@ from tests.payments.ledger_http import (
     new_key,
     refund,
 )
+from tests.support.http import Headers
 
 
 def at_once(count: int, call: Callable[[int], httpx2.Response]) -> list[httpx2.Response]:

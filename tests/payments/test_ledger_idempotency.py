@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from app.payments.models import IdempotencyRecord, LedgerTransfer
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -22,6 +21,7 @@ from tests.payments.ledger_http import (
     new_key,
     refund,
 )
+from tests.support.http import Headers
 
 
 def _count(session: Session, model: Any) -> int:

@@ -11,9 +11,7 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import make_merchant
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -21,6 +19,8 @@ from tests.payments.ledger_http import (
     new_key,
     with_key,
 )
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
 ZONE = {"name": "Downtown core", "rate_cents_per_hour": 250, "max_minutes": 120}
 

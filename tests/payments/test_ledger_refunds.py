@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from app.config import settings
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -18,6 +17,7 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
+from tests.support.http import Headers
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.payments.ledger_http import (
-    Headers,
     Holder,
     MerchantKey,
     balance,
@@ -20,6 +19,7 @@ from tests.payments.ledger_http import (
     refund,
     with_key,
 )
+from tests.support.http import Headers
 
 
 @pytest.mark.slow

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.kit.dates import city_day
 from app.kit.types import utcnow
-from app.payments.days import city_day
-from tests.builders import make_merchant
-from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance, charge, refund
+from tests.payments.ledger_http import Holder, MerchantKey, balance, charge, refund
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
 Login = Callable[..., Headers]
 

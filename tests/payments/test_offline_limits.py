@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import settings
-from app.payments.days import city_day, day_bounds
-from tests.payments.ledger_http import Headers, Holder, MerchantKey, balance, load, with_key
+from app.kit.dates import city_day, day_bounds
+from tests.payments.ledger_http import Holder, MerchantKey, balance, load, with_key
+from tests.support.http import Headers
 
 # 200 cents an hour, four hours at most: a longest stay costs 800 cents.
 ZONE = {"name": "Hospital garage", "rate_cents_per_hour": 200, "max_minutes": 240}
@@ -84,7 +85,7 @@ def test_overlap_is_refused_across_uploads_and_merchants(
     garage: str,
     loaded: Callable[[int], Holder],
 ) -> None:
-    from tests.builders import make_merchant
+    from tests.support.builders import make_merchant
 
     holder = loaded(3000)
     starts = datetime.now(UTC) - timedelta(hours=6)
@@ -244,8 +245,8 @@ def test_concurrent_uploads_of_overlapping_stays_book_one_and_keep_the_cap(
     garage: str,
     loaded: Callable[[int], Holder],
 ) -> None:
-    from tests.builders import make_merchant
     from tests.payments.test_ledger_concurrency import at_once
+    from tests.support.builders import make_merchant
 
     holder = loaded(100)
     meters = [MerchantKey.of(*make_merchant(name=f"Lot {n}", category="parking")) for n in range(8)]

@@ -20,10 +20,10 @@ from app.applicants.models import Applicant
 from app.keys.service import ensure_signing_key
 from app.printing.models import PrintJob
 from tests.applicants.applicant_flows import register
-from tests.builders import make_card, reading_session
+from tests.support.builders import make_card, reading_session
+from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

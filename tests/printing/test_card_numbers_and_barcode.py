@@ -18,7 +18,8 @@ from app.cards import numbers
 from app.config import settings
 from app.keys.service import ensure_signing_key
 from app.printing.models import PrintJob
-from tests.builders import make_applicant, make_card, reading_session
+from tests.support.builders import make_applicant, make_card, reading_session
+from tests.support.http import Headers
 
 pytestmark = [
     pytest.mark.slow,
@@ -26,7 +27,6 @@ pytestmark = [
         not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="make tools"
     ),
 ]
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 LEGACY = "4000123412341234"  # 16 digits with a valid Luhn check digit, as cards were issued
 

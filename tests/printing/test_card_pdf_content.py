@@ -19,7 +19,8 @@ from app.applicants.models import Photo
 from app.cards import numbers
 from app.keys.service import ensure_signing_key
 from app.printing.models import PrintJob
-from tests.builders import make_applicant, make_card, reading_session
+from tests.support.builders import make_applicant, make_card, reading_session
+from tests.support.http import Headers
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,7 +29,6 @@ pytestmark = [
     ),
 ]
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

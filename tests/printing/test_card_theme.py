@@ -20,10 +20,10 @@ from app.printing.models import PrintJob
 from cards.document import CardDocument
 from cards.render import render_card
 from cards.theme import ThemeError, load_theme
-from tests.builders import make_applicant, make_card, reading_session
+from tests.support.builders import make_applicant, make_card, reading_session
+from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 CITY = """

@@ -16,9 +16,9 @@ from app.cards.models import Card
 from app.keys.service import ensure_signing_key
 from app.kit.types import utcnow
 from app.printing.models import PrintJob
-from tests.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -27,12 +27,12 @@ from app.printing.models import PrintJob
 from cards.credential import verify_qr
 from cards.keys import KeySet
 from tests.applicants.applicant_flows import ready_to_approve
-from tests.builders import TEST_PASSWORD, make_card, make_user, reading_session
 from tests.printing.conftest import JAMS, PRINTS, Simulator, needs_ippeveprinter
+from tests.support.builders import TEST_PASSWORD, make_card, make_user, reading_session
+from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -18,9 +18,9 @@ from app.audit.models import AuditEvent
 from app.keys.service import ensure_signing_key
 from app.printing.models import PrintJob
 from app.printing.station import Credentials, Journal, Output, Server, Station, StationStopped
-from tests.builders import make_card, reading_session
+from tests.support.builders import make_card, reading_session
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from app.auth.roles import STAFF_ROLES
 from app.cards import numbers
 from app.main import ROUTERS
-from tests.builders import make_merchant
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 LONG = "9" * 60_000
 # Half as long for the walk: a path may hold two ids, and a URL at most 64 KiB.
 LONG_ID = "9" * 30_000

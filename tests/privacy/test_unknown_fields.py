@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.applicants.applicant_flows import applicant_body, dump_database, register
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 ADDRESS = applicant_body()["address"]

@@ -20,8 +20,8 @@ from tests.applicants.applicant_flows import (
     rows_of,
     today,
 )
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

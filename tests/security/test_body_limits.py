@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import settings
+from tests.support.http import Headers
 
-Headers = dict[str, str]
 # The test server gives a body this long to arrive.
 BODY_TIMEOUT = 2
 

@@ -12,10 +12,9 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import make_merchant
 from tests.payments.ledger_http import MerchantKey, charge, new_key
-
-Headers = dict[str, str]
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
 
 # Bidi override, zero-width space and joiner, a tag character, the byte-order mark.
 INVISIBLE = ["\u202e", "\u200b", "\u200d", "\U000e0041", "\ufeff"]

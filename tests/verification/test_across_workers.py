@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
 from tests.verification.verification_support import signed_card
 
 WORKERS = 4

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cards.credential import decode_qr
 from cards.keys import b64url
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
 from tests.verification.verification_support import (
     export_keys,
     export_status_list,

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.keys import service as keys
 from tests.applicants.applicant_flows import ready_to_approve
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import export_keys, export_status_list, run_cli
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 pytestmark = [

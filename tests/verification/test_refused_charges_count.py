@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.kit.types import utcnow
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
-
-Headers = dict[str, str]
 
 
 @pytest.fixture

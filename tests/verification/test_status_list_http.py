@@ -15,10 +15,10 @@ from cards.errors import StaleStatusList
 from cards.keys import KeySet
 from cards.status_list import verify_status_list_token
 from cards.verifier import OfflineVerifier
-from tests.builders import reading_session
+from tests.support.builders import reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 LIST_URI = f"{settings.public_base_url}/v1/status-lists/{settings.status_list_id}"
 

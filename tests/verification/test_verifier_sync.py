@@ -24,10 +24,10 @@ from app.cards.credentials import status_list_uri
 from app.kit.types import utcnow
 from cards.keys import SigningKey
 from cards.status_list import MEDIA_TYPE, StatusList, issue_status_list_token
-from tests.builders import reading_session
+from tests.support.builders import reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import current_key, run_cli, signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 pytestmark = pytest.mark.slow

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.cards import numbers
 from app.config import settings
 from app.kit.types import utcnow
-from tests.builders import make_applicant, make_merchant, reading_session
+from tests.support.builders import make_applicant, make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 UNKNOWN = {"status": "invalid", "reason": "unknown_card"}
 
 

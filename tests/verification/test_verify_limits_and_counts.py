@@ -15,10 +15,10 @@ from app.kit.types import utcnow
 from app.main import create_app
 from app.verification import counts
 from app.verification.models import VerificationCount
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
-from tests.builders import reading_session
+from tests.support.builders import reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import (
     bad_qr_texts,
     export_keys,
@@ -21,7 +22,6 @@ from tests.verification.verification_support import (
     signed_card,
 )
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 pytestmark = pytest.mark.slow

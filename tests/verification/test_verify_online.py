@@ -18,10 +18,10 @@ from app.verification.models import VerificationCount
 from app.verification.service import check_card_qr
 from cards.credential import issue_qr
 from cards.keys import SigningKey
-from tests.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant, reading_session
+from tests.support.http import Headers
 from tests.verification.verification_support import claims, current_key, signed_card
 
-Headers = dict[str, str]
 Login = Callable[..., Headers]
 
 HOLDER_FIELDS = {"given_name", "family_name", "date_of_birth", "expires_on"}

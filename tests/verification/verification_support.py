@@ -17,9 +17,7 @@ from app.keys import service as keys
 from cards.base45 import b45encode
 from cards.credential import CardClaims, issue_qr
 from cards.keys import SigningKey
-from tests.builders import make_card, make_printed_card
-
-Headers = dict[str, str]
+from tests.support.builders import make_card, make_printed_card
 
 
 def signed_card(session: Session, *, status: str = "active", **overrides: Any) -> tuple[Card, str]:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx2
 from fastapi.testclient import TestClient
 
-from tests.builders import TEST_PASSWORD, make_user
+from tests.support.builders import TEST_PASSWORD, make_user
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

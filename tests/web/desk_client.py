@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.merchants.models import Merchant
-from tests.builders import TEST_PASSWORD, make_desk_staff, make_merchant
+from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
 from tests.web.console_client import csrf_of
 
 

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
+from app.kit.dates import city_day
 from app.kit.types import utcnow
-from app.payments.days import city_day
 from app.verification.repository import add_counts
-from tests.builders import make_merchant, make_printed_card, make_user, reading_session
+from tests.support.builders import make_merchant, make_printed_card, make_user, reading_session
 from tests.web.console_client import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "admin")

@@ -15,10 +15,10 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
+from app.kit.dates import city_day
 from app.kit.types import utcnow
-from app.payments.days import city_day
 from tests.applicants.applicant_flows import ready_to_approve
-from tests.builders import make_applicant, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_printed_card, reading_session
 from tests.web.console_client import post_form, signed_in, text_of
 
 PERSON = {

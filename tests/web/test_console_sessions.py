@@ -17,13 +17,13 @@ from app.config import settings
 from app.kit.types import utcnow
 from app.main import create_app
 from app.web.models import WebSession
-from tests.builders import TEST_PASSWORD, make_user, reading_session
+from tests.support.builders import TEST_PASSWORD, make_user, reading_session
 from tests.web.console_client import csrf_of, post_form, signed_in, text_of
 
 
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
-    # Never holds SQLite's write lock while the app serves (see tests.builders.reading_session).
+    # Never holds SQLite's write lock while the app serves (see tests.support.builders.reading_session).
     yield from reading_session(database_url)
 
 

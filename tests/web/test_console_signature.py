@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Signature
-from tests.builders import make_applicant, reading_session
+from tests.support.builders import make_applicant, reading_session
 from tests.web.console_client import post_form, signed_in, text_of
 
 

@@ -24,7 +24,7 @@ from app.kit.types import utcnow
 from app.main import create_app
 from app.models import metadata
 from app.preapplications.models import PreApplication
-from tests.builders import reading_session
+from tests.support.builders import reading_session
 from tests.web.console_client import csrf_of, post_form, signed_in, text_of
 
 RESIDENT = {

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.applicants import service as applicants
-from app.auth.deps import Principal
+from app.auth.principal import Principal
 from app.cards import service as cards
 from app.cards.errors import CardNotFound
 from app.cards.schemas import CardRead

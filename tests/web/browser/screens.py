@@ -8,7 +8,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.builders import TEST_PASSWORD, make_user
+from tests.support.builders import TEST_PASSWORD, make_user
 
 _axe = Axe()
 SERIOUS = ("serious", "critical")

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.keys.service import ensure_signing_key
+from app.kit.dates import city_day
 from app.kit.types import utcnow
-from app.payments.days import city_day
 from app.verification.repository import add_counts
-from tests.builders import make_merchant, make_printed_card, make_user, reading_session
+from tests.support.builders import make_merchant, make_printed_card, make_user, reading_session
 from tests.web.browser.screens import Screens, open_as
 
 SAYS = {

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session
 
-from tests.builders import make_applicant, reading_session
+from tests.support.builders import make_applicant, reading_session
 from tests.web.browser.screens import Screens, open_as, wait_until
 
 SAVED = {"en": "The signature is saved.", "es": "La firma está guardada."}

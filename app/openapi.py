@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from app.auth.deps import RoleGuard
+from app.access.deps import RoleGuard
 from app.auth.roles import Role
 from app.kit.errors import PROBLEM_JSON, ErrorBody
 from app.kit.examples import REQUEST_EXAMPLES

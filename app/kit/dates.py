@@ -1,4 +1,5 @@
-"""The city's days: daily spending limits, settlements and drawer reports follow its clock."""
+"""Dates in the city's words: its days (spending limits, settlements and drawer reports follow its
+clock) and a person's age on a day (fees and card validity)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
     return start, end
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years from `born` to `day`: a birthday on the day counts."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -5,7 +5,7 @@ misbehave: refuse, answer slowly, garble a checksum, go down and come back on th
 
 Watch the traffic by hand:
 
-    python -m tests.sip2_library --port 6001
+    python -m tests.support.sip2_library --port 6001
     RESIDENT_ID_SIP2_HOST=127.0.0.1 RESIDENT_ID_SIP2_PORT=6001 RESIDENT_ID_SIP2_USER=resident-id \
       RESIDENT_ID_SIP2_PASSWORD=library-secret RESIDENT_ID_SIP2_INSTITUTION=NHFPL \
       .venv/bin/resident-id library status

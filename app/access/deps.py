@@ -8,45 +8,24 @@ public with `dependencies=[Depends(public())]`; tests/auth/test_route_roles.py w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth.errors import PasswordChangeRequired
+from app.auth.principal import API_KEY_PREFIX, Principal
 from app.auth.roles import Role
 from app.auth.service import user_for_token
 from app.db import SessionDep
 from app.kit.errors import Forbidden, NotAuthenticated
-
-API_KEY_PREFIX = "rid_mk_"
+from app.merchants.service import principal_for_api_key
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The caller: a staff account or a merchant's API key."""
-
-    id: str
-    role: Role
-    name: str
-    branch: str | None = None
-    must_change_password: bool = False
-
-    @property
-    def actor(self) -> str:
-        """How the audit trail names this caller."""
-        kind = "merchant" if self.role is Role.MERCHANT else "user"
-        return f"{kind}:{self.id}"
-
-
 def _resolve(session: SessionDep, token: str) -> Principal:
     if token.startswith(API_KEY_PREFIX):
-        # Imported here: merchants build on auth, not the other way round.
-        from app.merchants.service import principal_for_api_key
-
         principal = principal_for_api_key(session, token)
         if principal is None:
             raise NotAuthenticated("unknown or disabled API key")
