@@ -21,8 +21,8 @@ from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
 from app.branches import service as branches
 from app.db import READ_ONLY, reading_session_factory, write_transaction
 from app.kit.errors import NotAuthenticated, NotFound
+from app.kit.metrics import failed_sign_in
 from app.kit.types import utcnow
-from app.ops.metrics import failed_sign_in
 
 __all__ = [
     "ALGORITHM",

@@ -18,6 +18,7 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import reading_session_factory
 from app.kit.errors import NotAuthenticated
+from app.kit.metrics import failed_sign_in
 from app.kit.paging import decode, page_of
 from app.kit.types import utcnow
 from app.merchants import repository
@@ -25,7 +26,6 @@ from app.merchants.errors import MerchantDisabled
 from app.merchants.models import Merchant, MerchantStaff
 from app.merchants.schemas import MerchantStaffCreate
 from app.merchants.service import get as get_merchant
-from app.ops.metrics import failed_sign_in
 
 _THROTTLE_PREFIX = "desk:"
 

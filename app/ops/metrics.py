@@ -1,6 +1,6 @@
 """Prometheus metrics, labelled by route template and outcome: never a card number, a name or an id.
 
-Request counts, latency and failed sign-ins are counted in this process. Verifications, charges,
+Request counts, latency and failed sign-ins are counted in this process (app/kit/metrics.py). Verifications, charges,
 money moved, the print queue and the status list's age are read from the database when scraped,
 so every worker process reports the same figures.
 """
@@ -9,39 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_factory
+from app.kit.metrics import REGISTRY
 from app.kit.types import utcnow
 from app.ops import repository
-
-REGISTRY = CollectorRegistry()
-
-REQUESTS = Counter(
-    "resident_id_http_requests",
-    "HTTP requests answered, by method, route template and status.",
-    ["method", "route", "status"],
-    registry=REGISTRY,
-)
-LATENCY = Histogram(
-    "resident_id_http_request_duration_seconds",
-    "Time to answer an HTTP request, by method and route template.",
-    ["method", "route"],
-    registry=REGISTRY,
-)
-FAILED_SIGN_INS = Counter(
-    "resident_id_failed_sign_ins",
-    "Sign-ins refused for a wrong username or password, or a disabled account.",
-    registry=REGISTRY,
-)
-
-
-def failed_sign_in() -> None:
-    """Called by the auth service each time it refuses a sign-in."""
-    FAILED_SIGN_INS.inc()
 
 
 class DatabaseCollector(Collector):
@@ -113,3 +89,8 @@ class DatabaseCollector(Collector):
 
 
 REGISTRY.register(DatabaseCollector())
+
+
+def scrape() -> bytes:
+    """The exposition text: this process's counters and the database's figures."""
+    return generate_latest(REGISTRY)

@@ -11,7 +11,7 @@ import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.ops.metrics import LATENCY, REQUESTS
+from app.kit.metrics import LATENCY, REQUESTS
 
 HEADER = "X-Request-ID"
 # A client's id is kept only when it is a UUID (8-4-4-4-12 hex digits), so the header cannot carry

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.access.deps import public
 from app.db import SessionDep
 from app.ops import readiness
-from app.ops.metrics import REGISTRY
+from app.ops.metrics import scrape
 from app.ops.schemas import Readiness
 
 router = APIRouter(tags=["operations"], dependencies=[Depends(public())])
@@ -41,4 +41,4 @@ def readyz(session: SessionDep) -> JSONResponse:
 def metrics() -> Response:
     """Prometheus text format: request rate and latency per route template, verifications,
     charges and money moved, the print queue and the status list's age."""
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    return Response(scrape(), media_type=CONTENT_TYPE_LATEST)

@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.audit import trail
+from app.audit_trail import service as trail
 from app.db import SessionDep, reads
 from app.kit.errors import ResidentIdError
 from app.web.errors import message_for
