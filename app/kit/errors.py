@@ -125,8 +125,8 @@ class BadCursor(Unprocessable):
 
 
 def _title(name: str) -> str:
-    """ "CardRevoked" -> "Card revoked"."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).split()
+    """ "CardRevoked" -> "Card revoked", "NotALibrary" -> "Not a library"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).split()
     return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
 
 
@@ -161,28 +161,22 @@ class ProblemDetails(BaseModel):
     )
 
 
+# What every route behind a role guard (app.access) may answer.
+GUARDED: tuple[type[ResidentIdError], ...] = (NotAuthenticated, Forbidden)
+
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
-_STATUS_ERRORS: dict[int, type[ResidentIdError]] = {
-    400: BadRequest,
-    401: NotAuthenticated,
-    403: Forbidden,
-    404: NotFound,
-    409: Conflict,
-    422: ValidationError,
-    429: TooManyRequests,
-}
 
 
 def responses(*errors: type[ResidentIdError] | int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for a route: the errors it can answer, by class (`CardNotFound`), or
-    by bare status; each status documented as a problem naming its errors and their types."""
+    by bare status for errors not named yet; each status documented as a problem naming its
+    errors and their types."""
     by_status: dict[int, list[type[ResidentIdError]]] = {}
     for error in errors:
-        cls = _STATUS_ERRORS.get(error, ResidentIdError) if isinstance(error, int) else error
-        status = error if isinstance(error, int) else cls.status_code
-        found = by_status.setdefault(status, [])
-        if cls is not ResidentIdError and cls not in found:
-            found.append(cls)
+        if isinstance(error, int):
+            by_status.setdefault(error, [])
+        elif error not in by_status.setdefault(error.status_code, []):
+            by_status[error.status_code].append(error)
     return {
         status: {
             "description": "; ".join(
