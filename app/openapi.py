@@ -214,6 +214,21 @@ def _document(spec: dict[str, Any], app: FastAPI) -> None:
                     "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
                 },
             )
+            # app.kit.bodylimit: past the route's limit, or not arrived within the deadline.
+            answers.setdefault(
+                "413",
+                {
+                    "description": "The body is larger than this operation takes.",
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                },
+            )
+            answers.setdefault(
+                "408",
+                {
+                    "description": "The body did not arrive in time.",
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                },
+            )
         if "401" in answers:
             answers["401"].setdefault("headers", {})["WWW-Authenticate"] = _header(
                 "Bearer: send a staff token or a merchant key."

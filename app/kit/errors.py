@@ -101,6 +101,12 @@ class TooManyRequests(ResidentIdError):
     status_code = 429
 
 
+class RequestTooLarge(ResidentIdError):
+    """A request body declared larger than the route takes (app.kit.bodylimit)."""
+
+    status_code = 413
+
+
 class HTTPError(ResidentIdError):
     """What Starlette or FastAPI refuse before a route runs: an unknown path (404), a method the
     path does not serve (405), a body that cannot be parsed (400)."""
