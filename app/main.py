@@ -24,7 +24,14 @@ from app.config import settings
 from app.keys.router import router as keys_router
 from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
-from app.kit.errors import PROBLEM_JSON, ResidentIdError, problem_title, problem_type
+from app.kit.errors import (
+    PROBLEM_JSON,
+    HTTPError,
+    InternalError,
+    ResidentIdError,
+    ValidationError,
+    problem,
+)
 from app.kit.headers import SecurityHeaders
 from app.kit.text import check_params
 from app.library import worker as library_worker
@@ -57,22 +64,17 @@ ROUTERS = (
 )
 
 
-def _error(
-    status: int,
-    error: str,
-    detail: Any,
+def _problem(
+    exc: ResidentIdError,
+    detail: str | list[Any] | None = None,
     headers: Mapping[str, str] | None = None,
-    extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    body = {
-        "type": problem_type(error),
-        "title": problem_title(error),
-        "status": status,
-        "error": error,
-        "detail": detail,
-        **(extra or {}),
-    }
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+    return JSONResponse(
+        problem(exc, detail),
+        status_code=exc.status_code,
+        headers={**exc.headers, **(headers or {})},
+        media_type=PROBLEM_JSON,
+    )
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -85,12 +87,14 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ResidentIdError)
-    return _error(exc.status_code, exc.name, exc.detail, exc.headers, exc.extra)
+    return _problem(exc)
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return _error(422, "ValidationError", _validation_detail(exc))
+    return _problem(
+        ValidationError("the request does not match the schema"), _validation_detail(exc)
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -100,12 +104,12 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
         # Starlette names only the first route's methods; a path served by several routes (GET
         # and POST /v1/users) allows all of theirs.
         headers["Allow"] = ", ".join(allowed_methods(request))
-    return _error(exc.status_code, "HTTPError", exc.detail, headers)
+    return _problem(HTTPError(exc.detail, status_code=exc.status_code), headers=headers)
 
 
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error (a bug): %s", type(exc).__name__)
-    return _error(500, "InternalError", "an unexpected error; it has been logged")
+    return _problem(InternalError("an unexpected error; it has been logged"))
 
 
 # Sync endpoints run in anyio's thread pool (40 threads by default). A request that has taken a

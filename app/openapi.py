@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from app.access.deps import RoleGuard
 from app.auth.roles import Role
-from app.kit.errors import PROBLEM_JSON, ErrorBody
+from app.kit.errors import PROBLEM_JSON, PROBLEM_REF, ProblemDetails
 from app.kit.examples import REQUEST_EXAMPLES
 from app.kit.links import add_links
 from app.kit.text import PLAIN_PATTERN
@@ -36,7 +36,6 @@ OPERATION_IDS = {
     "/v1/status-lists/{list_id}": "getStatusList",
     "/v1/keys": "getPublishedKeys",
 }
-_ERROR = {"$ref": "#/components/schemas/ErrorBody"}
 
 
 def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
@@ -162,16 +161,21 @@ def _inputs(spec: dict[str, Any], operations: dict[str, dict[str, Any]]) -> None
 
 
 def _problems(spec: dict[str, Any], operations: dict[str, dict[str, Any]]) -> None:
-    """Every error answer as the server sends it: application/problem+json, the ErrorBody shape
-    (FastAPI's default 422 says application/json and its own validation shape)."""
+    """Every error answer as the server sends it: application/problem+json, the ProblemDetails
+    shape. FastAPI's own 422 (application/json, its validation shape) and an error status listed
+    without content become that; an answer with a body of its own (readiness's 503) stays."""
     schemas = spec["components"].setdefault("schemas", {})
     schemas.setdefault(
-        "ErrorBody", ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        "ProblemDetails",
+        ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}"),
     )
     for op in operations.values():
         for status, answer in op.get("responses", {}).items():
-            if status[0] in "45":
-                answer["content"] = {PROBLEM_JSON: {"schema": _ERROR}}
+            content = answer.get("content")
+            if status[0] in "45" and (
+                content is None or "HTTPValidationError" in json.dumps(content)
+            ):
+                answer["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
     used = json.dumps(spec["paths"])
     for name in ("HTTPValidationError", "ValidationError"):
         if f'"#/components/schemas/{name}"' not in used:
@@ -207,7 +211,22 @@ def _document(spec: dict[str, Any], app: FastAPI) -> None:
                 "400",
                 {
                     "description": "The body could not be parsed (not UTF-8, not JSON, a broken form).",
-                    "content": {PROBLEM_JSON: {"schema": _ERROR}},
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                },
+            )
+            # app.kit.bodylimit: past the route's limit, or not arrived within the deadline.
+            answers.setdefault(
+                "413",
+                {
+                    "description": "The body is larger than this operation takes.",
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                },
+            )
+            answers.setdefault(
+                "408",
+                {
+                    "description": "The body did not arrive in time.",
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
                 },
             )
         if "401" in answers:
@@ -241,7 +260,7 @@ def _document(spec: dict[str, Any], app: FastAPI) -> None:
                     "400",
                     {
                         "description": "Bad request (a missing Idempotency-Key among others).",
-                        "content": {PROBLEM_JSON: {"schema": _ERROR}},
+                        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
                     },
                 )
 

@@ -11,6 +11,6 @@ def test_healthz_answers_ok(client: TestClient) -> None:
 
 def test_openapi_documents_the_error_shape(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert "ErrorBody" in spec["components"]["schemas"]
+    assert "ProblemDetails" in spec["components"]["schemas"]
     token_route = spec["paths"]["/v1/auth/token"]["post"]
     assert "401" in token_route["responses"]

@@ -12,7 +12,7 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.bounds import MAX_BIGINT
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -21,7 +21,7 @@ Auditor = Annotated[Principal, Depends(allow(Role.AUDITOR))]
 CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,17})$"
 
 
-@router.get("", response_model=AuditPage, responses=responses(401, 403, 422))
+@router.get("", response_model=AuditPage, responses=responses(*GUARDED, ValidationError))
 def list_events(
     session: SessionDep,
     _auditor: Auditor,
@@ -65,7 +65,7 @@ def list_events(
     )
 
 
-@router.get("/verify", response_model=ChainReport, responses=responses(401, 403))
+@router.get("/verify", response_model=ChainReport, responses=responses(*GUARDED))
 def verify(session: SessionDep, _auditor: Auditor) -> ChainReport:
     """Recompute the hash chain and say where, if anywhere, it breaks."""
     return service.verify_chain(session)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.kit.errors import Conflict, Forbidden, ResidentIdError, Unprocessable
+from app.kit.errors import Conflict, Forbidden, NotFound, ResidentIdError, Unprocessable
 
 
 class SignInThrottled(ResidentIdError):
@@ -33,6 +33,12 @@ class PasswordChangeRequired(Forbidden):
 
 class LastAdmin(Conflict):
     """The last active administrator cannot be disabled or given another role."""
+
+
+class UserNotFound(NotFound):
+    """No staff account has this id."""
+
+    error = "NotFound"  # the name clients read before this class existed
 
 
 class UsernameTaken(Conflict):

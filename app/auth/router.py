@@ -7,12 +7,21 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.access.deps import allow, public
 from app.auth import repository, service
+from app.auth.errors import (
+    LastAdmin,
+    SignInThrottled,
+    UsernameTaken,
+    UserNotFound,
+    WeakPassword,
+    WrongPassword,
+)
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.auth.roles import STAFF_ROLES, Role
 from app.auth.schemas import PasswordChange, PasswordReset, Token, UserCreate, UserRead, UserUpdate
+from app.branches.errors import UnknownBranch
 from app.db import SessionDep, reads
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, BadCursor, NotAuthenticated, ValidationError, responses
 from app.kit.paging import CursorQuery, LimitQuery, Page, decode, page_of
 
 router = APIRouter(tags=["auth"])
@@ -42,7 +51,7 @@ def _token(user: User) -> Token:
     "/v1/auth/token",
     response_model=Token,
     dependencies=[Depends(public())],
-    responses=responses(401, 422, 429),
+    responses=responses(NotAuthenticated, ValidationError, SignInThrottled),
 )
 @reads  # the password check holds no lock; failures are counted in transactions of their own
 def token(
@@ -54,13 +63,17 @@ def token(
     return _token(user)
 
 
-@router.get("/v1/auth/me", response_model=UserRead, responses=responses(401, 403))
+@router.get("/v1/auth/me", response_model=UserRead, responses=responses(*GUARDED))
 def me(session: SessionDep, principal: AnyStaffBeforeChange) -> UserRead:
     """The signed-in staff account."""
     return UserRead.model_validate(repository.get(session, principal.id))
 
 
-@router.post("/v1/auth/password", response_model=Token, responses=responses(401, 403, 422, 429))
+@router.post(
+    "/v1/auth/password",
+    response_model=Token,
+    responses=responses(*GUARDED, WrongPassword, ValidationError, WeakPassword, SignInThrottled),
+)
 @reads  # the password check holds no lock; the change is written by a transaction of its own
 def change_password(
     request: Request, principal: AnyStaffBeforeChange, body: PasswordChange
@@ -74,14 +87,21 @@ def change_password(
 
 
 @router.post(
-    "/v1/users", status_code=201, response_model=UserRead, responses=responses(401, 403, 409, 422)
+    "/v1/users",
+    status_code=201,
+    response_model=UserRead,
+    responses=responses(*GUARDED, UsernameTaken, ValidationError, WeakPassword, UnknownBranch),
 )
 def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserRead:
     """Create a staff account."""
     return UserRead.model_validate(service.create_user(session, body, actor=admin.actor))
 
 
-@router.get("/v1/users", response_model=Page[UserRead], responses=responses(401, 403, 422))
+@router.get(
+    "/v1/users",
+    response_model=Page[UserRead],
+    responses=responses(*GUARDED, ValidationError, BadCursor),
+)
 def list_users(
     session: SessionDep, _admin: Admin, limit: LimitQuery = 100, cursor: CursorQuery = None
 ) -> Page[UserRead]:
@@ -93,7 +113,9 @@ def list_users(
 
 
 @router.patch(
-    "/v1/users/{user_id}", response_model=UserRead, responses=responses(401, 403, 404, 409, 422)
+    "/v1/users/{user_id}",
+    response_model=UserRead,
+    responses=responses(*GUARDED, UserNotFound, LastAdmin, ValidationError, UnknownBranch),
 )
 def update_user(session: SessionDep, admin: Admin, user_id: str, body: UserUpdate) -> UserRead:
     """Change a staff account's role or branch, or disable it (its tokens end, for good). The
@@ -104,7 +126,7 @@ def update_user(session: SessionDep, admin: Admin, user_id: str, body: UserUpdat
 @router.post(
     "/v1/users/{user_id}/password",
     response_model=UserRead,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(*GUARDED, UserNotFound, ValidationError, WeakPassword),
 )
 def reset_password(
     session: SessionDep, admin: Admin, user_id: str, body: PasswordReset

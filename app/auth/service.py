@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth import repository, throttle
-from app.auth.errors import LastAdmin, UsernameTaken, WrongPassword
+from app.auth.errors import LastAdmin, UsernameTaken, UserNotFound, WrongPassword
 from app.auth.models import User
 from app.auth.passwords import check_policy, hash_password, verify_password
 from app.auth.roles import Role
@@ -20,7 +20,7 @@ from app.auth.schemas import UserCreate, UserUpdate
 from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
 from app.branches import service as branches
 from app.db import READ_ONLY, reading_session_factory, write_transaction
-from app.kit.errors import NotAuthenticated, NotFound
+from app.kit.errors import NotAuthenticated
 from app.kit.metrics import failed_sign_in
 from app.kit.types import utcnow
 
@@ -115,7 +115,7 @@ def change_password(user_id: str, current: str, new: str, client_address: str | 
     with reading_session_factory()() as reader, reader.begin():
         user = repository.get(reader, user_id)
         if user is None:
-            raise NotFound("no such user")
+            raise UserNotFound("no such user")
         username = user.username
     check_policy(new, username=username)
     if _check_password(username, current, client_address) != user_id:
@@ -139,7 +139,7 @@ def reset_password(session: Session, user_id: str, new: str, *, actor: str) -> U
     their own password at the next sign-in."""
     user = repository.get(session, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise UserNotFound("no such user")
     check_policy(new, username=user.username)
     user.password_hash = hash_password(new)
     user.must_change_password = True
@@ -174,7 +174,7 @@ def create_user(session: Session, data: UserCreate, *, actor: str) -> User:
 def update_user(session: Session, user_id: str, data: UserUpdate, *, actor: str) -> User:
     user = repository.get(session, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise UserNotFound("no such user")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "branch" in changes:
         branches.require(session, changes["branch"])

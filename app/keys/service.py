@@ -18,22 +18,14 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.config import settings
 from app.keys import repository
+from app.keys.errors import KeyNotFound, NoSigningKey, SigningKeyUnavailable
 from app.keys.models import SigningKeyRecord
-from app.kit.errors import Conflict, NotFound
 from app.kit.types import utcnow
 from cards.keys import KeySet, SigningKey, b64url, to_jwk, unb64url
 
 # A retired key stays published this long even with no valid card: the status lists it signed
 # (valid 24 h) must still verify.
 _RETIRED_GRACE = timedelta(days=2)
-
-
-class NoSigningKey(Conflict):
-    """No key may sign now: run `resident-id keys create` (or `keys rotate` after a window ends)."""
-
-
-class SigningKeyUnavailable(Conflict):
-    """The key's private seed is not on this machine."""
 
 
 def _keys_dir() -> Path:
@@ -150,7 +142,7 @@ def note_signed(session: Session, key: SigningKey, expires_on: date) -> None:
 def get(session: Session, kid: str) -> SigningKeyRecord:
     record = repository.get(session, kid)
     if record is None:
-        raise NotFound("no key has this id")
+        raise KeyNotFound("no key has this id")
     return record
 
 
@@ -158,7 +150,7 @@ def withdraw(session: Session, kid: str, *, actor: str) -> SigningKeyRecord:
     """Stop publishing a key (compromised or retired early): cards it signed no longer verify."""
     record = repository.get(session, kid)
     if record is None:
-        raise NotFound("no key has this id")
+        raise KeyNotFound("no key has this id")
     if record.withdrawn_at is None:
         now = utcnow()
         record.withdrawn_at = now

@@ -11,6 +11,7 @@ connection (it was not read to its end).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import Any
 import anyio
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.kit.errors import PROBLEM_JSON, RequestTooLarge, ResidentIdError, problem
 
 # The OpenAPI extension that carries a route's limit.
 LIMIT_KEY = "x-max-body-bytes"
@@ -50,13 +53,15 @@ def route_limits(openapi: dict[str, Any]) -> list[RouteLimit]:
     return found
 
 
-def _refusal(status: int, error: str, detail: str) -> tuple[Message, Message]:
-    body = ('{"error":"' + error + '","detail":"' + detail.replace('"', "'") + '"}').encode()
+def _refusal(error: ResidentIdError) -> tuple[Message, Message]:
+    # Answered here, before the app (and its error handlers) sees the request, with the body
+    # the handlers would render.
+    body = json.dumps(problem(error)).encode()
     start: Message = {
         "type": "http.response.start",
-        "status": status,
+        "status": error.status_code,
         "headers": [
-            (b"content-type", b"application/json"),
+            (b"content-type", PROBLEM_JSON.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ],
@@ -88,9 +93,8 @@ class BodyLimit:
         limit = self._limit(scope["method"], scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            for message in _refusal(
-                413, "RequestTooLarge", f"the request body may be at most {limit:,} bytes here"
-            ):
+            refused = RequestTooLarge(f"the request body may be at most {limit:,} bytes here")
+            for message in _refusal(refused):
                 await send(message)
             return
         deadline = anyio.current_time() + self.timeout

@@ -1,14 +1,32 @@
-"""One error base; the handler in app.main renders every error as an RFC 9457 problem
-(`application/problem+json`: type, title, status, detail) that keeps the `error` member older
-clients read."""
+"""One error base; the handler in app.main renders every error as an RFC 9457 problem.
+
+An error answers `application/problem+json` with these members:
+
+- `type`: `urn:resident-id:problem:<ErrorClass>`, one URI per error class, stable across releases
+  (a URN: it names the problem and is not fetched; RFC 9457 section 3.1.1 allows that);
+- `title`: a short phrase per class ("Card revoked"), the same for every occurrence;
+- `status`: the HTTP status, repeated;
+- `detail`: this occurrence in English (for a request validation error, the list of offending
+  fields, as before);
+- `error`: the name older clients read ("CardRevoked"); it stays even where a class was split
+  into finer ones (a `UserNotFound` still says "NotFound");
+- plus the members an error carries in `extra` (`retry_after`, `room_cents`, ...).
+
+Domain errors live in their package's `errors.py` and subclass one of the status classes here;
+a route names them in `responses=responses(CardNotFound, CardRevoked)`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from http import HTTPStatus
+from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:resident-id:problem:"
 
 
 class ResidentIdError(Exception):
@@ -17,6 +35,11 @@ class ResidentIdError(Exception):
 
     status_code: int = 400
     headers: Mapping[str, str] = {}
+    # The `error` member; None: the class's name. Set where a finer class must keep the name
+    # clients already match on.
+    error: ClassVar[str | None] = None
+    # The problem's title; None: derived from the class's name ("CardRevoked" -> "Card revoked").
+    title: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -36,7 +59,15 @@ class ResidentIdError(Exception):
 
     @property
     def name(self) -> str:
-        return type(self).__name__
+        return type(self).error or type(self).__name__
+
+    @classmethod
+    def problem_type(cls) -> str:
+        return PROBLEM_TYPE_PREFIX + cls.__name__
+
+    @classmethod
+    def problem_title(cls) -> str:
+        return cls.title or _title(cls.__name__)
 
 
 class BadRequest(ResidentIdError):
@@ -70,37 +101,96 @@ class TooManyRequests(ResidentIdError):
     status_code = 429
 
 
-PROBLEM_JSON = "application/problem+json"
+class RequestTooLarge(ResidentIdError):
+    """A request body declared larger than the route takes (app.kit.bodylimit)."""
+
+    status_code = 413
 
 
-def problem_type(error: str) -> str:
-    return f"urn:resident-id:problem:{error}"
+class HTTPError(ResidentIdError):
+    """What Starlette or FastAPI refuse before a route runs: an unknown path (404), a method the
+    path does not serve (405), a body that cannot be parsed (400)."""
+
+    title = "Request refused"
 
 
-def problem_title(error: str) -> str:
-    """ "CardRevoked" -> "Card revoked"."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", error).split()
-    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else error
+class ValidationError(Unprocessable):
+    """The request does not match the route's schema; `detail` lists the offending fields."""
+
+    title = "Request not valid"
 
 
-class ErrorBody(BaseModel):
-    """The one error shape every route answers with: an RFC 9457 problem, plus `error` (the
-    problem's name, as older clients read it). Validation errors keep `detail` as the list of
-    offending fields."""
+class InternalError(ResidentIdError):
+    """A bug: logged, answered without its details."""
 
-    type: str
-    title: str
-    status: int
-    error: str
-    detail: str | list[Any]
+    status_code = 500
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` for a route: each listed status documented with the error shape."""
+class BadCursor(Unprocessable):
+    """A paging cursor this server did not write (app.kit.paging)."""
+
+
+def _title(name: str) -> str:
+    """ "CardRevoked" -> "Card revoked", "NotALibrary" -> "Not a library"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).split()
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
+def problem(exc: ResidentIdError, detail: str | list[Any] | None = None) -> dict[str, Any]:
+    """The problem details body for an error; `detail` replaces the error's own (validation)."""
     return {
-        status: {"model": ErrorBody, "content": {PROBLEM_JSON: {"schema": _ERROR_REF}}}
-        for status in statuses
+        "type": exc.problem_type(),
+        "title": exc.problem_title(),
+        "status": exc.status_code,
+        "error": exc.name,
+        "detail": exc.detail if detail is None else detail,
+        **exc.extra,
     }
 
 
-_ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem, plus `error` (the problem's name, as older clients read it). Some
+    problems add members of their own (`retry_after`: seconds to wait)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(
+        description=f"The problem's URI: `{PROBLEM_TYPE_PREFIX}` and the error's class name.",
+        pattern=f"^{PROBLEM_TYPE_PREFIX}[A-Za-z0-9]+$",
+    )
+    title: str = Field(description="A short summary, the same for every occurrence of the type.")
+    status: int = Field(description="The HTTP status code.")
+    error: str = Field(description="The error's name (`CardRevoked`), kept for older clients.")
+    detail: str | list[Any] = Field(
+        description="This occurrence, in English; for a request that does not match the schema, "
+        "the list of offending fields."
+    )
+
+
+# What every route behind a role guard (app.access) may answer.
+GUARDED: tuple[type[ResidentIdError], ...] = (NotAuthenticated, Forbidden)
+
+PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+
+
+def responses(*errors: type[ResidentIdError] | int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for a route: the errors it can answer, by class (`CardNotFound`), or
+    by bare status for errors not named yet; each status documented as a problem naming its
+    errors and their types."""
+    by_status: dict[int, list[type[ResidentIdError]]] = {}
+    for error in errors:
+        if isinstance(error, int):
+            by_status.setdefault(error, [])
+        elif error not in by_status.setdefault(error.status_code, []):
+            by_status[error.status_code].append(error)
+    return {
+        status: {
+            "description": "; ".join(
+                f"{cls.problem_title()} (`{cls.error or cls.__name__}`, {cls.problem_type()})"
+                for cls in classes
+            )
+            or HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+        }
+        for status, classes in sorted(by_status.items())
+    }

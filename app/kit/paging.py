@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from fastapi import Query
 from pydantic import BaseModel
 
-from app.kit.errors import Unprocessable
+# BadCursor is declared with the other errors; importable from here as before.
+from app.kit.errors import BadCursor as BadCursor
 
 T = TypeVar("T")
 Row = TypeVar("Row")
@@ -43,10 +44,6 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     # Pass as `cursor` for the next page; null when this page is the last.
     next_cursor: str | None = None
-
-
-class BadCursor(Unprocessable):
-    """A cursor this server did not write."""
 
 
 def encode(key: Sequence[Any]) -> str:

@@ -26,8 +26,8 @@ class PatronNotKnown(NotFound):
 
 
 class LibraryPaymentNotFound(NotFound):
-    pass
+    """No library payment has this id."""
 
 
 class LibraryPaymentNotRefused(Conflict):
-    pass
+    """Only a payment the library refused is sent again."""

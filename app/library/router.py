@@ -12,8 +12,16 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
 from app.kit.bounds import DayQuery
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 from app.library import reconciliation, service
+from app.library.errors import (
+    LibraryNotConnected,
+    LibraryPaymentNotFound,
+    LibraryPaymentNotRefused,
+    LibraryUnavailable,
+    NotALibrary,
+    PatronNotKnown,
+)
 from app.library.schemas import (
     FinesPage,
     FinesPaymentCreate,
@@ -34,7 +42,15 @@ CardNumber = Annotated[str, Query(min_length=1, max_length=32)]
 @router.get(
     "/v1/library/fines",
     response_model=FinesPage,
-    responses=responses(401, 403, 404, 409, 422, 503),
+    responses=responses(
+        *GUARDED,
+        404,
+        NotALibrary,
+        PatronNotKnown,
+        LibraryNotConnected,
+        ValidationError,
+        LibraryUnavailable,
+    ),
 )
 def list_fines(session: SessionDep, merchant: Merchants, card: CardNumber) -> FinesPage:
     """The card holder's outstanding library fees, asked of the library's system (SIP2 63/64).
@@ -50,7 +66,7 @@ def list_fines(session: SessionDep, merchant: Merchants, card: CardNumber) -> Fi
     "/v1/library/fines/payments",
     status_code=201,
     response_model=FinesPaymentRead,
-    responses=responses(400, 401, 402, 403, 409, 422),
+    responses=responses(400, 402, *GUARDED, NotALibrary, LibraryNotConnected, ValidationError),
 )
 def pay_fines(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: FinesPaymentCreate
@@ -71,7 +87,7 @@ def pay_fines(
 @router.get(
     "/v1/library/reconciliation",
     response_model=ReconciliationRead,
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError),
 )
 def reconciliation_report(
     session: SessionDep, reader: Reconcilers, date: DayQuery = None
@@ -85,7 +101,7 @@ def reconciliation_report(
 @router.post(
     "/v1/library/payments/{payment_id}/retry",
     response_model=LibraryPaymentRead,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(*GUARDED, LibraryPaymentNotFound, LibraryPaymentNotRefused),
 )
 def retry_payment(
     session: SessionDep, supervisor: Supervisors, payment_id: str

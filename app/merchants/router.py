@@ -5,12 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from app.access.deps import allow
+from app.auth.errors import UsernameTaken, WeakPassword
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, BadCursor, ValidationError, responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.merchants import service, staff
+from app.merchants.errors import MerchantDisabled, MerchantNotFound
 from app.merchants.schemas import (
     MerchantCreate,
     MerchantKey,
@@ -30,14 +32,18 @@ Readers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
     "/v1/merchants",
     status_code=201,
     response_model=MerchantKey,
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError),
 )
 def create_merchant(session: SessionDep, admin: Admin, body: MerchantCreate) -> MerchantKey:
     """Register a merchant; the answer carries its API key, shown this once and never again."""
     return service.create(session, body, actor=admin.actor)
 
 
-@router.get("/v1/merchants", response_model=Page[MerchantRead], responses=responses(401, 403, 422))
+@router.get(
+    "/v1/merchants",
+    response_model=Page[MerchantRead],
+    responses=responses(*GUARDED, ValidationError, BadCursor),
+)
 def list_merchants(
     session: SessionDep, _reader: Readers, limit: LimitQuery = 100, cursor: CursorQuery = None
 ) -> Page[MerchantRead]:
@@ -49,7 +55,7 @@ def list_merchants(
 @router.get(
     "/v1/merchants/{merchant_id}",
     response_model=MerchantRead,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, MerchantNotFound),
 )
 def get_merchant(session: SessionDep, _reader: Readers, merchant_id: str) -> MerchantRead:
     """One merchant."""
@@ -59,7 +65,7 @@ def get_merchant(session: SessionDep, _reader: Readers, merchant_id: str) -> Mer
 @router.post(
     "/v1/merchants/{merchant_id}/disable",
     response_model=MerchantRead,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, MerchantNotFound),
 )
 def disable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantRead:
     """Disable a merchant: its API key is refused from now on."""
@@ -70,7 +76,7 @@ def disable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> Mer
 @router.post(
     "/v1/merchants/{merchant_id}/enable",
     response_model=MerchantRead,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, MerchantNotFound),
 )
 def enable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantRead:
     """Enable a disabled merchant again (with the key it had; rotate it if it may have leaked)."""
@@ -81,7 +87,7 @@ def enable_merchant(session: SessionDep, admin: Admin, merchant_id: str) -> Merc
 @router.post(
     "/v1/merchants/{merchant_id}/rotate-key",
     response_model=MerchantKey,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(*GUARDED, MerchantNotFound, MerchantDisabled),
 )
 def rotate_merchant_key(session: SessionDep, admin: Admin, merchant_id: str) -> MerchantKey:
     """A new API key for the merchant, shown this once; the old key stops working at once."""
@@ -92,7 +98,9 @@ def rotate_merchant_key(session: SessionDep, admin: Admin, merchant_id: str) -> 
     "/v1/merchants/{merchant_id}/staff",
     status_code=201,
     response_model=MerchantStaffRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED, MerchantNotFound, MerchantDisabled, UsernameTaken, ValidationError, WeakPassword
+    ),
 )
 def add_staff(
     session: SessionDep, admin: Admin, merchant_id: str, body: MerchantStaffCreate
@@ -106,7 +114,7 @@ def add_staff(
 @router.get(
     "/v1/merchants/{merchant_id}/staff",
     response_model=Page[MerchantStaffRead],
-    responses=responses(401, 403, 404, 422),
+    responses=responses(*GUARDED, MerchantNotFound, ValidationError, BadCursor),
 )
 def list_staff(
     session: SessionDep,

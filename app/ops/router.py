@@ -26,6 +26,7 @@ def readyz(session: SessionDep) -> JSONResponse:
     """Ready: the database answers, its schema is at head, and a signing key can sign."""
     found = readiness.problems(session)
     body = Readiness(status="not ready" if found else "ready", problems=found)
+    # Not an error: a 503 here is the readiness report load balancers read, in its own shape.
     return JSONResponse(body.model_dump(), status_code=503 if found else 200)
 
 

@@ -25,26 +25,15 @@ from app.applicants.schemas import ApplicantCreate
 from app.auth import repository as throttles
 from app.auth.tokens import token_secret
 from app.config import settings
-from app.kit.errors import TooManyRequests
 from app.kit.types import utcnow
 from app.preapplications import repository
+from app.preapplications.errors import TooManyPreApplications
 from app.preapplications.models import PreApplication
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 GROUP = 4
 _LIMIT_PREFIX = "preapply:"
-
-
-class TooManyPreApplications(TooManyRequests):
-    """This client sent as many pre-applications as the window allows; answers Retry-After."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"too many pre-applications from this client; retry after {retry_after} seconds",
-            extra={"retry_after": retry_after},
-            headers={"Retry-After": str(retry_after)},
-        )
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.config import settings
 from app.db import SessionDep, writes
+from app.keys.errors import NoSigningKey, SigningKeyUnavailable
 from app.kit.bounds import DayQuery
-from app.kit.errors import Unprocessable, responses
+from app.kit.errors import GUARDED, BadCursor, ValidationError, responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.kit.types import utcnow
 from app.verification import by_number, counts, service, status_lists
+from app.verification.errors import PeriodReversed, RateLimited, StatusListNotFound
 from app.verification.schemas import (
     DailyCountRead,
     VerifyByNumberRequest,
@@ -46,7 +48,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     until = until or utcnow().date()
     since = since or until - timedelta(days=_DEFAULT_DAYS)
     if since > until:
-        raise Unprocessable("since is after until")
+        raise PeriodReversed("since is after until")
     return since, until
 
 
@@ -54,7 +56,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     "/v1/verify",
     response_model=VerifyResult,
     response_model_exclude_none=True,
-    responses=responses(401, 403, 422, 429),
+    responses=responses(*GUARDED, ValidationError, RateLimited),
 )
 def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
@@ -67,7 +69,7 @@ def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> Ver
     "/v1/verify/by-number",
     response_model=VerifyResult,
     response_model_exclude_none=True,
-    responses=responses(401, 403, 422, 429),
+    responses=responses(*GUARDED, ValidationError, RateLimited),
 )
 def verify_by_number(
     session: SessionDep, merchant: Merchants, body: VerifyByNumberRequest
@@ -81,7 +83,7 @@ def verify_by_number(
 @router.get(
     "/v1/verify/counts",
     response_model=Page[DailyCountRead],
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError, PeriodReversed, BadCursor),
 )
 @writes  # folds this process's pending counts into the table first
 def own_counts(
@@ -101,7 +103,7 @@ def own_counts(
 @router.get(
     "/v1/verification-counts",
     response_model=Page[DailyCountRead],
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError, PeriodReversed, BadCursor),
 )
 @writes  # folds this process's pending counts into the table first
 def all_counts(
@@ -125,7 +127,7 @@ def all_counts(
     response_class=Response,
     responses={
         200: {"content": {status_lists.MEDIA_TYPE: {}}, "description": "The signed list."},
-        **responses(404, 409),
+        **responses(StatusListNotFound, NoSigningKey, SigningKeyUnavailable),
     },
 )
 def status_list(session: SessionDep, list_id: str) -> Response:

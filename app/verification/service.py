@@ -23,10 +23,10 @@ from app.cards.models import Card
 from app.config import settings
 from app.db import write_transaction
 from app.keys import service as keys
-from app.kit.errors import ResidentIdError
 from app.kit.paging import MAX_LIMIT, BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
 from app.verification import counts, ratelimit, repository
+from app.verification.errors import RateLimited
 from app.verification.models import VerificationCount
 from app.verification.schemas import DailyCountRead, Outcome, VerifyResult
 from cards.credential import decode_qr
@@ -109,18 +109,6 @@ def verify_for_merchant(session: Session, merchant: Principal, qr_text: str) -> 
     if counts.pending.note(merchant.id, now.date(), check.status):
         counts.fold(session)
     return check.result()
-
-
-class RateLimited(ResidentIdError):
-    """More verifications (or refused charges) a minute than the merchant's key may make."""
-
-    status_code = 429
-
-    def __init__(self, wait: int) -> None:
-        super().__init__(
-            f"more than {settings.verify_rate_per_minute} verifications a minute; retry in {wait} s",
-            headers={"Retry-After": str(wait)},
-        )
 
 
 def take_rate(session: Session, merchant: Principal) -> None:

@@ -17,18 +17,14 @@ from sqlalchemy.orm import Session
 from app.cards.credentials import status_list_uri
 from app.config import settings
 from app.keys import service as keys
-from app.kit.errors import NotFound
 from app.kit.types import utcnow
 from app.verification import repository
+from app.verification.errors import StatusListNotFound
 from cards.status_list import StatusList, issue_status_list_token
 
 MEDIA_TYPE = "application/statuslist+cwt"
 # W3C Bitstring Status List's minimum: enough entries that one card's index reveals nothing.
 MIN_SIZE = 131_072
-
-
-class StatusListNotFound(NotFound):
-    pass
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from pydantic import ValidationError
 
 from app.auth import repository as users
 from app.auth import service as auth
+from app.auth.errors import UserNotFound
 from app.auth.models import User
 from app.auth.roles import STAFF_ROLES
 from app.auth.schemas import PasswordReset, UserCreate, UserUpdate
 from app.branches import service as branches
 from app.db import SessionDep
-from app.kit.errors import NotFound, ResidentIdError
+from app.kit.errors import ResidentIdError
 from app.web.errors import message_for
 from app.web.forms import field_errors
 from app.web.i18n import N_, ROLE_NAMES
@@ -111,7 +112,7 @@ def create(
 def _account(db: SessionDep, user_id: str) -> User:
     user = users.get(db, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise UserNotFound("no such user")
     return user
 
 
