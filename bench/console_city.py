@@ -143,11 +143,11 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
     from app.auth.principal import Principal
     from app.auth.roles import Role
     from app.cards.models import Card
+    from app.cards.printing.models import PrintJob
+    from app.cards.printing.service import mark_printed
     from app.cli.session import command_session
     from app.kit.types import utcnow
     from app.payments import loads
-    from app.printing.models import PrintJob
-    from app.printing.service import mark_printed
     from app.proofs import service as proofs
     from app.proofs.schemas import ProofCheckCreate
 

@@ -103,7 +103,7 @@ def has_queued_print_job(session: Session, applicant_id: str) -> bool:
     """Whether a card of this applicant waits in the print queue."""
     # Imported here: printing builds on applicants, not the other way round.
     from app.cards.models import Card
-    from app.printing.models import PrintJob
+    from app.cards.printing.models import PrintJob
 
     statement = (
         sa.select(PrintJob.id)

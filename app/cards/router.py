@@ -8,6 +8,7 @@ from app.access.deps import allow
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import listing, numbers, service
+from app.cards.printing.schemas import PrintJobRead
 from app.cards.schemas import (
     CardList,
     CardRead,
@@ -18,7 +19,6 @@ from app.cards.schemas import (
 )
 from app.db import SessionDep
 from app.kit.errors import responses
-from app.printing.schemas import PrintJobRead
 
 router = APIRouter(tags=["cards"])
 

@@ -28,13 +28,13 @@ from app.cards.errors import (
     PrintJobOpen,
 )
 from app.cards.models import Card
+from app.cards.printing import queue
+from app.cards.printing.models import PrintJob
 from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
 from app.config import settings
 from app.kit.dates import age_on
 from app.kit.types import utcnow
 from app.payments import fees
-from app.printing import queue
-from app.printing.models import PrintJob
 
 
 def add_years(day: date, years: int) -> date:

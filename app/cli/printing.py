@@ -10,8 +10,8 @@ import httpx
 import typer
 from rich.console import Console
 
-from app.printing.ipp import IppPrinter, printer_uri
-from app.printing.station import (
+from app.cli.ipp import IppPrinter, printer_uri
+from app.cli.station import (
     Credentials,
     Journal,
     Output,

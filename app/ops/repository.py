@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.cards.printing.models import PrintJob
 from app.payments.models import Charge, LedgerTransfer
-from app.printing.models import PrintJob
 from app.verification.models import VerificationCount
 
 OUTCOMES = ("valid", "revoked", "expired", "invalid")

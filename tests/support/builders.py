@@ -16,11 +16,11 @@ from app.auth.service import hash_password
 from app.branches.models import Branch
 from app.cards import service as cards
 from app.cards.models import Card
+from app.cards.printing.models import PrintJob
 from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
 from app.merchants.models import Merchant, MerchantStaff
 from app.merchants.service import hash_api_key
-from app.printing.models import PrintJob
 
 # One argon2 hash for every test account: hashing is deliberately slow.
 TEST_PASSWORD = "correct horse battery staple"

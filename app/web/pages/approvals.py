@@ -13,10 +13,10 @@ from app.applicants import service as applicants
 from app.applicants.errors import RequirementsNotMet
 from app.applicants.schemas import ApproveRequest, DenialReason, DenyRequest, FeeWaiverReason
 from app.cards import service as cards
+from app.cards.printing.preview import card_preview_jpeg
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
 from app.kit.types import utcnow
-from app.printing.preview import card_preview_jpeg
 from app.proofs import service as proofs
 from app.web.errors import message_for, requirement_text
 from app.web.i18n import N_

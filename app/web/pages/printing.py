@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from app.auth.roles import Role
+from app.cards.printing import service as printing
+from app.cards.printing.schemas import BatchLayout, BatchRequest, PrintFailure
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.printing import service as printing
-from app.printing.schemas import BatchLayout, BatchRequest, PrintFailure
 from app.web.errors import message_for
 from app.web.routing import PageRoute
 from app.web.sessions import CheckedVisitor, FormDep, Printers, Visitor, require

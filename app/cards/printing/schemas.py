@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from app.cards.printing.models import PrintJob
 from app.kit.schema import InputSchema, Schema
-from app.printing.models import PrintJob
 
 PrintJobStatus = Literal["queued", "printed", "cancelled"]
 # `cards`: one CR80 page per side, for card printers; `sheet`: Letter pages of 10 cards to cut.

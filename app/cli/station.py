@@ -23,7 +23,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 
-from app.printing.ipp import IppPrinter
+from app.cli.ipp import IppPrinter
 
 # A renewable sign-in is renewed when less than this is left of its token.
 RENEW_BEFORE_SECONDS = 120

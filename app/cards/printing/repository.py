@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card
-from app.printing.models import PrintJob
+from app.cards.printing.models import PrintJob
 
 
 def add(session: Session, job: PrintJob) -> None:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 import app.applicants.service as applicants
 from app.applicants.models import Applicant
+from app.cards.printing.documents import address_lines, emergency_contact
 from app.cards.service import validity_end
 from app.kit.types import utcnow
-from app.printing.documents import address_lines, emergency_contact
 from cards.document import CardDocument
 from cards.render import render_card
 from cards.theme import load_theme

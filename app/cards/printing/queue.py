@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.cards.models import Card
+from app.cards.printing import repository
+from app.cards.printing.models import PrintJob
 from app.kit.types import utcnow
-from app.printing import repository
-from app.printing.models import PrintJob
 
 
 def enqueue(

@@ -8,16 +8,16 @@ from fastapi.responses import Response
 from app.access.deps import allow
 from app.auth.principal import Principal
 from app.auth.roles import Role
-from app.db import SessionDep, writes
-from app.kit.errors import responses
-from app.printing import service
-from app.printing.schemas import (
+from app.cards.printing import service
+from app.cards.printing.schemas import (
     BatchLayout,
     BatchRequest,
     PrintFailure,
     PrintJobRead,
     PrintJobStatus,
 )
+from app.db import SessionDep, writes
+from app.kit.errors import responses
 
 router = APIRouter(tags=["printing"])
 

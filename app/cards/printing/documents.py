@@ -12,9 +12,9 @@ import app.applicants.service as applicants
 from app.applicants.models import Applicant
 from app.cards.credentials import qr_text_for
 from app.cards.models import Card
+from app.cards.printing.schemas import BatchLayout
 from app.config import settings
-from app.printing.look import card_fonts, card_theme
-from app.printing.schemas import BatchLayout
+from app.kit.card_look import card_fonts, card_theme
 from cards.batch import write_batch
 from cards.document import CardDocument
 from cards.render import render_sheet

@@ -10,16 +10,16 @@ from app.audit import service as audit
 from app.cards import repository as cards_repository
 from app.cards import service as cards
 from app.cards.models import Card
-from app.kit.types import utcnow
-from app.printing import documents, repository
-from app.printing.errors import (
+from app.cards.printing import documents, repository
+from app.cards.printing.errors import (
     CardNotPrintable,
     PrintJobAlreadyPrinted,
     PrintJobCancelled,
     PrintJobNotFound,
 )
-from app.printing.models import PrintJob
-from app.printing.schemas import BatchLayout, PrintJobRead
+from app.cards.printing.models import PrintJob
+from app.cards.printing.schemas import BatchLayout, PrintJobRead
+from app.kit.types import utcnow
 
 
 def list_jobs(session: Session, *, status: str | None, limit: int) -> list[PrintJobRead]:
