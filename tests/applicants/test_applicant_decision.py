@@ -14,8 +14,8 @@ from app.applicants.models import Decision
 from app.audit.models import AuditEvent
 from app.cards.models import Card
 from app.cards.printing.models import PrintJob
-from app.cards.service import add_years
 from app.config import settings
+from app.kit.dates import add_years
 from app.kit.types import utcnow
 from app.proofs.models import ProofCheck
 from tests.applicants.applicant_flows import (

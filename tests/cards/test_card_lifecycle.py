@@ -15,8 +15,8 @@ from app.audit.models import AuditEvent
 from app.cards import numbers
 from app.cards.models import Card
 from app.cards.printing.models import PrintJob
-from app.cards.service import add_months, add_years
 from app.config import settings
+from app.kit.dates import add_months, add_years
 from app.kit.types import utcnow
 from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
 from tests.support.http import Headers

@@ -14,7 +14,7 @@ from app.cards.printing.schemas import (
     BatchRequest,
     PrintFailure,
     PrintJobRead,
-    PrintJobStatus,
+    PublishedPrintJobStatus,
 )
 from app.db import SessionDep, writes
 from app.kit.errors import responses
@@ -44,7 +44,7 @@ def _pdf(body: bytes, name: str) -> Response:
 def list_print_jobs(
     session: SessionDep,
     _principal: QueueWatchers,
-    status: PrintJobStatus | None = None,
+    status: PublishedPrintJobStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[PrintJobRead]:
     """Print jobs in arrival order, e.g. `?status=queued` for what is waiting to be printed."""
