@@ -35,7 +35,7 @@ _NAME_MAX = 100
 # Self-designated; absent when the person chose none.
 Gender = Literal["F", "M", "X"]
 # The published spelling of ApplicantStatus (app.applicants.models): a Literal, which the OpenAPI document shows inline
-# as it always has; tests/applicants/test_statuses.py keeps the two alike.
+# as it always has; tests/applicants/test_applicant_statuses.py keeps the two alike.
 PublishedApplicantStatus = Literal["pending", "approved", "denied"]
 # What the counter may name as the reason for a waiver. Only the coarse kind is kept (see
 # app.approvals.fees): homelessness and domestic violence are confidential facts about a person.

@@ -15,7 +15,7 @@ from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
 # The published spelling of CardStatus (app.cards.models): a Literal, which the OpenAPI document shows inline
-# as it always has; tests/cards/test_statuses.py keeps the two alike.
+# as it always has; tests/cards/test_card_statuses.py keeps the two alike.
 PublishedCardStatus = Literal["pending_print", "active", "revoked", "expired"]
 # Why staff revoke a card. `renewed` is never asked for: the system sets it when a renewal card
 # is printed and the card it renews stops being valid.

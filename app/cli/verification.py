@@ -76,63 +76,65 @@ def _verifier(keys: Path, status_list_files: list[Path]) -> OfflineVerifier:
     return verifier
 
 
+def export(
+    file: Path,
+    list_id: str = typer.Option(
+        settings.status_list_id, "--list", help="Which list (the one new cards use by default)."
+    ),
+) -> None:
+    """Write the signed status list (application/statuslist+cwt) for offline verifiers."""
+    try:
+        with command_session() as session:
+            signed = status_lists.signed_list(session, list_id)
+    except ResidentIdError as exc:
+        typer.echo(exc.detail, err=True)
+        raise typer.Exit(1) from exc
+    file.write_bytes(signed.token)
+    typer.echo(
+        f"status list {list_id} written to {file} ({len(signed.token)} bytes, "
+        f"valid until {signed.expires_at.isoformat()})"
+    )
+
+
+def verify(
+    text: str = typer.Argument(
+        "-", help="The QR text as scanned; - or nothing reads it from stdin (a scanner)."
+    ),
+    # Checked here rather than by click, whose usage errors exit 2, which means "revoked".
+    keys: Path | None = typer.Option(
+        None, help="The key set from `resident-id keys export` (or --dir)."
+    ),
+    status_list: list[Path] = typer.Option(
+        [], help="A status list from `resident-id status-list export` (repeatable)."
+    ),
+    folder: Path | None = typer.Option(
+        None,
+        "--dir",
+        help="A folder `resident-id verifier sync` filled: its key set and status lists.",
+    ),
+) -> None:
+    """Verify a card's QR offline, with only the key set and status list files."""
+    if folder is not None:
+        if not folder.is_dir():
+            raise _fail(f"--dir {folder} is not a folder: run `resident-id verifier sync`")
+        keys = keys or keyset_path(folder)
+        status_list = [*status_list_paths(folder), *status_list]
+    if keys is None:
+        raise _fail(
+            "--keys FILE or --dir DIR is required: the key set from `resident-id keys export`"
+            " or `resident-id verifier sync`"
+        )
+    verifier = _verifier(keys, status_list)
+    qr_text = sys.stdin.read().strip() if text == "-" else text
+    result = verifier.verify(qr_text)
+    typer.echo(_describe(result))
+    raise typer.Exit(EXIT_CODES[result.status])
+
+
 def register(cli: typer.Typer) -> None:
     status_list = typer.Typer(
         help="The revocation list (IETF Token Status List).", no_args_is_help=True
     )
     cli.add_typer(status_list, name="status-list")
-
-    @status_list.command("export")
-    def export(
-        file: Path,
-        list_id: str = typer.Option(
-            settings.status_list_id, "--list", help="Which list (the one new cards use by default)."
-        ),
-    ) -> None:
-        """Write the signed status list (application/statuslist+cwt) for offline verifiers."""
-        try:
-            with command_session() as session:
-                signed = status_lists.signed_list(session, list_id)
-        except ResidentIdError as exc:
-            typer.echo(exc.detail, err=True)
-            raise typer.Exit(1) from exc
-        file.write_bytes(signed.token)
-        typer.echo(
-            f"status list {list_id} written to {file} ({len(signed.token)} bytes, "
-            f"valid until {signed.expires_at.isoformat()})"
-        )
-
-    @cli.command("verify", epilog=VERIFY_EPILOG)
-    def verify(
-        text: str = typer.Argument(
-            "-", help="The QR text as scanned; - or nothing reads it from stdin (a scanner)."
-        ),
-        # Checked here rather than by click, whose usage errors exit 2, which means "revoked".
-        keys: Path | None = typer.Option(
-            None, help="The key set from `resident-id keys export` (or --dir)."
-        ),
-        status_list: list[Path] = typer.Option(
-            [], help="A status list from `resident-id status-list export` (repeatable)."
-        ),
-        folder: Path | None = typer.Option(
-            None,
-            "--dir",
-            help="A folder `resident-id verifier sync` filled: its key set and status lists.",
-        ),
-    ) -> None:
-        """Verify a card's QR offline, with only the key set and status list files."""
-        if folder is not None:
-            if not folder.is_dir():
-                raise _fail(f"--dir {folder} is not a folder: run `resident-id verifier sync`")
-            keys = keys or keyset_path(folder)
-            status_list = [*status_list_paths(folder), *status_list]
-        if keys is None:
-            raise _fail(
-                "--keys FILE or --dir DIR is required: the key set from `resident-id keys export`"
-                " or `resident-id verifier sync`"
-            )
-        verifier = _verifier(keys, status_list)
-        qr_text = sys.stdin.read().strip() if text == "-" else text
-        result = verifier.verify(qr_text)
-        typer.echo(_describe(result))
-        raise typer.Exit(EXIT_CODES[result.status])
+    status_list.command("export")(export)
+    cli.command("verify", epilog=VERIFY_EPILOG)(verify)

@@ -9,7 +9,7 @@ from app.cards.printing.models import PrintJob
 from app.kit.schema import InputSchema, Schema
 
 # The published spelling of PrintJobStatus (app.cards.printing.models): a Literal, which the OpenAPI document shows inline
-# as it always has; tests/cards/test_statuses.py keeps the two alike.
+# as it always has; tests/cards/test_card_statuses.py keeps the two alike.
 PublishedPrintJobStatus = Literal["queued", "printed", "cancelled"]
 # `cards`: one CR80 page per side, for card printers; `sheet`: Letter pages of 10 cards to cut.
 BatchLayout = Literal["cards", "sheet"]
