@@ -68,7 +68,7 @@ class CardRead(Schema):
     number: str
     # As printed on the card: four groups of four digits.
     number_grouped: str
-    # `expired` is computed on read: the stored status stays as printed (see app.cards.service).
+    # `expired` is computed on read: the stored status stays as printed (app.cards.validity).
     status: PublishedCardStatus
     applicant_id: str
     issued_at: datetime
