@@ -19,6 +19,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.tokens import token_secret
 from app.branches.router import router as branches_router
+from app.cards.printing.router import router as printing_router
 from app.cards.router import router as cards_router
 from app.config import settings
 from app.keys.router import router as keys_router
@@ -42,7 +43,6 @@ from app.ops.logs import configure_logging
 from app.ops.requests import RequestContext
 from app.ops.router import router as ops_router
 from app.payments.router import router as payments_router
-from app.printing.router import router as printing_router
 from app.proofs.router import router as proofs_router
 from app.verification.router import router as verification_router
 

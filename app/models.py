@@ -5,13 +5,13 @@ from app.audit import models as audit
 from app.auth import models as auth
 from app.branches import models as branches
 from app.cards import models as cards
+from app.cards.printing import models as printing
 from app.db import Model
 from app.keys import models as keys
 from app.library import models as library
 from app.merchants import models as merchants
 from app.payments import models as payments
 from app.preapplications import models as preapplications
-from app.printing import models as printing
 from app.proofs import models as proofs
 from app.verification import models as verification
 from app.web import models as web

@@ -67,13 +67,14 @@ sys.path.insert(0, str(ROOT))
 # The app's modules read the settings when imported: only now. (The floor borrows the audit
 # chain's own digest, so its audit events are the ones the service would write.)
 from app import migrate  # noqa: E402
-from app.applicants.models import Applicant  # noqa: E402
+from app.applicants.models import Applicant, ApplicantStatus  # noqa: E402
 from app.audit.service import _digest as audit_digest  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.auth.principal import Principal  # noqa: E402
 from app.auth.roles import Role  # noqa: E402
 from app.cards import service as cards_service  # noqa: E402
 from app.cards.credentials import qr_text_for  # noqa: E402
+from app.cards.models import CardStatus  # noqa: E402
 from app.cli.session import command_session  # noqa: E402
 from app.db import session_factory  # noqa: E402
 from app.keys import service as keys  # noqa: E402
@@ -130,14 +131,14 @@ def seed(cards: int) -> Fixture:
                 city="New Haven",
                 postal_code="06510",
                 address_on_card=True,
-                status="approved",
+                status=ApplicantStatus.APPROVED,
             )
             session.add(applicant)
             session.flush()
             card = cards_service.issue_card(
                 session, applicant, actor="bench", fee_cents=0, fee_waiver=None
             )
-            card.status, card.activated_at = "active", utcnow()
+            card.status, card.activated_at = CardStatus.ACTIVE, utcnow()
             issued.append(card)
         session.flush()
         teller = Principal(id=clerk.id, role=Role.CLERK, name=clerk.username, branch="bench")

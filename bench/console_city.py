@@ -137,17 +137,18 @@ def _person(rng: random.Random, picker: NamePicker, today: date) -> tuple[str, s
 
 def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
     """Staff and `holders` applicants through the services; answers what the pages will ask for."""
-    from app.applicants import decision
+    from app.applicants import images
     from app.applicants import service as applicants
     from app.applicants.schemas import ApplicantCreate
+    from app.approvals import decision
     from app.auth.principal import Principal
     from app.auth.roles import Role
     from app.cards.models import Card
+    from app.cards.printing.models import PrintJob, PrintJobStatus
+    from app.cards.printing.service import mark_printed
     from app.cli.session import command_session
     from app.kit.types import utcnow
     from app.payments import loads
-    from app.printing.models import PrintJob
-    from app.printing.service import mark_printed
     from app.proofs import service as proofs
     from app.proofs.schemas import ProofCheckCreate
 
@@ -199,11 +200,11 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
                 if fate >= APPROVED:
                     town.waiting.append(created.id)
                     if rng.random() < 0.7:
-                        applicants.upload_photo(
+                        images.upload_photo(
                             session, created.id, rng.choice(photos), actor=clerk.actor
                         )
                     continue
-                applicants.upload_photo(session, created.id, rng.choice(photos), actor=clerk.actor)
+                images.upload_photo(session, created.id, rng.choice(photos), actor=clerk.actor)
                 waiver = "hardship" if rng.random() < 0.1 else None
                 approval = decision.approve(
                     session,
@@ -220,7 +221,7 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
                 job = session.scalars(
                     sa.select(PrintJob)
                     .join(Card, Card.id == PrintJob.card_id)
-                    .where(Card.number == number, PrintJob.status == "queued")
+                    .where(Card.number == number, PrintJob.status == PrintJobStatus.QUEUED)
                 ).one()
                 mark_printed(session, job.id, actor=printer)
                 if rng.random() < WITH_VALUE:

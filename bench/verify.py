@@ -142,9 +142,10 @@ def _free_port() -> int:
 def setup(n_cards: int) -> tuple[str, list[str]]:
     """A signing key, a merchant and printed cards; answers the merchant's key and the QR texts."""
     from app import migrate
-    from app.applicants.models import Applicant
+    from app.applicants.models import Applicant, ApplicantStatus
     from app.cards import service as cards
     from app.cards.credentials import qr_text_for
+    from app.cards.printing import service as printing
     from app.config import settings
     from app.db import session_factory
     from app.keys import service as keys
@@ -169,12 +170,12 @@ def setup(n_cards: int) -> tuple[str, list[str]]:
                 street="165 Church St",
                 city="New Haven",
                 postal_code="06510",
-                status="approved",
+                status=ApplicantStatus.APPROVED,
             )
             session.add(holder)
             session.flush()
             card = cards.issue_card(session, holder, actor="bench", fee_cents=0, fee_waiver=None)
-            cards.activate(session, card, actor="bench")
+            printing.activate(session, card, actor="bench")
             texts.append(qr_text_for(session, card))
     return merchant.api_key, texts
 

@@ -1,1 +1,2 @@
-"""Applicants: registration, correction, search, photo, and the approve/deny decision."""
+"""Applicants: registration, correction, search, photos and signatures. The decision on an
+application is app.approvals'."""

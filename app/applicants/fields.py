@@ -58,7 +58,7 @@ Name = Annotated[
 
 def _on_card(value: str) -> str:
     # A name the card's fonts cannot draw would print as empty boxes: refuse it now, naming it.
-    from app.printing.look import unprintable
+    from app.kit.card_look import unprintable
 
     missing = unprintable(value)
     if missing:

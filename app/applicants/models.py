@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
+
+
+class ApplicantStatus(StrEnum):
+    """Where an application stands: pending until a decision approves or denies it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
 
 
 class Applicant(Model):
@@ -47,7 +56,9 @@ class Applicant(Model):
     gender: Mapped[str | None] = mapped_column(sa.String(1))
     emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status: Mapped[ApplicantStatus] = mapped_column(
+        sa.String(16), default=ApplicantStatus.PENDING, index=True
+    )
     # Who registered them (as the audit trail names staff): by default not who may approve them.
     registered_by: Mapped[str | None] = mapped_column(sa.String(80))
     created_at: Mapped[CreatedAt]

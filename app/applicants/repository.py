@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session
 
-from app.applicants.models import Applicant, Decision, Photo, Signature
+from app.applicants.models import Applicant, ApplicantStatus, Decision, Photo, Signature
 from app.kit.paging import keyset
 
 
@@ -71,12 +71,12 @@ def born_on(session: Session, day: date, *, limit: int = 500) -> list[Applicant]
 
 
 def pending(session: Session, *, limit: int) -> list[Applicant]:
-    query = sa.select(Applicant).where(Applicant.status == "pending")
+    query = sa.select(Applicant).where(Applicant.status == ApplicantStatus.PENDING)
     return list(session.scalars(query.order_by(Applicant.created_at, Applicant.id).limit(limit)))
 
 
 def count_pending(session: Session) -> int:
-    query = sa.select(sa.func.count()).where(Applicant.status == "pending")
+    query = sa.select(sa.func.count()).where(Applicant.status == ApplicantStatus.PENDING)
     return int(session.scalar(query) or 0)
 
 
@@ -97,21 +97,6 @@ def replace_photo(session: Session, new: Photo) -> None:
     old.jpeg, old.width, old.height = new.jpeg, new.width, new.height
     old.uploaded_by, old.uploaded_at = new.uploaded_by, new.uploaded_at
     session.flush()
-
-
-def has_queued_print_job(session: Session, applicant_id: str) -> bool:
-    """Whether a card of this applicant waits in the print queue."""
-    # Imported here: printing builds on applicants, not the other way round.
-    from app.cards.models import Card
-    from app.printing.models import PrintJob
-
-    statement = (
-        sa.select(PrintJob.id)
-        .join(Card, Card.id == PrintJob.card_id)
-        .where(Card.applicant_id == applicant_id, PrintJob.status == "queued")
-        .limit(1)
-    )
-    return session.scalar(statement) is not None
 
 
 def signature(session: Session, applicant_id: str) -> Signature | None:

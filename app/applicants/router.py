@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
 
 from app.access.deps import allow
-from app.applicants import decision, service
+from app.applicants import images, service
 from app.applicants.errors import PhotoTooLarge
 from app.applicants.schemas import (
     ApplicantCorrected,
@@ -21,8 +21,11 @@ from app.applicants.schemas import (
     PhotoRead,
     SignatureRead,
 )
+from app.approvals import decision
 from app.auth.principal import Principal
 from app.auth.roles import Role
+from app.cards import corrections
+from app.cards.printing import queue
 from app.config import settings
 from app.db import SessionDep
 from app.kit.bodylimit import max_body
@@ -80,7 +83,7 @@ def correct_applicant(
 ) -> ApplicantCorrected:
     """Correct an applicant's record: only the fields sent change; null clears optional ones.
     `card_needs_replacement` says a name or date of birth changed under an active card."""
-    return service.correct(session, applicant_id, body, actor=staff.actor)
+    return corrections.correct(session, applicant_id, body, actor=staff.actor)
 
 
 @router.put(
@@ -99,7 +102,7 @@ def upload_photo(
     data = photo.file.read(settings.photo_max_bytes + 1)
     if len(data) > settings.photo_max_bytes:
         raise PhotoTooLarge(f"the photo is larger than {settings.photo_max_bytes:,} bytes")
-    return service.upload_photo(session, applicant_id, data, actor=staff.actor)
+    return images.upload_photo(session, applicant_id, data, actor=staff.actor)
 
 
 @router.get(
@@ -109,9 +112,10 @@ def upload_photo(
 )
 def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's normalised photo as JPEG."""
-    jpeg = service.download_photo(
-        session, applicant_id, actor=staff.actor, queued_cards_only=staff.role is Role.PRINTER
-    )
+    if staff.role is Role.PRINTER:
+        jpeg = queue.photo_for_printer(session, applicant_id, actor=staff.actor)
+    else:
+        jpeg = images.download_photo(session, applicant_id, actor=staff.actor)
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
@@ -130,7 +134,7 @@ def upload_signature(
     data = signature.file.read(settings.photo_max_bytes + 1)
     if len(data) > settings.photo_max_bytes:
         raise PhotoTooLarge(f"the signature is larger than {settings.photo_max_bytes:,} bytes")
-    return service.upload_signature(session, applicant_id, data, actor=staff.actor)
+    return images.upload_signature(session, applicant_id, data, actor=staff.actor)
 
 
 @router.get(
@@ -140,7 +144,7 @@ def upload_signature(
 )
 def download_signature(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's signature as a PNG (ink on transparency)."""
-    png = service.download_signature(session, applicant_id, actor=staff.actor)
+    png = images.download_signature(session, applicant_id, actor=staff.actor)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -34,18 +34,13 @@ from app.kit.types import Cents
 _NAME_MAX = 100
 # Self-designated; absent when the person chose none.
 Gender = Literal["F", "M", "X"]
-ApplicantStatus = Literal["pending", "approved", "denied"]
+# The published spelling of ApplicantStatus (app.applicants.models): a Literal, which the OpenAPI document shows inline
+# as it always has; tests/applicants/test_applicant_statuses.py keeps the two alike.
+PublishedApplicantStatus = Literal["pending", "approved", "denied"]
 # What the counter may name as the reason for a waiver. Only the coarse kind is kept (see
-# STORED_WAIVER): homelessness and domestic violence are confidential facts about a person.
+# app.approvals.fees): homelessness and domestic violence are confidential facts about a person.
 FeeWaiverReason = Literal["hardship", "senior", "veteran", "homeless", "domestic_violence"]
 StoredWaiver = Literal["hardship", "senior", "veteran"]
-STORED_WAIVER: dict[str, StoredWaiver] = {
-    "hardship": "hardship",
-    "homeless": "hardship",
-    "domestic_violence": "hardship",
-    "senior": "senior",
-    "veteran": "veteran",
-}
 # How a fee was settled at the counter: cash into the branch's drawer, or waived (no cash).
 FeePaid = Literal["cash", "waived"]
 
@@ -196,7 +191,7 @@ class ApplicantRead(Schema):
     preferred_languages: list[str]
     gender: Gender | None
     emergency_contact: EmergencyContactRead | None
-    status: ApplicantStatus
+    status: PublishedApplicantStatus
     has_photo: bool
     has_signature: bool
     created_at: datetime
@@ -226,7 +221,7 @@ class ApplicantMatch(Schema):
     given_name: str
     family_name: str
     date_of_birth: date
-    status: ApplicantStatus
+    status: PublishedApplicantStatus
 
 
 class PhotoRead(Schema):

@@ -1,4 +1,4 @@
-"""Registering, reading, correcting and finding applicants, and their photos.
+"""Registering, reading, correcting and finding applicants (their photos: app.applicants.images).
 
 Every write and every read of an applicant's record is noted in the audit trail, with ids and
 field names only: never a name, an address or a search term.
@@ -6,7 +6,6 @@ field names only: never a name, an address or a search term.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 
@@ -15,18 +14,12 @@ from sqlalchemy.orm import Session
 from app.applicants import names, repository
 from app.applicants.errors import (
     ApplicantNotFound,
-    NotAnImage,
-    PhotoNotFound,
-    PhotoNotInPrintQueue,
     SearchTooBroad,
-    SignatureNotFound,
 )
-from app.applicants.models import Applicant, Photo, Signature
-from app.applicants.photos import PhotoRejected, normalise
+from app.applicants.models import Applicant, ApplicantStatus
 from app.applicants.schemas import (
     Address,
     AddressRead,
-    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
@@ -35,20 +28,12 @@ from app.applicants.schemas import (
     ApplicantWarning,
     EmergencyContact,
     EmergencyContactRead,
-    PhotoRead,
-    SignatureRead,
 )
-from app.applicants.signatures import normalise_signature
 from app.audit import service as audit
-from app.cards.service import cards_of_applicant, effective_status
-from app.config import settings
 from app.kit.paging import BadCursor, Page, decode, page_of
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50
-_DECODING = threading.BoundedSemaphore(settings.photo_decode_concurrency)
-# What a card prints (and its QR signs) of the record: a change to one outdates the card.
-PRINTED_FIELDS = frozenset({"given_name", "family_name", "date_of_birth"})
 
 
 def _subject(applicant_id: str) -> str:
@@ -149,7 +134,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         phone=body.phone,
         email=body.email,
         gender=body.gender,
-        status="pending",
+        status=ApplicantStatus.PENDING,
         registered_by=actor,
         **_address_columns(body.address),
         **_language_columns(body.preferred_languages),
@@ -202,21 +187,12 @@ def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     return columns
 
 
-def _card_needs_replacement(session: Session, applicant_id: str, changed: list[str]) -> bool:
-    if not PRINTED_FIELDS.intersection(changed):
-        return False
-    today = utcnow().date()
-    return any(
-        effective_status(card, today) == "active"
-        for card in cards_of_applicant(session, applicant_id)
-    )
-
-
 def correct(
     session: Session, applicant_id: str, body: ApplicantUpdate, *, actor: str
-) -> ApplicantCorrected:
-    """Change the fields sent; the audit trail names the fields changed, not their values. Says
-    whether an active card now shows a name or a date of birth that is no longer right."""
+) -> tuple[ApplicantRead, list[str]]:
+    """Change the fields sent; the audit trail names the fields changed, not their values.
+    Answers the record and the columns changed (app.cards.corrections says what that means for
+    the person's card)."""
     applicant = find(session, applicant_id, for_update=True)
     changed: list[str] = []
     for column, value in _changes(body).items():
@@ -235,10 +211,7 @@ def correct(
         subject=_subject(applicant.id),
         detail={"fields": sorted(changed)},
     )
-    return ApplicantCorrected(
-        **to_read(session, applicant).model_dump(),
-        card_needs_replacement=_card_needs_replacement(session, applicant.id, changed),
-    )
+    return to_read(session, applicant), changed
 
 
 def search(
@@ -284,111 +257,3 @@ def _search_key(key: list[Any] | None) -> tuple[str, date, str] | None:
         return None if key is None else (str(key[0]), date.fromisoformat(str(key[1])), str(key[2]))
     except ValueError as exc:
         raise BadCursor("cursor: not a cursor this server gave") from exc
-
-
-def upload_photo(session: Session, applicant_id: str, data: bytes, *, actor: str) -> PhotoRead:
-    """Check, normalise and keep the applicant's photo, replacing any earlier one."""
-    # Decoded before the applicant's row is locked, and only a few at a time: a decode is the
-    # one step whose memory grows with the upload.
-    with _DECODING:
-        try:
-            portrait = normalise(data, max_pixels=settings.photo_max_pixels)
-        except PhotoRejected as exc:
-            raise NotAnImage(str(exc)) from exc
-    applicant = find(session, applicant_id, for_update=True)
-    photo = Photo(
-        applicant_id=applicant.id,
-        jpeg=portrait.jpeg,
-        width=portrait.width,
-        height=portrait.height,
-        uploaded_by=actor,
-        uploaded_at=utcnow(),
-    )
-    repository.replace_photo(session, photo)
-    audit.record(
-        session,
-        actor=actor,
-        action="applicant.photo.upload",
-        subject=_subject(applicant.id),
-        detail={"bytes": len(portrait.jpeg)},
-    )
-    return _photo_read(photo)
-
-
-def _photo_read(photo: Photo) -> PhotoRead:
-    return PhotoRead(
-        applicant_id=photo.applicant_id,
-        width=photo.width,
-        height=photo.height,
-        size_bytes=len(photo.jpeg),
-        uploaded_at=photo.uploaded_at,
-    )
-
-
-def download_photo(
-    session: Session, applicant_id: str, *, actor: str, queued_cards_only: bool = False
-) -> bytes:
-    """The photo; with `queued_cards_only` (the printer role) only while a card of the applicant
-    waits in the print queue, so a print station cannot collect everyone's photo."""
-    applicant = find(session, applicant_id)
-    if queued_cards_only and not repository.has_queued_print_job(session, applicant.id):
-        raise PhotoNotInPrintQueue("the printer gets a photo only for a card in its print queue")
-    photo = repository.photo(session, applicant.id)
-    if photo is None:
-        raise PhotoNotFound("this applicant has no photo yet")
-    audit.record(
-        session, actor=actor, action="applicant.photo.read", subject=_subject(applicant.id)
-    )
-    return photo.jpeg
-
-
-def photo_jpeg(session: Session, applicant_id: str) -> bytes | None:
-    """The normalised JPEG for the card renderer (which audits the print itself), or None."""
-    photo = repository.photo(session, applicant_id)
-    return photo.jpeg if photo else None
-
-
-def upload_signature(
-    session: Session, applicant_id: str, data: bytes, *, actor: str
-) -> SignatureRead:
-    """Keep the applicant's signature as ink on transparency, replacing any earlier one."""
-    applicant = find(session, applicant_id, for_update=True)
-    try:
-        png, width, height = normalise_signature(data, max_pixels=settings.photo_max_pixels)
-    except PhotoRejected as exc:
-        raise NotAnImage(str(exc)) from exc
-    signature = Signature(
-        applicant_id=applicant.id, png=png, uploaded_by=actor, uploaded_at=utcnow()
-    )
-    repository.replace_signature(session, signature)
-    audit.record(
-        session,
-        actor=actor,
-        action="applicant.signature.upload",
-        subject=_subject(applicant.id),
-        detail={"bytes": len(png)},
-    )
-    return SignatureRead(
-        applicant_id=applicant.id,
-        width=width,
-        height=height,
-        size_bytes=len(png),
-        uploaded_at=signature.uploaded_at,
-    )
-
-
-def download_signature(session: Session, applicant_id: str, *, actor: str) -> bytes:
-    applicant = find(session, applicant_id)
-    signature = repository.signature(session, applicant.id)
-    if signature is None:
-        raise SignatureNotFound("this applicant has no signature on file")
-    audit.record(
-        session, actor=actor, action="applicant.signature.read", subject=_subject(applicant.id)
-    )
-    return signature.png
-
-
-def signature_png(session: Session, applicant_id: str) -> bytes | None:
-    """The signature for the card renderer, or None (the card then shows no signature)."""
-    signature = repository.signature(session, applicant_id)
-    return signature.png if signature else None

@@ -1,4 +1,5 @@
-"""A card's signed QR text: the Claim 169 credential built from the card and its holder."""
+"""A card's signed QR text: the Claim 169 credential built from the card and its holder; and
+the holder's details as both the credential and the printed card take them."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
+from app.applicants import repository as applicants
 from app.applicants.models import Applicant
 from app.cards.models import Card
 from app.config import settings
 from app.keys import service as keys
 from app.kit.errors import NotFound
-from cards.credential import CardClaims, issue_qr
+from cards.credential import CardClaims, Gender, issue_qr
+
+# The self-designated genders a card carries; anything else (none chosen) is left off.
+_GENDERS: dict[str, Gender] = {"F": "F", "M": "M", "X": "X"}
 
 
 def status_list_uri(list_id: str) -> str:
     # Short on purpose: every byte of the URI is QR space that long names need.
     return f"{settings.public_base_url}/v1/status-lists/{list_id}"
+
+
+def holder_gender(holder: Applicant) -> Gender | None:
+    """The gender the card shows and signs: only one the holder chose (F, M or X)."""
+    return _GENDERS.get(holder.gender or "")
 
 
 def claims_for(card: Card, holder: Applicant) -> CardClaims:
@@ -26,7 +36,7 @@ def claims_for(card: Card, holder: Applicant) -> CardClaims:
         given_name=holder.given_name,
         family_name=holder.family_name,
         date_of_birth=holder.date_of_birth,
-        gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
+        gender=holder_gender(holder),
         issuer=settings.issuer,
         issued_at=card.issued_at,
         # Valid through the last day printed on the card.
@@ -38,7 +48,7 @@ def claims_for(card: Card, holder: Applicant) -> CardClaims:
 
 def qr_text_for(session: Session, card: Card) -> str:
     """Sign the card's credential with the current key (and keep that key published for it)."""
-    holder = session.get(Applicant, card.applicant_id)
+    holder = applicants.get(session, card.applicant_id)
     if holder is None:
         raise NotFound("the card's holder record is gone")
     key = keys.current_signing_key(session)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.cards import numbers
 from app.cards.schemas import CardList, CardSummary
-from app.cards.service import cards_of_applicant, effective_status
+from app.cards.service import cards_of_applicant
+from app.cards.validity import effective_status
 from app.kit.types import utcnow
 
 

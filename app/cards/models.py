@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
+
+
+class CardStatus(StrEnum):
+    """A card's lifecycle: pending_print -> active -> revoked. `expired` is never stored: it is
+    computed on read from `expires_on` (app.cards.validity), so nothing has to run at midnight."""
+
+    PENDING_PRINT = "pending_print"
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
 
 
 class Card(Model):
@@ -20,7 +31,9 @@ class Card(Model):
     # digit: no card number reveals another (app/cards/numbers.py).
     number: Mapped[str] = mapped_column(sa.String(16), unique=True)
     applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending_print", index=True)
+    status: Mapped[CardStatus] = mapped_column(
+        sa.String(16), default=CardStatus.PENDING_PRINT, index=True
+    )
     issued_at: Mapped[CreatedAt]
     expires_on: Mapped[date] = mapped_column(sa.Date)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,9 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 
 from app.access.deps import allow
+from app.approvals import renewals
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import listing, numbers, service
+from app.cards.printing import service as printing
+from app.cards.printing.schemas import PrintJobRead
 from app.cards.schemas import (
     CardList,
     CardRead,
@@ -18,7 +21,6 @@ from app.cards.schemas import (
 )
 from app.db import SessionDep
 from app.kit.errors import responses
-from app.printing.schemas import PrintJobRead
 
 router = APIRouter(tags=["cards"])
 
@@ -68,7 +70,7 @@ def replace_card(
     session: SessionDep, principal: CounterStaff, number: str, body: ReplaceRequest
 ) -> CardRead:
     """Revoke a card and issue its replacement: a new number, the same expiry, fee or waiver."""
-    card = service.replace(session, number, body.reason, body.fee_waiver, actor=principal.actor)
+    card = renewals.replace(session, number, body.reason, body.fee_waiver, actor=principal.actor)
     return service.read(session, card)
 
 
@@ -86,7 +88,7 @@ def renew_card(
 ) -> CardRead:
     """Renew a card from 60 days before its expiry to 6 months after (409 outside, with dates)."""
     waiver = body.fee_waiver if body else None
-    card = service.renew(session, number, waiver, actor=principal.actor)
+    card = renewals.renew(session, number, waiver, actor=principal.actor)
     return service.read(session, card)
 
 
@@ -100,5 +102,5 @@ def reprint_card(
     session: SessionDep, principal: CounterStaff, number: str, body: ReprintRequest
 ) -> PrintJobRead:
     """Queue another copy of an active card (misprint, jam); printing it activates nothing."""
-    job = service.reprint(session, number, body.reason, actor=principal.actor)
+    job = printing.reprint(session, number, body.reason, actor=principal.actor)
     return PrintJobRead.of(job, card_number=numbers.normalize(number))

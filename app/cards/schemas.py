@@ -7,7 +7,6 @@ from pydantic import ConfigDict, model_validator
 
 from app.applicants.schemas import (
     FEE_SETTLED,
-    STORED_WAIVER,
     FeePaid,
     FeeWaiverReason,
     check_fee_paid,
@@ -15,19 +14,17 @@ from app.applicants.schemas import (
 from app.kit.schema import InputSchema, Schema
 from app.kit.types import Cents
 
-CardStatus = Literal["pending_print", "active", "revoked", "expired"]
+# The published spelling of CardStatus (app.cards.models): a Literal, which the OpenAPI document shows inline
+# as it always has; tests/cards/test_card_statuses.py keeps the two alike.
+PublishedCardStatus = Literal["pending_print", "active", "revoked", "expired"]
 # Why staff revoke a card. `renewed` is never asked for: the system sets it when a renewal card
 # is printed and the card it renews stops being valid.
 RevokeReason = Literal["lost", "stolen", "damaged", "replaced", "surrendered", "issued_in_error"]
 ReplaceReason = Literal["lost", "stolen", "damaged", "replaced"]
-# The counter names a waiver as at approval; only its coarse kind is stored (STORED_WAIVER), as
+# The counter names a waiver as at approval; only its coarse kind is stored (app.approvals.fees), as
 # homelessness or domestic violence are confidential facts. `city_error`: the city's own fault
 # (a card damaged before pickup, a misprinted name) costs the holder nothing.
 FeeWaiver = FeeWaiverReason | Literal["city_error"]
-
-
-def stored_waiver(waiver: FeeWaiver | None) -> str | None:
-    return None if waiver is None else STORED_WAIVER.get(waiver, waiver)
 
 
 ReprintReason = Literal["misprint", "jammed", "lost_before_pickup", "damaged_before_pickup"]
@@ -71,8 +68,8 @@ class CardRead(Schema):
     number: str
     # As printed on the card: four groups of four digits.
     number_grouped: str
-    # `expired` is computed on read: the stored status stays as printed (see app.cards.service).
-    status: CardStatus
+    # `expired` is computed on read: the stored status stays as printed (app.cards.validity).
+    status: PublishedCardStatus
     applicant_id: str
     issued_at: datetime
     expires_on: date
@@ -94,7 +91,7 @@ class CardSummary(Schema):
 
     number: str
     number_grouped: str
-    status: CardStatus
+    status: PublishedCardStatus
     issued_at: datetime
     expires_on: date
     activated_at: datetime | None

@@ -1,9 +1,8 @@
 """Issuing card records and their lifecycle: pending_print -> active -> revoked, or expired.
 
-Expiry is computed on read, never stored: a card whose `expires_on` has passed reads as
-`expired` while its row keeps the status it had (pending_print or active). Nothing has to run at
-midnight for a card to expire, and the revocation list (built from status == "revoked") stays
-the list of cards someone actually withdrew; verifiers reject expired cards by the QR's expiry.
+Expiry is computed on read, never stored (app.cards.validity). Fees for a renewal or a
+replacement are the counter's business (app.approvals): this module issues the card it is told
+to, with the fee it is given.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.applicants.errors import ApplicantNotFound, WaiverNotApplicable
+from app.applicants import service as applicants
 from app.applicants.models import Applicant
 from app.audit import service as audit
 from app.cards import numbers, repository
@@ -25,69 +24,21 @@ from app.cards.errors import (
     CardRevoked,
     CardSuperseded,
     OutsideRenewalWindow,
-    PrintJobOpen,
 )
-from app.cards.models import Card
-from app.cards.schemas import CardRead, CardStatus, FeeWaiver, stored_waiver
+from app.cards.models import Card, CardStatus
+from app.cards.printing import queue
+from app.cards.printing.models import PrintJob
+from app.cards.schemas import CardRead
+from app.cards.validity import effective_status
 from app.config import settings
-from app.kit.dates import age_on
+from app.kit.dates import add_months, add_years, age_on
 from app.kit.types import utcnow
-from app.payments import fees
-from app.printing import queue
-from app.printing.models import PrintJob
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last_day in (day.day, 30, 29, 28):  # 31 August + 6 months is the end of February
-        try:
-            return date(year, month, last_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
 
 
 def validity_end(date_of_birth: date, issued: date) -> date:
     adult = age_on(date_of_birth, issued) >= settings.validity_adult_from_age
     years = settings.validity_years_adult if adult else settings.validity_years_minor
     return add_years(issued, years)
-
-
-def fee_for(
-    date_of_birth: date, day: date, waiver: FeeWaiver | None, *, flat: int | None = None
-) -> tuple[int, str | None]:
-    """The fee and the waiver kept, by the first card's rules (app.applicants.decision): no fee
-    from the senior age on, the adult fee from its age on; `flat` for a replacement's fee."""
-    age = age_on(date_of_birth, day)
-    if waiver == "senior" and age < settings.fee_senior_from_age:
-        raise WaiverNotApplicable(
-            f"the senior waiver starts at age {settings.fee_senior_from_age}; the holder is {age}"
-        )
-    kept = stored_waiver(waiver)
-    if kept is None and age >= settings.fee_senior_from_age:
-        kept = "senior"
-    if kept is not None:
-        return 0, kept
-    if flat is not None:
-        return flat, None
-    adult = age >= settings.fee_adult_from_age
-    return (settings.fee_adult_cents if adult else settings.fee_minor_cents), None
-
-
-def effective_status(card: Card, today: date) -> CardStatus:
-    if card.status == "revoked":
-        return "revoked"
-    if today > card.expires_on:
-        return "expired"
-    return "active" if card.status == "active" else "pending_print"
 
 
 def renewal_window(card: Card) -> tuple[date, date]:
@@ -125,7 +76,7 @@ def issue_card(
     card = Card(
         number=_free_number(session),
         applicant_id=applicant.id,
-        status="pending_print",
+        status=CardStatus.PENDING_PRINT,
         expires_on=expires_on or validity_end(applicant.date_of_birth, today),
         fee_cents=fee_cents,
         fee_waiver=fee_waiver,
@@ -145,7 +96,8 @@ def issue_card(
     return card
 
 
-def _find(session: Session, number: str, *, for_update: bool = False) -> Card:
+def find(session: Session, number: str, *, for_update: bool = False) -> Card:
+    """The card with this number as people type it (404 for a mistyped or unknown number)."""
     wanted = numbers.normalize(number)
     if not numbers.is_valid(wanted):
         # Said plainly: a mistyped digit is the usual cause, and the check digit catches it.
@@ -208,8 +160,7 @@ def _read(
 
 def cards_of_applicant(session: Session, applicant_id: str) -> list[Card]:
     """Every card issued to the applicant, newest first (404 when there is no such applicant)."""
-    if session.get(Applicant, applicant_id) is None:
-        raise ApplicantNotFound("no applicant has this id")
+    applicants.find(session, applicant_id)
     return repository.of_applicant(session, applicant_id)
 
 
@@ -219,13 +170,14 @@ def cards_of_applicants(session: Session, applicant_ids: Sequence[str]) -> dict[
 
 
 def get_card(session: Session, number: str, *, actor: str) -> Card:
-    card = _find(session, number)
+    card = find(session, number)
     audit.record(session, actor=actor, action="card.read", subject=f"card:{card.id}")
     return card
 
 
-def _revoke(session: Session, card: Card, reason: str, *, actor: str) -> None:
-    card.status = "revoked"
+def withdraw(session: Session, card: Card, reason: str, *, actor: str) -> None:
+    """Revoke the card and cancel any print job it still has: it must never come out."""
+    card.status = CardStatus.REVOKED
     card.revoked_at = utcnow()
     card.revoke_reason = reason
     queue.cancel_queued(session, card, actor=actor)
@@ -242,111 +194,93 @@ def _revoke(session: Session, card: Card, reason: str, *, actor: str) -> None:
 
 
 def revoke(session: Session, number: str, reason: str, *, actor: str) -> Card:
-    card = _find(session, number, for_update=True)
-    if card.status == "revoked":
+    card = find(session, number, for_update=True)
+    if card.status == CardStatus.REVOKED:
         raise CardRevoked(f"card {numbers.grouped(card.number)} is already revoked")
-    _revoke(session, card, reason, actor=actor)
+    withdraw(session, card, reason, actor=actor)
     return card
-
-
-def _applicant(session: Session, card: Card) -> Applicant:
-    applicant = session.get(Applicant, card.applicant_id)
-    assert applicant is not None  # a foreign key guarantees it
-    return applicant
 
 
 def _refuse_if_superseded(session: Session, card: Card) -> None:
     newer = repository.successor(session, card.id)
-    if newer is not None and newer.status != "revoked":
+    if newer is not None and newer.status != CardStatus.REVOKED:
         raise CardSuperseded(
             f"card {numbers.grouped(newer.number)} already replaces card "
             f"{numbers.grouped(card.number)}: act on that one"
         )
 
 
-def replace(
-    session: Session, number: str, reason: str, fee_waiver: FeeWaiver | None, *, actor: str
-) -> Card:
-    """A new card (new number, same expiry) for a lost, stolen or damaged one, which is revoked."""
-    old = _find(session, number, for_update=True)
+def replaceable(session: Session, number: str) -> tuple[Card, Applicant]:
+    """The card to replace, locked, and its holder; refused unless it is active and current."""
+    old = find(session, number, for_update=True)
     state = effective_status(old, utcnow().date())
-    if state == "revoked":
+    if state == CardStatus.REVOKED:
         raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked: replace its successor")
-    if state == "expired":
+    if state == CardStatus.EXPIRED:
         raise CardExpired(f"card {numbers.grouped(old.number)} has expired: renew it instead")
-    if state == "pending_print":
+    if state == CardStatus.PENDING_PRINT:
         raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
     _refuse_if_superseded(session, old)
-    applicant = _applicant(session, old)
-    fee, waiver = fee_for(
-        applicant.date_of_birth, utcnow().date(), fee_waiver, flat=settings.replacement_fee_cents
-    )
-    _revoke(session, old, reason, actor=actor)
-    card = issue_card(
+    return old, applicants.find(session, old.applicant_id)
+
+
+def replace(
+    session: Session,
+    old: Card,
+    holder: Applicant,
+    reason: str,
+    *,
+    fee: int,
+    waiver: str | None,
+    actor: str,
+) -> Card:
+    """A new card (new number, same expiry) for a lost, stolen or damaged one, which is revoked."""
+    withdraw(session, old, reason, actor=actor)
+    return issue_card(
         session,
-        applicant,
+        holder,
         actor=actor,
         fee_cents=fee,
         fee_waiver=waiver,
         replaces=old,
         expires_on=old.expires_on,
     )
-    fees.take_in_cash(session, card, "replacement", actor=actor)
-    return card
 
 
-def renew(session: Session, number: str, fee_waiver: FeeWaiver | None, *, actor: str) -> Card:
-    """A new card with a new validity; the old one stays valid until the new one is printed."""
-    old = _find(session, number, for_update=True)
+def renewable(session: Session, number: str) -> tuple[Card, Applicant, date]:
+    """The card to renew, locked, its holder and the day the new validity starts; refused
+    outside the renewal window."""
+    old = find(session, number, for_update=True)
     today = utcnow().date()
-    if old.status == "revoked":
+    if old.status == CardStatus.REVOKED:
         raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked and cannot be renewed")
-    if old.status == "pending_print":
+    if old.status == CardStatus.PENDING_PRINT:
         raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
     opens, closes = renewal_window(old)
     if not opens <= today <= closes:
         raise OutsideRenewalWindow(numbers.grouped(old.number), opens, closes)
     _refuse_if_superseded(session, old)
-    applicant = _applicant(session, old)
     # Renewing early costs nothing: the new validity runs from the old card's expiry.
-    starts = max(today, old.expires_on)
-    fee, waiver = fee_for(applicant.date_of_birth, starts, fee_waiver)
-    card = issue_card(
+    return old, applicants.find(session, old.applicant_id), max(today, old.expires_on)
+
+
+def renew(
+    session: Session,
+    old: Card,
+    holder: Applicant,
+    starts: date,
+    *,
+    fee: int,
+    waiver: str | None,
+    actor: str,
+) -> Card:
+    """A new card with a new validity; the old one stays valid until the new one is printed."""
+    return issue_card(
         session,
-        applicant,
+        holder,
         actor=actor,
         fee_cents=fee,
         fee_waiver=waiver,
         replaces=old,
-        expires_on=validity_end(applicant.date_of_birth, starts),
+        expires_on=validity_end(holder.date_of_birth, starts),
     )
-    fees.take_in_cash(session, card, "renewal", actor=actor)
-    return card
-
-
-def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJob:
-    """Another copy of an active card (the first one misprinted or jammed): same number."""
-    card = _find(session, number, for_update=True)
-    state = effective_status(card, utcnow().date())
-    if state != "active":
-        raise {
-            "revoked": CardRevoked,
-            "expired": CardExpired,
-            "pending_print": CardNotPrinted,
-        }[state](f"card {numbers.grouped(card.number)} is {state.replace('_', ' ')}")
-    if queue.queued_job(session, card) is not None:
-        raise PrintJobOpen(f"card {numbers.grouped(card.number)} is already in the print queue")
-    return queue.enqueue(session, card, actor=actor, kind="reprint", reason=reason)
-
-
-def activate(session: Session, card: Card, *, actor: str) -> None:
-    """The card came out of the printer: it is valid from now on."""
-    card.status = "active"
-    card.activated_at = utcnow()
-    audit.record(session, actor=actor, action="card.activate", subject=f"card:{card.id}")
-    if card.replaces_card_id:
-        # A renewal: one person, one valid card. (A replaced card was revoked already.)
-        previous = repository.get(session, card.replaces_card_id, for_update=True)
-        if previous is not None and effective_status(previous, utcnow().date()) == "active":
-            _revoke(session, previous, "renewed", actor=actor)
-    session.flush()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cards.numbers import grouped
 from app.cli.session import command_session
 from app.cli.verifier import keyset_path, status_list_paths
 from app.config import settings
@@ -36,8 +37,7 @@ def _holder(result: VerificationResult) -> str:
     if result.date_of_birth is not None:
         parts.append(f"born {result.date_of_birth.isoformat()}")
     if result.card_number is not None:
-        number = result.card_number
-        parts.append("card " + " ".join(number[i : i + 4] for i in range(0, len(number), 4)))
+        parts.append(f"card {grouped(result.card_number)}")
     if result.expires_on is not None:
         parts.append(f"expires {result.expires_on.isoformat()}")
     return ", ".join(parts)
@@ -76,12 +76,6 @@ def _verifier(keys: Path, status_list_files: list[Path]) -> OfflineVerifier:
     return verifier
 
 
-status_list_commands = typer.Typer(
-    help="The revocation list (IETF Token Status List).", no_args_is_help=True
-)
-
-
-@status_list_commands.command("export")
 def export(
     file: Path,
     list_id: str = typer.Option(
@@ -138,5 +132,9 @@ def verify(
 
 
 def register(cli: typer.Typer) -> None:
-    cli.add_typer(status_list_commands, name="status-list")
+    status_list = typer.Typer(
+        help="The revocation list (IETF Token Status List).", no_args_is_help=True
+    )
+    cli.add_typer(status_list, name="status-list")
+    status_list.command("export")(export)
     cli.command("verify", epilog=VERIFY_EPILOG)(verify)

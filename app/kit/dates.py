@@ -1,5 +1,6 @@
 """Dates in the city's words: its days (spending limits, settlements and drawer reports follow its
-clock) and a person's age on a day (fees and card validity)."""
+clock), a person's age on a day (fees and card validity), and calendar arithmetic (validity,
+renewal windows)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,21 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def age_on(born: date, day: date) -> int:
     """Whole years from `born` to `day`: a birthday on the day counts."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last_day in (day.day, 30, 29, 28):  # 31 August + 6 months is the end of February
+        try:
+            return date(year, month, last_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.cards.printing.models import PrintJob, PrintJobStatus
 from app.payments.models import Charge, LedgerTransfer
-from app.printing.models import PrintJob
 from app.verification.models import VerificationCount
 
 OUTCOMES = ("valid", "revoked", "expired", "invalid")
@@ -50,7 +50,9 @@ def figures(session: Session) -> Figures:
         )
     ).all()
     queued = session.execute(
-        sa.select(sa.func.count()).select_from(PrintJob).where(PrintJob.status == "queued")
+        sa.select(sa.func.count())
+        .select_from(PrintJob)
+        .where(PrintJob.status == PrintJobStatus.QUEUED)
     ).scalar_one()
     return Figures(
         verifications={o: int(n) for o, n in zip(OUTCOMES, sums, strict=True)},

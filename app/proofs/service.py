@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from app.applicants import service as applicants
-from app.applicants.models import Applicant
+from app.applicants.models import Applicant, ApplicantStatus
 from app.audit import service as audit
 from app.config import settings
 from app.kit.types import utcnow
@@ -109,7 +109,7 @@ def _residency_until(document: Document, document_date: date | None, today: date
 
 def _open_application(session: Session, applicant_id: str) -> Applicant:
     applicant = applicants.find(session, applicant_id, for_update=True)
-    if applicant.status == "approved":
+    if applicant.status == ApplicantStatus.APPROVED:
         raise ApplicationClosed("the applicant is approved already: proofs no longer change it")
     return applicant
 

@@ -19,9 +19,11 @@ from app.auth.principal import Principal
 from app.cards import numbers
 from app.cards.credentials import claims_for
 from app.cards.models import Card
+from app.cards.validity import usable
 from app.kit.types import utcnow
 from app.verification import counts
 from app.verification.schemas import VerifyResult
+from app.verification.service import outcome_of
 
 UNKNOWN = VerifyResult(status="invalid", reason="unknown_card")
 
@@ -49,15 +51,9 @@ def check_number(session: Session, number: str, date_of_birth: date) -> VerifyRe
         date_of_birth=claims.date_of_birth,
         expires_on=card.expires_on,
     )
-    now = utcnow()
-    # In the order the QR check uses: expired, then revoked, then never handed out.
-    if now.date() > card.expires_on:
-        return shown.model_copy(update={"status": "expired"})
-    if card.status == "revoked":
-        return shown.model_copy(update={"status": "revoked"})
-    if card.status == "pending_print" or card.activated_at is None:
-        return shown.model_copy(update={"status": "invalid", "reason": "not_issued"})
-    return shown
+    # Judged as the QR check judges it (app.cards.validity).
+    status, reason = outcome_of(usable(card, utcnow()))
+    return shown.model_copy(update={"status": status, "reason": reason})
 
 
 def verify_number_for_merchant(

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.cards.models import Card
+from app.cards.models import Card, CardStatus
 from app.kit.paging import keyset
 from app.merchants.models import Merchant
 from app.verification.models import RateBucket, VerificationCount
@@ -98,10 +98,6 @@ def daily_counts(
     return list(session.scalars(keyset(query, order, after, limit)))
 
 
-def card_by_number(session: Session, number: str) -> Card | None:
-    return session.scalars(sa.select(Card).where(Card.number == number)).one_or_none()
-
-
 def list_exists(session: Session, list_id: str) -> bool:
     query = sa.exists().where(Card.status_list_id == list_id)
     return session.scalar(sa.select(query)) or False
@@ -110,8 +106,8 @@ def list_exists(session: Session, list_id: str) -> bool:
 def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | None, int | None]:
     """What changes whenever the list's content does: revocations only ever add entries."""
     query = sa.select(
-        sa.func.count(Card.id).filter(Card.status == "revoked"),
-        sa.func.max(Card.revoked_at).filter(Card.status == "revoked"),
+        sa.func.count(Card.id).filter(Card.status == CardStatus.REVOKED),
+        sa.func.max(Card.revoked_at).filter(Card.status == CardStatus.REVOKED),
         sa.func.max(Card.status_index),
     ).where(Card.status_list_id == list_id)
     count, last_revoked, top_index = session.execute(query).one()
@@ -120,6 +116,6 @@ def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | No
 
 def revoked_indexes(session: Session, list_id: str) -> list[int]:
     query = sa.select(Card.status_index).where(
-        Card.status_list_id == list_id, Card.status == "revoked"
+        Card.status_list_id == list_id, Card.status == CardStatus.REVOKED
     )
     return list(session.scalars(query))

@@ -19,7 +19,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
+from app.cards import repository as cards_repository
 from app.cards.models import Card
+from app.cards.validity import CardUse, usable
 from app.config import settings
 from app.db import write_transaction
 from app.keys import service as keys
@@ -83,23 +85,28 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
         date_of_birth=claims.date_of_birth,
         expires_on=claims.expires_at.date(),
     )
-    card = repository.card_by_number(session, claims.card_number)
+    card = cards_repository.get_by_number(session, claims.card_number)
     if card is None:
         # Signed by the city yet not on record: a test card, or a database restored from before.
         return replace(signed, status="invalid", reason="unknown_card")
     signed = replace(signed, card=card)
-    # Expiry first, as the offline verifier does, so both paths answer alike for a card that is
-    # both expired and revoked.
-    if now >= claims.expires_at or now.date() > card.expires_on:
+    # The QR's own expiry first, as the offline verifier reads it; then the card's record as it
+    # stood at `now` (app.cards.validity), so both paths answer alike.
+    if now >= claims.expires_at:
         return replace(signed, status="expired")
-    # Judged as the card stood at `now`: an offline charge uploaded later is checked against the
-    # moment it was made, so a card revoked since then was still good when it was used.
-    if card.status == "revoked" and (card.revoked_at is None or card.revoked_at <= now):
-        return replace(signed, status="revoked")
-    # A card revoked before it was ever printed was never handed out either.
-    if card.status == "pending_print" or card.activated_at is None:
-        return replace(signed, status="invalid", reason="not_issued")
-    return signed
+    status, reason = outcome_of(usable(card, now))
+    return replace(signed, status=status, reason=reason)
+
+
+def outcome_of(use: CardUse) -> tuple[Outcome, str | None]:
+    """A card's usability as verification answers it: the outcome, and why it is `invalid`."""
+    if use == CardUse.USABLE:
+        return "valid", None
+    if use == CardUse.EXPIRED:
+        return "expired", None
+    if use == CardUse.REVOKED:
+        return "revoked", None
+    return "invalid", "not_issued"
 
 
 def verify_for_merchant(session: Session, merchant: Principal, qr_text: str) -> VerifyResult:

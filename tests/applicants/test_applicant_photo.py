@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from app.applicants.images import photo_jpeg
 from app.applicants.models import Applicant, Photo
-from app.applicants.service import photo_jpeg
 from app.audit.models import AuditEvent
+from app.cards.printing.models import PrintJob
 from app.config import settings
 from app.db import get_engine
-from app.printing.models import PrintJob
 from tests.applicants.applicant_flows import (
     dump_database,
     image_bytes,

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.cards import numbers
 from app.cards.models import Card
-from app.cards.service import add_months, add_years
+from app.cards.printing.models import PrintJob
 from app.config import settings
+from app.kit.dates import add_months, add_years
 from app.kit.types import utcnow
-from app.printing.models import PrintJob
 from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
 from tests.support.http import Headers
 

@@ -15,12 +15,12 @@ from app.auth.models import User
 from app.auth.service import hash_password
 from app.branches.models import Branch
 from app.cards import service as cards
-from app.cards.models import Card
+from app.cards.models import Card, CardStatus
+from app.cards.printing.models import PrintJob, PrintJobStatus
 from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
 from app.merchants.models import Merchant, MerchantStaff
 from app.merchants.service import hash_api_key
-from app.printing.models import PrintJob
 
 # One argon2 hash for every test account: hashing is deliberately slow.
 TEST_PASSWORD = "correct horse battery staple"
@@ -80,7 +80,7 @@ def make_card(
     """A card for the applicant (a new one when none is given), committed."""
     applicant = applicant or make_applicant(session)
     card = cards.issue_card(session, applicant, actor="test", fee_cents=0, fee_waiver=None)
-    card.status = status
+    card.status = CardStatus(status)
     if status == "active":
         card.activated_at = utcnow()
     for field, value in overrides.items():
@@ -94,9 +94,12 @@ def make_printed_card(
 ) -> Card:
     """An active card as the printer leaves it: its print job printed, nothing left queued."""
     card = make_card(session, applicant, status="active", **overrides)
-    queued = sa.select(PrintJob).where(PrintJob.card_id == card.id, PrintJob.status == "queued")
+    queued = sa.select(PrintJob).where(
+        PrintJob.card_id == card.id, PrintJob.status == PrintJobStatus.QUEUED
+    )
     for job in session.scalars(queued):
-        job.status, job.attempts, job.printed_at, job.printed_by = "printed", 1, utcnow(), "test"
+        job.status, job.attempts = PrintJobStatus.PRINTED, 1
+        job.printed_at, job.printed_by = utcnow(), "test"
     session.commit()
     return card
 

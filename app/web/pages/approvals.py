@@ -8,15 +8,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from app.applicants import decision, lookups
+from app.applicants import lookups
 from app.applicants import service as applicants
 from app.applicants.errors import RequirementsNotMet
 from app.applicants.schemas import ApproveRequest, DenialReason, DenyRequest, FeeWaiverReason
-from app.cards import service as cards
+from app.approvals import decision
+from app.approvals.fees import fee_for
+from app.cards.printing.preview import card_preview_jpeg
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
 from app.kit.types import utcnow
-from app.printing.preview import card_preview_jpeg
 from app.proofs import service as proofs
 from app.web.errors import message_for, requirement_text
 from app.web.i18n import N_
@@ -68,7 +69,7 @@ def _detail(
     assert v.principal is not None
     record = applicants.read(db, applicant_id, actor=v.principal.actor)
     summary = proofs.summary(db, applicant_id, actor=v.principal.actor)
-    fee, waiver = cards.fee_for(record.date_of_birth, utcnow().date(), None)
+    fee, waiver = fee_for(record.date_of_birth, utcnow().date(), None)
     return render(
         request,
         v,

@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from app.applicants import service as applicants
+from app.approvals import renewals
 from app.cards import numbers
 from app.cards import service as cards
+from app.cards.printing import service as printing
 from app.cards.schemas import (
     RenewRequest,
     ReplaceReason,
@@ -144,7 +146,7 @@ def replace(
         v,
         number,
         "replaced",
-        lambda: cards.replace(db, number, body.reason, body.fee_waiver, actor=actor).number,
+        lambda: renewals.replace(db, number, body.reason, body.fee_waiver, actor=actor).number,
     )
 
 
@@ -170,7 +172,7 @@ def renew(
         v,
         number,
         "renewed",
-        lambda: cards.renew(db, number, body.fee_waiver, actor=actor).number,
+        lambda: renewals.renew(db, number, body.fee_waiver, actor=actor).number,
     )
 
 
@@ -218,7 +220,7 @@ def reprint(
         return _page(request, db, v, number, errors={"reprinted": error}, status=422)
 
     def work() -> str:
-        cards.reprint(db, number, body.reason, actor=actor)
+        printing.reprint(db, number, body.reason, actor=actor)
         return numbers.normalize(number)
 
     return _act(request, db, v, number, "reprinted", work)

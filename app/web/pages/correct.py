@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from app.applicants import service as applicants
 from app.applicants.schemas import ApplicantRead, ApplicantUpdate
+from app.cards import corrections
 from app.db import SessionDep
 from app.web.forms import Values, field_errors, values_of
 from app.web.languages import PREFERRED
@@ -96,7 +97,7 @@ def correct(
         body = ApplicantUpdate.model_validate(_update(values))
     except ValidationError as exc:
         return _page(request, v, applicant_id, values, field_errors(v.t, exc, MESSAGES), 422)
-    result = applicants.correct(db, applicant_id, body, actor=v.principal.actor)
+    result = corrections.correct(db, applicant_id, body, actor=v.principal.actor)
     # The webapi branch answers whether the printed card now shows the old name or date of birth.
     replace = "&replace=1" if getattr(result, "card_needs_replacement", False) else ""
     return redirect(v, f"/console/people/{applicant_id}?corrected=1{replace}")

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.applicants import images
 from app.applicants import service as applicants
+from app.approvals.fees import fee_for
 from app.auth.principal import Principal
 from app.cards import service as cards
 from app.cards.errors import CardNotFound
@@ -132,7 +134,7 @@ def person(
     record = applicants.read(db, applicant_id, actor=actor)
     summary = proofs.summary(db, applicant_id, actor=actor)
     card_list = cards_of(db, applicant_id)
-    fee, waiver = cards.fee_for(record.date_of_birth, utcnow().date(), None)
+    fee, waiver = fee_for(record.date_of_birth, utcnow().date(), None)
     notices = []
     if registered:
         notices.append(
@@ -167,5 +169,5 @@ def person(
 @router.get("/people/{applicant_id}/photo.jpg")
 def photo(db: SessionDep, v: Counter, applicant_id: str) -> Response:
     assert v.principal is not None
-    jpeg = applicants.download_photo(db, applicant_id, actor=v.principal.actor)
+    jpeg = images.download_photo(db, applicant_id, actor=v.principal.actor)
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.applicants import images
 from app.applicants import service as applicants
 from app.applicants.errors import NotAnImage, PhotoTooLarge
 from app.config import settings
@@ -65,7 +66,7 @@ def upload(
     try:
         if len(data) > settings.photo_max_bytes:
             raise PhotoTooLarge("too large")
-        applicants.upload_photo(db, applicant_id, data, actor=v.principal.actor)
+        images.upload_photo(db, applicant_id, data, actor=v.principal.actor)
     except (NotAnImage, PhotoTooLarge) as exc:
         db.rollback()
         return _page(request, db, v, applicant_id, message_for(v.t, exc), 422)

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from app.auth.roles import Role
+from app.cards.printing import service as printing
+from app.cards.printing.models import PrintJobStatus
+from app.cards.printing.schemas import BatchLayout, BatchRequest, PrintFailure
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.printing import service as printing
-from app.printing.schemas import BatchLayout, BatchRequest, PrintFailure
 from app.web.errors import message_for
 from app.web.routing import PageRoute
 from app.web.sessions import CheckedVisitor, FormDep, Printers, Visitor, require
@@ -39,7 +40,7 @@ def _page(
         v,
         "console/print_queue.html",
         status,
-        queued=printing.list_jobs(db, status="queued", limit=200),
+        queued=printing.list_jobs(db, status=PrintJobStatus.QUEUED, limit=200),
         errors={"jobs": error} if error else {},
         notices=notices,
     )

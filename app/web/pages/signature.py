@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.applicants import images
 from app.applicants import service as applicants
 from app.applicants.errors import NotAnImage, PhotoTooLarge
 from app.config import settings
@@ -66,7 +67,7 @@ def upload(
     try:
         if len(data) > settings.photo_max_bytes:
             raise PhotoTooLarge("too large")
-        applicants.upload_signature(db, applicant_id, data, actor=v.principal.actor)
+        images.upload_signature(db, applicant_id, data, actor=v.principal.actor)
     except (NotAnImage, PhotoTooLarge) as exc:
         db.rollback()
         return _page(request, db, v, applicant_id, v.t.gettext(_REFUSED[type(exc)]), 422)
@@ -76,5 +77,5 @@ def upload(
 @router.get("/people/{applicant_id}/signature.png")
 def signature_png(db: SessionDep, v: Counter, applicant_id: str) -> Response:
     assert v.principal is not None
-    png = applicants.download_signature(db, applicant_id, actor=v.principal.actor)
+    png = images.download_signature(db, applicant_id, actor=v.principal.actor)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

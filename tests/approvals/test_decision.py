@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from app.applicants.models import Decision
 from app.audit.models import AuditEvent
 from app.cards.models import Card
-from app.cards.service import add_years
+from app.cards.printing.models import PrintJob
 from app.config import settings
+from app.kit.dates import add_years
 from app.kit.types import utcnow
-from app.printing.models import PrintJob
 from app.proofs.models import ProofCheck
 from tests.applicants.applicant_flows import (
     born_years_ago,

@@ -1,4 +1,5 @@
-"""The printer's side of the queue: fetch a job's PDF, report it printed (once) or failed."""
+"""The printer's side of the queue: fetch a job's PDF, report it printed (once, which activates
+its card) or failed; and the counter's reprint of an active card."""
 
 from __future__ import annotations
 
@@ -7,19 +8,28 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.cards import numbers
 from app.cards import repository as cards_repository
 from app.cards import service as cards
-from app.cards.models import Card
-from app.kit.types import utcnow
-from app.printing import documents, repository
-from app.printing.errors import (
+from app.cards.errors import CardExpired, CardNotPrinted, CardRevoked, PrintJobOpen
+from app.cards.models import Card, CardStatus
+from app.cards.printing import documents, queue, repository
+from app.cards.printing.errors import (
     CardNotPrintable,
     PrintJobAlreadyPrinted,
     PrintJobCancelled,
     PrintJobNotFound,
 )
-from app.printing.models import PrintJob
-from app.printing.schemas import BatchLayout, PrintJobRead
+from app.cards.printing.models import PrintJob, PrintJobKind, PrintJobStatus
+from app.cards.printing.schemas import BatchLayout, PrintJobRead
+from app.cards.validity import effective_status
+from app.kit.types import utcnow
+
+_NOT_ACTIVE = {
+    CardStatus.REVOKED: CardRevoked,
+    CardStatus.EXPIRED: CardExpired,
+    CardStatus.PENDING_PRINT: CardNotPrinted,
+}
 
 
 def list_jobs(session: Session, *, status: str | None, limit: int) -> list[PrintJobRead]:
@@ -44,12 +54,12 @@ def _card(session: Session, job: PrintJob) -> Card:
 
 def _release(session: Session, job: PrintJob, card: Card, *, actor: str) -> None:
     """Check that the job may be printed now and record that its PDF left the building."""
-    if job.status == "cancelled":
+    if job.status == PrintJobStatus.CANCELLED:
         raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
-    state = cards.effective_status(card, utcnow().date())
-    if state in ("expired", "revoked"):
+    state = effective_status(card, utcnow().date())
+    if state in (CardStatus.EXPIRED, CardStatus.REVOKED):
         raise CardNotPrintable(f"print job {job.id}'s card is {state}: it must not be printed")
-    if job.status == "printed":
+    if job.status == PrintJobStatus.PRINTED:
         # A second copy of a card already in someone's hands: counted and in the trail.
         job.reprints += 1
         action = "print_job.reprint"
@@ -90,11 +100,11 @@ def mark_printed(session: Session, job_id: str, *, actor: str) -> PrintJobRead:
     card = cards_repository.get(session, found.card_id, for_update=True)
     assert card is not None  # a foreign key guarantees it
     job = _job(session, job_id)
-    if job.status == "printed":
+    if job.status == PrintJobStatus.PRINTED:
         raise PrintJobAlreadyPrinted(f"print job {job.id} was already marked printed")
-    if job.status == "cancelled":
+    if job.status == PrintJobStatus.CANCELLED:
         raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
-    job.status = "printed"
+    job.status = PrintJobStatus.PRINTED
     job.printed_at = utcnow()
     job.printed_by = actor
     job.attempts += 1
@@ -105,8 +115,8 @@ def mark_printed(session: Session, job_id: str, *, actor: str) -> PrintJobRead:
         subject=f"print_job:{job.id}",
         detail={"card": card.id, "kind": job.kind},
     )
-    if job.kind == "issue" and card.status == "pending_print":
-        cards.activate(session, card, actor=actor)
+    if job.kind == PrintJobKind.ISSUE and card.status == CardStatus.PENDING_PRINT:
+        activate(session, card, actor=actor)
     session.flush()
     return PrintJobRead.of(job, card_number=card.number)
 
@@ -114,9 +124,9 @@ def mark_printed(session: Session, job_id: str, *, actor: str) -> PrintJobRead:
 def mark_failed(session: Session, job_id: str, reason: str, *, actor: str) -> PrintJobRead:
     """The printer could not print it: the job stays queued for another attempt."""
     job = _job(session, job_id)
-    if job.status == "printed":
+    if job.status == PrintJobStatus.PRINTED:
         raise PrintJobAlreadyPrinted(f"print job {job.id} was already marked printed")
-    if job.status == "cancelled":
+    if job.status == PrintJobStatus.CANCELLED:
         raise PrintJobCancelled(f"print job {job.id} was cancelled: its card was revoked")
     job.attempts += 1
     job.last_failure = reason
@@ -129,3 +139,32 @@ def mark_failed(session: Session, job_id: str, reason: str, *, actor: str) -> Pr
     )
     session.flush()
     return PrintJobRead.of(job, card_number=_card(session, job).number)
+
+
+def activate(session: Session, card: Card, *, actor: str) -> None:
+    """The card came out of the printer: it is valid from now on."""
+    card.status = CardStatus.ACTIVE
+    card.activated_at = utcnow()
+    audit.record(session, actor=actor, action="card.activate", subject=f"card:{card.id}")
+    if card.replaces_card_id:
+        # A renewal: one person, one valid card. (A replaced card was revoked already.)
+        previous = cards_repository.get(session, card.replaces_card_id, for_update=True)
+        if (
+            previous is not None
+            and effective_status(previous, utcnow().date()) == CardStatus.ACTIVE
+        ):
+            cards.withdraw(session, previous, "renewed", actor=actor)
+    session.flush()
+
+
+def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJob:
+    """Another copy of an active card (the first one misprinted or jammed): same number."""
+    card = cards.find(session, number, for_update=True)
+    state = effective_status(card, utcnow().date())
+    if state != CardStatus.ACTIVE:
+        raise _NOT_ACTIVE[state](
+            f"card {numbers.grouped(card.number)} is {state.replace('_', ' ')}"
+        )
+    if queue.queued_job(session, card) is not None:
+        raise PrintJobOpen(f"card {numbers.grouped(card.number)} is already in the print queue")
+    return queue.enqueue(session, card, actor=actor, kind=PrintJobKind.REPRINT, reason=reason)

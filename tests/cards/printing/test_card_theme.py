@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.cards.printing.models import PrintJob
 from app.config import settings
 from app.keys.service import ensure_signing_key
-from app.printing import look
-from app.printing.models import PrintJob
+from app.kit import card_look as look
 from cards.document import CardDocument
 from cards.render import render_card
 from cards.theme import ThemeError, load_theme
-from tests.support.builders import make_applicant, make_card, reading_session
+from tests.support.builders import make_applicant, make_card
 from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
@@ -121,11 +121,6 @@ def test_a_theme_without_what_the_card_needs_is_refused_by_name(tmp_path: Path) 
         load_theme(broken)
     with pytest.raises(ThemeError, match="cannot read"):
         load_theme(tmp_path / "missing.toml")
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +17,19 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Photo
 from app.cards import numbers
-from app.keys.service import ensure_signing_key
-from app.printing.models import PrintJob
-from tests.support.builders import make_applicant, make_card, reading_session
+from app.cards.printing.models import PrintJob
+from tests.support.builders import make_applicant, make_card
 from tests.support.http import Headers
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.usefixtures("signing_key"),
     pytest.mark.skipif(
         not (shutil.which("pdftotext") and shutil.which("pdfimages")), reason="poppler-utils"
     ),
 ]
 
 Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """Reads that never block the app's requests on SQLite (see reading_session)."""
-    yield from reading_session(database_url)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(session: Session) -> None:
-    ensure_signing_key(session)
-    session.commit()
 
 
 def _card_pdf(

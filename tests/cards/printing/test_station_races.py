@@ -4,7 +4,7 @@ injected into the station's HTTP transport."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -15,25 +15,14 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.keys.service import ensure_signing_key
-from app.printing.models import PrintJob
-from app.printing.station import Credentials, Journal, Output, Server, Station, StationStopped
-from tests.support.builders import make_card, reading_session
+from app.cards.printing.models import PrintJob
+from app.cli.station import Credentials, Journal, Output, Server, Station, StationStopped
+from tests.support.builders import make_card
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """Reads that never block the app's requests on SQLite (see reading_session)."""
-    yield from reading_session(database_url)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(session: Session) -> None:
-    ensure_signing_key(session)
-    session.commit()
+# PDFs carry a signed QR: the city needs a signing key first.
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 class Recorder(Output):

@@ -8,16 +8,16 @@ from fastapi.responses import Response
 from app.access.deps import allow
 from app.auth.principal import Principal
 from app.auth.roles import Role
-from app.db import SessionDep, writes
-from app.kit.errors import responses
-from app.printing import service
-from app.printing.schemas import (
+from app.cards.printing import service
+from app.cards.printing.schemas import (
     BatchLayout,
     BatchRequest,
     PrintFailure,
     PrintJobRead,
-    PrintJobStatus,
+    PublishedPrintJobStatus,
 )
+from app.db import SessionDep, writes
+from app.kit.errors import responses
 
 router = APIRouter(tags=["printing"])
 
@@ -44,7 +44,7 @@ def _pdf(body: bytes, name: str) -> Response:
 def list_print_jobs(
     session: SessionDep,
     _principal: QueueWatchers,
-    status: PrintJobStatus | None = None,
+    status: PublishedPrintJobStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[PrintJobRead]:
     """Print jobs in arrival order, e.g. `?status=queued` for what is waiting to be printed."""

@@ -23,7 +23,8 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 
-from app.printing.ipp import IppPrinter
+from app.cards.numbers import grouped
+from app.cli.ipp import IppPrinter
 
 # A renewable sign-in is renewed when less than this is left of its token.
 RENEW_BEFORE_SECONDS = 120
@@ -276,11 +277,11 @@ class Station:
         )
         if response.status_code == 200 or body.get("error") == "PrintJobAlreadyPrinted":
             self.printed += 1
-            self.console.print(f"[green]printed card {_grouped(number)}[/green] (job {job_id})")
+            self.console.print(f"[green]printed card {grouped(number)}[/green] (job {job_id})")
             return
         self._passed_over.add(job_id)
         self.console.print(
-            f"[red]card {_grouped(number)} was printed but the server refused to mark it "
+            f"[red]card {grouped(number)} was printed but the server refused to mark it "
             f"({_detail(response)}): set the card aside[/red]"
         )
 
@@ -293,7 +294,3 @@ class Station:
         )
         if response.status_code != 200:
             self.console.print(f"[yellow]could not report it: {_detail(response)}[/yellow]")
-
-
-def _grouped(number: str) -> str:
-    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))

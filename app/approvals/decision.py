@@ -1,13 +1,8 @@
 """Approving (fee, waiver, card) or denying an application.
 
 Four eyes: the clerk who registered an applicant cannot approve them, unless the setting
-`allow_self_approval` says the branch has one person.
-
-Waivers: the counter names why (hardship, senior, veteran, homeless, domestic_violence), but only
-the coarse kind is kept: homelessness and domestic violence are recorded as "hardship", because
-the city treats them as confidential and what is not stored cannot be demanded. The senior waiver
-is automatic from `fee_senior_from_age` (nobody should have to ask for it), and refused when
-asked for someone younger.
+`allow_self_approval` says the branch has one person. The fee and its waivers follow
+app.approvals.fees; the requirements, app.proofs.rules.
 """
 
 from __future__ import annotations
@@ -21,45 +16,29 @@ from app.applicants.errors import (
     FeeSettlementUnclear,
     RequirementsNotMet,
     SelfApprovalRefused,
-    WaiverNotApplicable,
 )
-from app.applicants.models import Applicant, Decision
+from app.applicants.models import Applicant, ApplicantStatus, Decision
 from app.applicants.schemas import (
-    STORED_WAIVER,
     ApprovalRead,
     DenialRead,
     DenialReason,
     FeePaid,
     FeeWaiverReason,
     IssuedCard,
-    StoredWaiver,
     check_fee_paid,
 )
 from app.applicants.service import find
+from app.approvals.fees import fee_for
 from app.audit import service as audit
+from app.cards.models import Card
 from app.cards.service import issue_card
 from app.config import settings
 from app.kit.dates import age_on
 from app.kit.types import utcnow
-from app.payments import fees
+from app.payments import fees as payment_fees
 from app.proofs import repository as proofs_repository
 from app.proofs.rules import missing_at_the_counter, missing_documents
 from app.proofs.service import current_proofs
-
-
-def _fee(age: int, reason: FeeWaiverReason | None) -> tuple[int, StoredWaiver | None]:
-    if reason == "senior" and age < settings.fee_senior_from_age:
-        raise WaiverNotApplicable(
-            f"the senior waiver starts at age {settings.fee_senior_from_age}; "
-            f"this applicant is {age}"
-        )
-    waiver = STORED_WAIVER[reason] if reason else None
-    if waiver is None and age >= settings.fee_senior_from_age:
-        waiver = "senior"
-    if waiver is not None:
-        return 0, waiver
-    adult = age >= settings.fee_adult_from_age
-    return (settings.fee_adult_cents if adult else settings.fee_minor_cents), None
 
 
 def _refuse_unmet(session: Session, applicant: Applicant, age: int) -> None:
@@ -74,6 +53,40 @@ def _refuse_unmet(session: Session, applicant: Applicant, age: int) -> None:
             + "; ".join(u.detail for u in unmet),
             extra={"unmet": [{"requirement": u.requirement, "detail": u.detail} for u in unmet]},
         )
+
+
+def _open_for(session: Session, applicant_id: str, actor: str) -> Applicant:
+    """The applicant, locked, when `actor` may approve them."""
+    applicant = find(session, applicant_id, for_update=True)
+    if applicant.status == ApplicantStatus.APPROVED:
+        raise AlreadyApproved("this applicant is approved already; their card has been issued")
+    if applicant.registered_by == actor and not settings.allow_self_approval:
+        raise SelfApprovalRefused(
+            "you registered this applicant, so another clerk or a supervisor must approve them"
+        )
+    return applicant
+
+
+def _record(session: Session, applicant: Applicant, card: Card, *, actor: str) -> Decision:
+    applicant.status = ApplicantStatus.APPROVED
+    decision = Decision(
+        applicant_id=applicant.id,
+        outcome="approved",
+        fee_cents=card.fee_cents,
+        fee_waiver=card.fee_waiver,
+        card_id=card.id,
+        decided_by=actor,
+        decided_at=utcnow(),
+    )
+    repository.add(session, decision)
+    audit.record(
+        session,
+        actor=actor,
+        action="applicant.approve",
+        subject=f"applicant:{applicant.id}",
+        detail={"decision": decision.id, "card": card.id},
+    )
+    return decision
 
 
 def approve(
@@ -91,36 +104,15 @@ def approve(
         check_fee_paid(fee_paid, fee_waiver)
     except ValueError as exc:
         raise FeeSettlementUnclear(str(exc)) from None
-    applicant = find(session, applicant_id, for_update=True)
-    if applicant.status == "approved":
-        raise AlreadyApproved("this applicant is approved already; their card has been issued")
-    if applicant.registered_by == actor and not settings.allow_self_approval:
-        raise SelfApprovalRefused(
-            "you registered this applicant, so another clerk or a supervisor must approve them"
-        )
+    applicant = _open_for(session, applicant_id, actor)
     age = age_on(applicant.date_of_birth, utcnow().date())
-    fee_cents, waiver = _fee(age, fee_waiver)
+    fee_cents, waiver = fee_for(
+        applicant.date_of_birth, utcnow().date(), fee_waiver, who="this applicant"
+    )
     _refuse_unmet(session, applicant, age)
     card = issue_card(session, applicant, actor=actor, fee_cents=fee_cents, fee_waiver=waiver)
-    fees.take_in_cash(session, card, "card", actor=actor)
-    applicant.status = "approved"
-    decision = Decision(
-        applicant_id=applicant.id,
-        outcome="approved",
-        fee_cents=fee_cents,
-        fee_waiver=waiver,
-        card_id=card.id,
-        decided_by=actor,
-        decided_at=utcnow(),
-    )
-    repository.add(session, decision)
-    audit.record(
-        session,
-        actor=actor,
-        action="applicant.approve",
-        subject=f"applicant:{applicant.id}",
-        detail={"decision": decision.id, "card": card.id},
-    )
+    payment_fees.take_in_cash(session, card, "card", actor=actor)
+    decision = _record(session, applicant, card, actor=actor)
     return ApprovalRead(
         applicant_id=applicant.id,
         decision_id=decision.id,
@@ -130,7 +122,7 @@ def approve(
             expires_on=card.expires_on,
             fee_cents=fee_cents,
             fee_waiver=waiver,
-            fee_paid=fees.paid_how(fee_cents),
+            fee_paid=payment_fees.paid_how(fee_cents),
         ),
     )
 
@@ -138,11 +130,11 @@ def approve(
 def deny(session: Session, applicant_id: str, reason: DenialReason, *, actor: str) -> DenialRead:
     """Deny a pending application with a reason code; the applicant may come back and reapply."""
     applicant = find(session, applicant_id, for_update=True)
-    if applicant.status == "approved":
+    if applicant.status == ApplicantStatus.APPROVED:
         raise AlreadyApproved("this applicant is approved; revoke the card instead")
-    if applicant.status == "denied":
+    if applicant.status == ApplicantStatus.DENIED:
         raise AlreadyDenied("this application is denied already")
-    applicant.status = "denied"
+    applicant.status = ApplicantStatus.DENIED
     decision = Decision(
         applicant_id=applicant.id,
         outcome="denied",

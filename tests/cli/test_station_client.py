@@ -15,7 +15,7 @@ import httpx
 import pytest
 from rich.console import Console
 
-from app.printing.station import (
+from app.cli.station import (
     Credentials,
     Journal,
     Output,

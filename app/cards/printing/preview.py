@@ -12,11 +12,12 @@ import io
 import pypdfium2 as pdfium
 from sqlalchemy.orm import Session
 
-import app.applicants.service as applicants
+from app.applicants import images
 from app.applicants.models import Applicant
+from app.cards.credentials import holder_gender
+from app.cards.printing.documents import address_lines, emergency_contact
 from app.cards.service import validity_end
 from app.kit.types import utcnow
-from app.printing.documents import address_lines, emergency_contact
 from cards.document import CardDocument
 from cards.render import render_card
 from cards.theme import load_theme
@@ -35,8 +36,8 @@ def card_preview_jpeg(session: Session, holder: Applicant) -> bytes:
         family_name=holder.family_name,
         date_of_birth=holder.date_of_birth,
         expires_on=validity_end(holder.date_of_birth, utcnow().date()),
-        gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
-        photo_jpeg=applicants.photo_jpeg(session, holder.id),
+        gender=holder_gender(holder),
+        photo_jpeg=images.photo_jpeg(session, holder.id),
         address_lines=address_lines(holder),
         preferred_languages=[lang for lang in (holder.language_1, holder.language_2) if lang],
         emergency_contact=emergency_contact(holder),

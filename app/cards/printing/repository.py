@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card
-from app.printing.models import PrintJob
+from app.cards.printing.models import PrintJob, PrintJobStatus
 
 
 def add(session: Session, job: PrintJob) -> None:
@@ -36,7 +36,7 @@ def get_many(session: Session, job_ids: Sequence[str]) -> dict[str, PrintJob]:
 def queued_for_card(session: Session, card_id: str, *, for_update: bool = False) -> list[PrintJob]:
     query = (
         sa.select(PrintJob)
-        .where(PrintJob.card_id == card_id, PrintJob.status == "queued")
+        .where(PrintJob.card_id == card_id, PrintJob.status == PrintJobStatus.QUEUED)
         .order_by(PrintJob.created_at, PrintJob.id)
     )
     if for_update:
@@ -48,7 +48,7 @@ def first_queued_of_cards(session: Session, card_ids: Sequence[str]) -> dict[str
     """Each card's oldest queued job (`queued_for_card(...)[0]`), for many cards in one query."""
     query = (
         sa.select(PrintJob)
-        .where(PrintJob.card_id.in_(card_ids), PrintJob.status == "queued")
+        .where(PrintJob.card_id.in_(card_ids), PrintJob.status == PrintJobStatus.QUEUED)
         .order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
     )
     # Newest first, so the oldest of each card is the one left in the dict.
@@ -64,3 +64,14 @@ def list_with_numbers(
         query = query.where(PrintJob.status == status)
     query = query.order_by(PrintJob.created_at, PrintJob.id).limit(limit)
     return [(job, number) for job, number in session.execute(query)]
+
+
+def applicant_has_queued_job(session: Session, applicant_id: str) -> bool:
+    """Whether a card of this applicant waits in the print queue."""
+    statement = (
+        sa.select(PrintJob.id)
+        .join(Card, Card.id == PrintJob.card_id)
+        .where(Card.applicant_id == applicant_id, PrintJob.status == PrintJobStatus.QUEUED)
+        .limit(1)
+    )
+    return session.scalar(statement) is not None

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.printing.ipp import IppPrinter, printer_uri
-from tests.printing.conftest import JAMS, PRINTS, Simulator, needs_ippeveprinter
+from app.cli.ipp import IppPrinter, printer_uri
+from tests.support.ipp_printer import JAMS, PRINTS, Simulator, needs_ippeveprinter
 
 pytestmark = [pytest.mark.slow, needs_ippeveprinter]
 PDF = b"%PDF-1.4\n% a card\n"

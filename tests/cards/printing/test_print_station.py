@@ -22,24 +22,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card
+from app.cards.printing.models import PrintJob
 from app.keys.service import ensure_signing_key
-from app.printing.models import PrintJob
 from cards.credential import verify_qr
 from cards.keys import KeySet
 from tests.applicants.applicant_flows import ready_to_approve
-from tests.printing.conftest import JAMS, PRINTS, Simulator, needs_ippeveprinter
-from tests.support.builders import TEST_PASSWORD, make_card, make_user, reading_session
+from tests.support.builders import TEST_PASSWORD, make_card, make_user
 from tests.support.http import Headers
+from tests.support.ipp_printer import JAMS, PRINTS, Simulator, needs_ippeveprinter
 
 pytestmark = pytest.mark.slow
 
 Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """Reads that never block the app's requests on SQLite (see reading_session)."""
-    yield from reading_session(database_url)
 
 
 COMMAND = ".venv/bin/resident-id"

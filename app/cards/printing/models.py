@@ -1,12 +1,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
+
+
+class PrintJobStatus(StrEnum):
+    """queued -> printed; queued -> cancelled when its card is revoked before it was printed."""
+
+    QUEUED = "queued"
+    PRINTED = "printed"
+    CANCELLED = "cancelled"
+
+
+class PrintJobKind(StrEnum):
+    """`issue` is a card's first print and activates it; `reprint` is another copy of an active
+    card (a misprint, a jam) and activates nothing."""
+
+    ISSUE = "issue"
+    REPRINT = "reprint"
 
 
 class PrintJob(Model):
@@ -19,9 +36,8 @@ class PrintJob(Model):
 
     id: Mapped[UUIDPk]
     card_id: Mapped[str] = mapped_column(sa.ForeignKey("cards.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(16), default="issue")
-    # queued -> printed; queued -> cancelled when its card is revoked before it was printed.
-    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    kind: Mapped[PrintJobKind] = mapped_column(sa.String(16), default=PrintJobKind.ISSUE)
+    status: Mapped[PrintJobStatus] = mapped_column(sa.String(16), default=PrintJobStatus.QUEUED)
     created_at: Mapped[CreatedAt]
     created_by: Mapped[str] = mapped_column(sa.String(80))
     # Why a reprint was asked for (misprint, jammed, ...); empty for a card's first print.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,31 +15,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.cards import numbers
+from app.cards.printing.models import PrintJob
 from app.config import settings
-from app.keys.service import ensure_signing_key
-from app.printing.models import PrintJob
-from tests.support.builders import make_applicant, make_card, reading_session
+from tests.support.builders import make_applicant, make_card
 from tests.support.http import Headers
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.usefixtures("signing_key"),
     pytest.mark.skipif(
         not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="make tools"
     ),
 ]
 Login = Callable[..., Headers]
 LEGACY = "4000123412341234"  # 16 digits with a valid Luhn check digit, as cards were issued
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(session: Session) -> None:
-    ensure_signing_key(session)
-    session.commit()
 
 
 def _scan_back(pdf: bytes, workdir: Path) -> dict[str, list[str]]:

@@ -5,10 +5,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from app.cards.printing.models import PrintJob
 from app.kit.schema import InputSchema, Schema
-from app.printing.models import PrintJob
 
-PrintJobStatus = Literal["queued", "printed", "cancelled"]
+# The published spelling of PrintJobStatus (app.cards.printing.models): a Literal, which the OpenAPI document shows inline
+# as it always has; tests/cards/test_card_statuses.py keeps the two alike.
+PublishedPrintJobStatus = Literal["queued", "printed", "cancelled"]
 # `cards`: one CR80 page per side, for card printers; `sheet`: Letter pages of 10 cards to cut.
 BatchLayout = Literal["cards", "sheet"]
 MAX_BATCH = 50
@@ -18,7 +20,7 @@ class PrintJobRead(Schema):
     id: str
     card_number: str
     kind: Literal["issue", "reprint"]
-    status: PrintJobStatus
+    status: PublishedPrintJobStatus
     attempts: int
     reprints: int
     last_failure: str | None

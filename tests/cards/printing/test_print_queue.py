@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -13,26 +13,14 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.cards.models import Card
-from app.keys.service import ensure_signing_key
+from app.cards.printing.models import PrintJob
 from app.kit.types import utcnow
-from app.printing.models import PrintJob
-from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
+from tests.support.builders import make_applicant, make_card, make_printed_card
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """Reads that never block the app's requests on SQLite (see reading_session)."""
-    yield from reading_session(database_url)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(session: Session) -> None:
-    """PDFs carry a signed QR: the city needs a signing key first."""
-    ensure_signing_key(session)
-    session.commit()
+# PDFs carry a signed QR: the city needs a signing key first.
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 def _queued(client: TestClient, headers: Headers) -> list[dict[str, object]]:

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-import app.applicants.service as applicants
+from app.applicants import images
+from app.applicants import service as applicants
 from app.applicants.models import Applicant
-from app.cards.credentials import qr_text_for
+from app.cards.credentials import holder_gender, qr_text_for
 from app.cards.models import Card
+from app.cards.printing.schemas import BatchLayout
 from app.config import settings
-from app.printing.look import card_fonts, card_theme
-from app.printing.schemas import BatchLayout
+from app.kit.card_look import card_fonts, card_theme
 from cards.batch import write_batch
 from cards.document import CardDocument
 from cards.render import render_sheet
@@ -36,8 +37,7 @@ def emergency_contact(holder: Applicant) -> str | None:
 
 
 def card_document(session: Session, card: Card) -> CardDocument:
-    holder = session.get(Applicant, card.applicant_id)
-    assert holder is not None  # a foreign key guarantees it
+    holder = applicants.find(session, card.applicant_id)
     return CardDocument(
         card_number=card.number,
         given_name=holder.given_name,
@@ -46,9 +46,9 @@ def card_document(session: Session, card: Card) -> CardDocument:
         date_of_birth=holder.date_of_birth,
         issued_on=card.issued_at.astimezone(ZoneInfo(settings.city_timezone)).date(),
         expires_on=card.expires_on,
-        gender=holder.gender if holder.gender in ("F", "M", "X") else None,  # type: ignore[arg-type]
-        photo_jpeg=applicants.photo_jpeg(session, holder.id),
-        signature_image=applicants.signature_png(session, holder.id),
+        gender=holder_gender(holder),
+        photo_jpeg=images.photo_jpeg(session, holder.id),
+        signature_image=images.signature_png(session, holder.id),
         address_lines=address_lines(holder),
         preferred_languages=[lang for lang in (holder.language_1, holder.language_2) if lang],
         emergency_contact=emergency_contact(holder),

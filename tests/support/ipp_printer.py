@@ -1,4 +1,5 @@
-"""CUPS's printer simulator, ippeveprinter, on loopback for the station's tests.
+"""CUPS's printer simulator, ippeveprinter, on loopback for the station's tests (the `ipp_printer`
+fixture, which a conftest names to use it).
 
 ippeveprinter announces itself over DNS-SD and will not start without Avahi, so the fixture
 runs a private D-Bus and an Avahi daemon limited to loopback for it. Each job runs a command:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +17,13 @@ from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
-from app.keys.service import ensure_signing_key
-from app.printing.models import PrintJob
+from app.cards.printing.models import PrintJob
 from tests.applicants.applicant_flows import register
-from tests.support.builders import make_card, reading_session
+from tests.support.builders import make_card
 from tests.support.http import Headers
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("signing_key")]
 Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(session: Session) -> None:
-    ensure_signing_key(session)
-    session.commit()
 
 
 def _signature_png() -> bytes:

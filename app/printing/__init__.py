@@ -1,1 +1,0 @@
-"""The print queue and what the card-printer workstation pulls from it."""
