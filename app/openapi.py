@@ -187,6 +187,56 @@ def _examples(operations: dict[str, dict[str, Any]]) -> None:
         operations[operation_id]["requestBody"]["content"]["application/json"]["example"] = example
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}}
+
+
+def _body_answers(answers: dict[str, Any]) -> None:
+    """What any operation with a body can answer before its handler runs."""
+    answers.setdefault(
+        "400", _problem("The body could not be parsed (not UTF-8, not JSON, a broken form).")
+    )
+    # app.kit.bodylimit: past the route's limit, or not arrived within the deadline.
+    answers.setdefault("413", _problem("The body is larger than this operation takes."))
+    answers.setdefault("408", _problem("The body did not arrive in time."))
+
+
+def _answer_headers(answers: dict[str, Any]) -> None:
+    if "401" in answers:
+        answers["401"].setdefault("headers", {})["WWW-Authenticate"] = _header(
+            "Bearer: send a staff token or a merchant key."
+        )
+    if "429" in answers:
+        answers["429"].setdefault("headers", {})["Retry-After"] = _header(
+            "Seconds to wait before trying again.", {"type": "integer"}
+        )
+
+
+def _idempotency(op: dict[str, Any], answers: dict[str, Any]) -> None:
+    """A money-moving operation: its key header required and described, replays marked."""
+    for param in op.get("parameters", []):
+        if param["in"] != "header" or param["name"] != IDEMPOTENCY_HEADER:
+            continue
+        param["required"] = True
+        param["description"] = (
+            "A new random value per payment and the same on its retries (a UUID or random "
+            "hex: letters, digits and _ . : -, at most 255 characters); a retry answers "
+            "the first answer again."
+        )
+        param["schema"] = {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "pattern": IDEMPOTENCY_KEY_PATTERN,
+        }
+        for status, answer in answers.items():
+            if status.startswith("2"):
+                answer.setdefault("headers", {})[REPLAYED_HEADER] = _header(
+                    "`true` when this answer replays an earlier request with the same key."
+                )
+        answers.setdefault("400", _problem("Bad request (a missing Idempotency-Key among others)."))
+
+
 def _document(spec: dict[str, Any], app: FastAPI) -> None:
     schemes = spec.setdefault("components", {}).setdefault("securitySchemes", {})
     schemes[MERCHANT_SCHEME] = {
@@ -207,62 +257,9 @@ def _document(spec: dict[str, Any], app: FastAPI) -> None:
             op["security"] = [*staff, {MERCHANT_SCHEME: []}]
         answers = op.setdefault("responses", {})
         if "requestBody" in op:
-            answers.setdefault(
-                "400",
-                {
-                    "description": "The body could not be parsed (not UTF-8, not JSON, a broken form).",
-                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
-                },
-            )
-            # app.kit.bodylimit: past the route's limit, or not arrived within the deadline.
-            answers.setdefault(
-                "413",
-                {
-                    "description": "The body is larger than this operation takes.",
-                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
-                },
-            )
-            answers.setdefault(
-                "408",
-                {
-                    "description": "The body did not arrive in time.",
-                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
-                },
-            )
-        if "401" in answers:
-            answers["401"].setdefault("headers", {})["WWW-Authenticate"] = _header(
-                "Bearer: send a staff token or a merchant key."
-            )
-        if "429" in answers:
-            answers["429"].setdefault("headers", {})["Retry-After"] = _header(
-                "Seconds to wait before trying again.", {"type": "integer"}
-            )
-        for param in op.get("parameters", []):
-            if param["in"] == "header" and param["name"] == IDEMPOTENCY_HEADER:
-                param["required"] = True
-                param["description"] = (
-                    "A new random value per payment and the same on its retries (a UUID or random "
-                    "hex: letters, digits and _ . : -, at most 255 characters); a retry answers "
-                    "the first answer again."
-                )
-                param["schema"] = {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 255,
-                    "pattern": IDEMPOTENCY_KEY_PATTERN,
-                }
-                for status, answer in answers.items():
-                    if status.startswith("2"):
-                        answer.setdefault("headers", {})[REPLAYED_HEADER] = _header(
-                            "`true` when this answer replays an earlier request with the same key."
-                        )
-                answers.setdefault(
-                    "400",
-                    {
-                        "description": "Bad request (a missing Idempotency-Key among others).",
-                        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
-                    },
-                )
+            _body_answers(answers)
+        _answer_headers(answers)
+        _idempotency(op, answers)
 
 
 def document_contract(app: FastAPI) -> None:

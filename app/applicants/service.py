@@ -30,7 +30,8 @@ from app.applicants.schemas import (
     EmergencyContactRead,
 )
 from app.audit import service as audit
-from app.kit.paging import BadCursor, Page, decode, page_of
+from app.kit.errors import BadCursor
+from app.kit.paging import Page, decode, page_of
 from app.kit.types import utcnow
 
 SEARCH_LIMIT = 50

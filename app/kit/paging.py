@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from fastapi import Query
 from pydantic import BaseModel
 
-# BadCursor is declared with the other errors; importable from here as before.
-from app.kit.errors import BadCursor as BadCursor
+from app.kit.errors import BadCursor
 
 T = TypeVar("T")
 Row = TypeVar("Row")

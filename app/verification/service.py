@@ -25,7 +25,8 @@ from app.cards.validity import CardUse, usable
 from app.config import settings
 from app.db import write_transaction
 from app.keys import service as keys
-from app.kit.paging import MAX_LIMIT, BadCursor, Page, decode, page_of
+from app.kit.errors import BadCursor
+from app.kit.paging import MAX_LIMIT, Page, decode, page_of
 from app.kit.types import utcnow
 from app.verification import counts, ratelimit, repository
 from app.verification.errors import RateLimited
