@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.applicants.applicant_flows import ready_to_approve, register
+from tests.support.applicants import ready_to_approve, register
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

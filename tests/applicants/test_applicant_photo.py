@@ -19,7 +19,7 @@ from app.audit.models import AuditEvent
 from app.cards.printing.models import PrintJob
 from app.config import settings
 from app.db import get_engine
-from tests.applicants.applicant_flows import (
+from tests.support.applicants import (
     dump_database,
     image_bytes,
     peek,

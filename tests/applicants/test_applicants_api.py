@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.applicants.models import Applicant
 from app.audit.models import AuditEvent
-from tests.applicants.applicant_flows import applicant_body, register, rows_of
+from tests.support.applicants import applicant_body, register, rows_of
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

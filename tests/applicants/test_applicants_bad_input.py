@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.applicants.applicant_flows import (
+from tests.support.applicants import (
     applicant_body,
     dump_database,
     register,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.applicants.applicant_flows import applicant_body, register
+from tests.support.applicants import applicant_body, register
 from tests.support.http import Headers
 
 BORN = "1990-01-01"

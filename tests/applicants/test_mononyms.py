@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
-from tests.applicants.applicant_flows import applicant_body, register, rows_of
+from tests.support.applicants import applicant_body, register, rows_of
 from tests.support.builders import make_applicant, make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 Login = Callable[..., Headers]
 

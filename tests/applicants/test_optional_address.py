@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from app.applicants.models import Applicant
-from tests.applicants.applicant_flows import applicant_body, register, rows_of
+from tests.support.applicants import applicant_body, register, rows_of
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from app.applicants.models import Decision
 from app.cards.models import Card
 from app.main import create_app
-from tests.applicants.applicant_flows import ready_to_approve, rows_of
+from tests.support.applicants import ready_to_approve, rows_of
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

@@ -18,7 +18,7 @@ from app.config import settings
 from app.kit.dates import add_years
 from app.kit.types import utcnow
 from app.proofs.models import ProofCheck
-from tests.applicants.applicant_flows import (
+from tests.support.applicants import (
     born_years_ago,
     dump_database,
     peek,

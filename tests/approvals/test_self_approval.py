@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings, settings
-from tests.applicants.applicant_flows import dump_database, ready_to_approve
+from tests.support.applicants import dump_database, ready_to_approve
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

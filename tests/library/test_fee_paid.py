@@ -10,15 +10,15 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.library.conftest import FEES, LATE, LEASE_SECONDS
-from tests.library.library_support import (
+from tests.payments.ledger_http import Holder, MerchantKey, balance
+from tests.support.http import Headers
+from tests.support.library import (
     assert_books_agree,
     charge_fine,
     pay_fines,
     report,
     worker_once,
 )
-from tests.payments.ledger_http import Holder, MerchantKey, balance
-from tests.support.http import Headers
 from tests.support.sip2_library import TestLibrary
 
 

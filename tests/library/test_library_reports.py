@@ -15,7 +15,9 @@ from app.config import settings
 from app.db import get_engine
 from app.library.models import LibraryPayment
 from tests.library.conftest import FEES, LATE, LEASE_SECONDS
-from tests.library.library_support import (
+from tests.payments.ledger_http import Holder, MerchantKey, balance, with_key
+from tests.support.http import Headers
+from tests.support.library import (
     assert_books_agree,
     charge_fine,
     pay_fines,
@@ -23,8 +25,6 @@ from tests.library.library_support import (
     resident_id,
     worker_once,
 )
-from tests.payments.ledger_http import Holder, MerchantKey, balance, with_key
-from tests.support.http import Headers
 from tests.support.sip2_library import TestLibrary
 
 

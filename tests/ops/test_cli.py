@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.builders import make_branch
-from tests.verification.verification_support import run_cli
+from tests.support.verification import run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.applicants.applicant_flows import applicant_body
+from tests.support.applicants import applicant_body
 from tests.support.builders import make_merchant
 from tests.support.http import Headers
 

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.ops.logs import json_formatter
-from tests.applicants.applicant_flows import register
+from tests.support.applicants import register
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 Login = Callable[..., Headers]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 Login = Callable[..., Headers]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db import get_engine
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
-from tests.applicants.applicant_flows import register
+from tests.support.applicants import register
 from tests.support.builders import make_merchant
 from tests.support.http import Headers
 

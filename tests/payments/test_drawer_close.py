@@ -18,7 +18,6 @@ from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.main import create_app
 from app.payments.models import DrawerClose
-from tests.applicants.applicant_flows import dump_database, rows_of
 from tests.payments.conftest import BRANCH
 from tests.payments.ledger_http import (
     Holder,
@@ -28,6 +27,7 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
+from tests.support.applicants import dump_database, rows_of
 from tests.support.builders import make_applicant, make_branch, make_printed_card, reading_session
 from tests.support.http import Headers
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.applicants.applicant_flows import (
+from tests.support.applicants import (
     applicant_body,
     dump_database,
     register,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.applicants.applicant_flows import applicant_body, dump_database, register
+from tests.support.applicants import applicant_body, dump_database, register
 from tests.support.http import Headers
 
 Login = Callable[..., Headers]

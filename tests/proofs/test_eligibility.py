@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import settings
-from tests.applicants.applicant_flows import dump_database
+from tests.support.applicants import dump_database
 
 
 def _check(client: TestClient, documents: Any) -> Any:

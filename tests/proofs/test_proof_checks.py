@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from app.audit.models import AuditEvent
 from app.config import settings
 from app.proofs.models import ProofCheck
-from tests.applicants.applicant_flows import (
+from tests.support.applicants import (
     dump_database,
     ready_to_approve,
     record_proof,

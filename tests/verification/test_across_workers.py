@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
 from tests.support.builders import make_merchant, reading_session
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 WORKERS = 4
 # A bucket gets one request back every 60 / LIMIT seconds: 10 s here, so the burst below (which

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from cards.credential import decode_qr
 from cards.keys import b64url
 from tests.support.builders import make_merchant, reading_session
-from tests.verification.verification_support import (
+from tests.support.verification import (
     export_keys,
     export_status_list,
     run_cli,

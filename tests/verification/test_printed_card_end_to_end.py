@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.keys import service as keys
-from tests.applicants.applicant_flows import ready_to_approve
+from tests.support.applicants import ready_to_approve
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import export_keys, export_status_list, run_cli
+from tests.support.verification import export_keys, export_status_list, run_cli
 
 Login = Callable[..., Headers]
 

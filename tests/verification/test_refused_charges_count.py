@@ -15,7 +15,7 @@ from app.config import settings
 from app.kit.types import utcnow
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 
 @pytest.fixture

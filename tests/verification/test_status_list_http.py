@@ -17,7 +17,7 @@ from cards.status_list import verify_status_list_token
 from cards.verifier import OfflineVerifier
 from tests.support.builders import reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 Login = Callable[..., Headers]
 LIST_URI = f"{settings.public_base_url}/v1/status-lists/{settings.status_list_id}"

@@ -26,7 +26,7 @@ from cards.keys import SigningKey
 from cards.status_list import MEDIA_TYPE, StatusList, issue_status_list_token
 from tests.support.builders import reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import current_key, run_cli, signed_card
+from tests.support.verification import current_key, run_cli, signed_card
 
 Login = Callable[..., Headers]
 

@@ -17,7 +17,7 @@ from app.config import settings
 from cards.base45 import ALPHABET
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import bad_qr_texts, signed_card
+from tests.support.verification import bad_qr_texts, signed_card
 
 OUTCOMES = {"valid", "revoked", "expired", "invalid"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -17,7 +17,7 @@ from app.verification import counts
 from app.verification.models import VerificationCount
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import signed_card
+from tests.support.verification import signed_card
 
 Login = Callable[..., Headers]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.kit.types import utcnow
 from tests.support.builders import reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import (
+from tests.support.verification import (
     bad_qr_texts,
     export_keys,
     export_status_list,

@@ -20,7 +20,7 @@ from cards.credential import issue_qr
 from cards.keys import SigningKey
 from tests.support.builders import make_merchant, reading_session
 from tests.support.http import Headers
-from tests.verification.verification_support import claims, current_key, signed_card
+from tests.support.verification import claims, current_key, signed_card
 
 Login = Callable[..., Headers]
 

@@ -23,7 +23,7 @@ from app.keys.service import ensure_signing_key
 from app.merchants.models import Merchant
 from app.merchants.service import hash_api_key
 from tests.support.builders import make_branch, make_merchant, make_user, reading_session
-from tests.web.console_client import csrf_of, post_form, signed_in, text_of
+from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "auditor")
 

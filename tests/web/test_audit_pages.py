@@ -21,7 +21,7 @@ from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.verification.repository import add_counts
 from tests.support.builders import make_merchant, make_printed_card, make_user, reading_session
-from tests.web.console_client import csrf_of, post_form, signed_in, text_of
+from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "admin")
 

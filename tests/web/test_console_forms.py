@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from app.applicants.models import Applicant
 from app.kit.dates import city_day
 from app.kit.types import utcnow
-from tests.applicants.applicant_flows import ready_to_approve
+from tests.support.applicants import ready_to_approve
 from tests.support.builders import make_applicant, make_printed_card, reading_session
-from tests.web.console_client import post_form, signed_in, text_of
+from tests.support.console import post_form, signed_in, text_of
 
 PERSON = {
     "given_name": "Lucía",

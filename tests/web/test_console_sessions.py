@@ -18,7 +18,7 @@ from app.kit.types import utcnow
 from app.main import create_app
 from app.web.models import WebSession
 from tests.support.builders import TEST_PASSWORD, make_user, reading_session
-from tests.web.console_client import csrf_of, post_form, signed_in, text_of
+from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Signature
 from tests.support.builders import make_applicant, reading_session
-from tests.web.console_client import post_form, signed_in, text_of
+from tests.support.console import post_form, signed_in, text_of
 
 
 @pytest.fixture

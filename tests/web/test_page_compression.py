@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.web.console_client import signed_in
+from tests.support.console import signed_in
 
 
 def test_a_console_page_is_gzipped_for_a_browser_that_accepts_it(client: TestClient) -> None:

@@ -25,7 +25,7 @@ from app.main import create_app
 from app.models import metadata
 from app.preapplications.models import PreApplication
 from tests.support.builders import reading_session
-from tests.web.console_client import csrf_of, post_form, signed_in, text_of
+from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 RESIDENT = {
     "given_name": "Lucía",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.branches.models import Branch
 from app.db import get_engine
-from tests.web.console_client import csrf_of, text_of
+from tests.support.console import csrf_of, text_of
 
 ENOUGH = ["us_passport", "utility_bill"]
 NOT_ENOUGH = ["birth_certificate"]

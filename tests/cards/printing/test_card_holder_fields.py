@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from app.cards.printing.models import PrintJob
-from tests.applicants.applicant_flows import register
+from tests.support.applicants import register
 from tests.support.builders import make_card
 from tests.support.http import Headers
 

@@ -26,7 +26,7 @@ from app.cards.printing.models import PrintJob
 from app.keys.service import ensure_signing_key
 from cards.credential import verify_qr
 from cards.keys import KeySet
-from tests.applicants.applicant_flows import ready_to_approve
+from tests.support.applicants import ready_to_approve
 from tests.support.builders import TEST_PASSWORD, make_card, make_user
 from tests.support.http import Headers
 from tests.support.ipp_printer import JAMS, PRINTS, Simulator, needs_ippeveprinter

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.merchants.models import Merchant
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
-from tests.web.console_client import csrf_of
+from tests.support.console import csrf_of
 
 
 def desk_signed_in(client: TestClient, merchant: Merchant | None = None) -> Merchant:
