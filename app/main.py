@@ -26,11 +26,11 @@ from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
 from app.kit.errors import PROBLEM_JSON, ResidentIdError, problem_title, problem_type
 from app.kit.headers import SecurityHeaders
-from app.openapi import allowed_methods, document_contract
 from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router
 from app.merchants.router import router as merchants_router
+from app.openapi import allowed_methods, document_contract
 from app.ops.logs import configure_logging
 from app.ops.requests import RequestContext
 from app.ops.router import router as ops_router

@@ -81,8 +81,11 @@ from app.kit.dates import city_day  # noqa: E402
 from app.kit.types import utcnow  # noqa: E402
 from app.merchants.models import Merchant  # noqa: E402
 from app.merchants.service import hash_api_key, new_api_key  # noqa: E402
-from app.payments import charges, idempotency, ledger, loads  # noqa: E402
-from app.payments.charges import receipt_number  # noqa: E402
+from app.payments import idempotency  # noqa: E402
+from app.payments.charges import service as charges  # noqa: E402
+from app.payments.charges.service import receipt_number  # noqa: E402
+from app.payments.ledger import accounts as ledger  # noqa: E402
+from app.payments.loads import service as loads  # noqa: E402
 from app.payments.schemas import ChargeCreate  # noqa: E402
 
 Worker = Callable[[int], Callable[[], None]]

@@ -145,7 +145,7 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
     from app.cards.models import Card
     from app.cli.session import command_session
     from app.kit.types import utcnow
-    from app.payments import loads
+    from app.payments.loads import service as loads
     from app.printing.models import PrintJob
     from app.printing.service import mark_printed
     from app.proofs import service as proofs

@@ -6,7 +6,7 @@ import typer
 
 from app.cli.output import EXIT_USAGE, bar, fail
 from app.cli.session import command_session
-from app.payments import checks, retention
+from app.payments.ledger import checks, retention
 
 
 def register(cli: typer.Typer) -> None:

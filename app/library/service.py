@@ -27,8 +27,8 @@ from app.library.schemas import (
     FinesPaymentRead,
 )
 from app.merchants import repository as merchants
-from app.payments import charges
 from app.payments.cardholders import accepted_card, card_by_number
+from app.payments.charges import service as charges
 from app.payments.schemas import ChargeRead
 
 LIBRARY = "library"

@@ -12,9 +12,9 @@ from app.audit import service as audit
 from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
-from app.payments import ledger
-from app.payments.ledger import CITY, DRAWER, FEE_REVENUE, Leg
-from app.payments.loads import DEFAULT_BRANCH
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import CITY, DRAWER, FEE_REVENUE, Leg
+from app.payments.loads.service import DEFAULT_BRANCH
 from app.payments.models import Fee
 
 FeeKind = Literal["card", "replacement", "renewal"]
@@ -39,7 +39,7 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
         return None
     clerk = _staff(session, actor)
     branch = clerk.branch or DEFAULT_BRANCH
-    # Accounts are made by kind, then owner (the lock order in ledger.py): drawer, fee_revenue.
+    # Accounts are made by kind, then owner (the lock order in ledger/accounts.py): drawer, fee_revenue.
     drawer = ledger.ensure(session, DRAWER, branch)
     revenue = ledger.ensure(session, FEE_REVENUE, CITY)
     now = utcnow()

@@ -30,7 +30,7 @@ METER = "meter"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-# Run by every money-moving request: plain SQL compiled once (see ledger.py). The claim waits,
+# Run by every money-moving request: plain SQL compiled once (see ledger/accounts.py). The claim waits,
 # on PostgreSQL, for another transaction holding the same key to end, then finds its row.
 _CLAIM = sa.text(
     'INSERT INTO idempotency_keys (principal, scope, "key", request_hash, status_code,'

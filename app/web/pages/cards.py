@@ -23,7 +23,8 @@ from app.cards.schemas import (
 )
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import idempotency, loads
+from app.payments import idempotency
+from app.payments.loads import service as loads
 from app.payments.schemas import LoadCreate, LoadRead
 from app.web.errors import message_for
 from app.web.forms import parse_cents

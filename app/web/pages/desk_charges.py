@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import charge_days, charges, refunds
+from app.payments.charges import days as charge_days
+from app.payments.charges import refunds
+from app.payments.charges import service as charges
 from app.payments.schemas import ChargeCreate, ChargeDayRead, ChargeRead, RefundCreate, RefundRead
 from app.verification import service as verification
 from app.web.desk_sessions import Desk, DeskPost

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import drawer_report
-from app.payments import loads as loads_module
+from app.payments.loads import service as loads_module
+from app.payments.reports import drawers as drawer_report
 from app.web.errors import message_for
 from app.web.forms import parse_cents
 from app.web.routing import PageRoute
@@ -22,10 +22,10 @@ router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=F
 
 
 def _closer() -> object | None:
-    """`app.payments.drawer_close.close_drawer`, from the webapi branch of issue 10; until it
+    """`app.payments.reports.drawer_close.close_drawer`, from the webapi branch of issue 10; until it
     is merged the page says closing is not available here."""
     try:
-        from app.payments import drawer_close  # type: ignore[attr-defined,unused-ignore]
+        from app.payments.reports import drawer_close  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
     return getattr(drawer_close, "close_drawer", None)

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
-from app.payments import ledger
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
-from app.payments.ledger import Account
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import Account
 from app.payments.models import Charge, ParkingSession, ParkingZone
-from app.payments.parking import price
+from app.payments.parking.service import price
 
 # Count the day's spending the way the online limit does, in one statement.
 _COUNT_SPENT = sa.text(
@@ -98,6 +98,6 @@ def count_spent(session: Session, stored_value: Account, amount: int, *, starts:
 
 def owed_now(session: Session, holder: str) -> int:
     """What the holder owes from offline parking, locking the shortfall row (after the stored
-    value, as ledger.py orders locks)."""
+    value, as ledger/accounts.py orders locks)."""
     account = ledger.find(session, ledger.SHORTFALL, holder)
     return 0 if account is None else ledger.cached_balance(session, account, lock=True)

@@ -13,15 +13,16 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.kit.types import new_id, utcnow
-from app.payments import idempotency, ledger
+from app.payments import idempotency
 from app.payments.errors import (
     ChargeNotFound,
     NotYourCharge,
     RefundExceedsCharge,
     RefundNotRefundable,
 )
-from app.payments.ledger import PAYABLE, Leg
-from app.payments.loads import recover_shortfall
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import PAYABLE, Leg
+from app.payments.loads.service import recover_shortfall
 from app.payments.models import Charge, Refund
 from app.payments.schemas import RefundCreate, RefundRead
 

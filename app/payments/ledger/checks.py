@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.audit import repository as audit_events
 from app.audit import service as audit
 from app.kit.progress import SILENT, Progress
-from app.payments import ledger
+from app.payments.ledger import accounts as ledger
 from app.payments.models import Charge, LedgerAccount, LedgerEntry, LedgerTransfer, Refund
 
 CHECK_ACTION = "ledger.check"

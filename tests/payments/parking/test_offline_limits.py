@@ -245,7 +245,7 @@ def test_concurrent_uploads_of_overlapping_stays_book_one_and_keep_the_cap(
     garage: str,
     loaded: Callable[[int], Holder],
 ) -> None:
-    from tests.payments.test_ledger_concurrency import at_once
+    from tests.payments.ledger.test_ledger_concurrency import at_once
     from tests.support.builders import make_merchant
 
     holder = loaded(100)

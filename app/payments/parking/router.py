@@ -13,9 +13,11 @@ from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
 from app.kit.errors import responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
-from app.payments import idempotency, offline, offline_report, parking
+from app.payments import idempotency
 from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders
-from app.payments.parking_schemas import (
+from app.payments.parking import offline, offline_report
+from app.payments.parking import service as parking
+from app.payments.parking.schemas import (
     ZONE_CODE_PATTERN,
     OfflineReport,
     OfflineUpload,

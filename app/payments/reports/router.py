@@ -1,18 +1,27 @@
-"""The books: merchants' daily settlements and branches' cash drawers."""
+"""The books: a cardholder's statement, merchants' daily settlements and branches' cash
+drawers."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from app.branches.schemas import BRANCH_CODE_PATTERN
 from app.db import SessionDep
-from app.kit.bounds import DayQuery
+from app.kit.bounds import MAX_BIGINT, DayQuery
 from app.kit.errors import responses
-from app.payments import drawer_close, drawer_report, statements
-from app.payments.deps import Bookkeepers, DrawerClosers, DrawerReaders, Merchants
-from app.payments.schemas import DrawerCloseCreate, DrawerCloseRead, DrawerRead, SettlementRead
+from app.kit.paging import BadCursor
+from app.payments.deps import Bookkeepers, CardReaders, DrawerClosers, DrawerReaders, Merchants
+from app.payments.reports import drawer_close, statements
+from app.payments.reports import drawers as drawer_report
+from app.payments.schemas import (
+    DrawerCloseCreate,
+    DrawerCloseRead,
+    DrawerRead,
+    SettlementRead,
+    StatementRead,
+)
 
 router = APIRouter(tags=["stored value"])
 
@@ -70,3 +79,40 @@ def close_branch_drawer(
     """Close a branch's day: the cash counted against the day's fees and loads, the difference
     recorded and audited. A day closes once (409 names the first close)."""
     return drawer_close.close_drawer(session, staff, branch, body.day, body.counted_cents)
+
+
+@router.get(
+    "/v1/cards/{number}/transactions",
+    response_model=StatementRead,
+    responses=responses(401, 403, 404, 422),
+)
+def card_transactions(
+    session: SessionDep,
+    reader: CardReaders,
+    number: str,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=19,
+            pattern=r"^[1-9][0-9]*$",
+            description="next_cursor of the previous page; leave out for the newest lines.",
+        ),
+    ] = None,
+    before: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_BIGINT,
+            deprecated=True,
+            description="next_before of the previous page (read when no cursor is given).",
+        ),
+    ] = None,
+) -> StatementRead:
+    """The cardholder's statement, newest first, with the balance after each line, a page at a
+    time."""
+    if cursor is not None:
+        if int(cursor) > MAX_BIGINT:
+            raise BadCursor("cursor: not a cursor this server gave")
+        before = int(cursor)
+    return statements.statement(session, reader, number, limit=limit, before=before)

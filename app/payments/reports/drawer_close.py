@@ -19,9 +19,9 @@ from app.branches import service as branches
 from app.kit.dates import city_day
 from app.kit.errors import Conflict, Forbidden, Unprocessable
 from app.kit.types import new_id, utcnow
-from app.payments.drawer_report import close_read, expected_cents, find_close
-from app.payments.ledger import insert_ignoring_conflict
+from app.payments.ledger.accounts import insert_ignoring_conflict
 from app.payments.models import DrawerClose
+from app.payments.reports.drawers import close_read, expected_cents, find_close
 from app.payments.schemas import DrawerCloseRead
 
 

@@ -14,9 +14,8 @@ from app.auth.principal import Principal
 from app.kit.paging import Page, decode, keyset, page_of
 from app.kit.types import new_id, utcnow
 from app.merchants.models import Merchant
-from app.payments import ledger
 from app.payments.cardholders import accepted_card
-from app.payments.charges import book_charge, holder_accounts
+from app.payments.charges.service import book_charge, holder_accounts
 from app.payments.errors import (
     NotAParkingMerchant,
     SessionEnded,
@@ -25,9 +24,10 @@ from app.payments.errors import (
     ZoneClosed,
     ZoneNotFound,
 )
-from app.payments.ledger import PAYABLE
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import PAYABLE
 from app.payments.models import ParkingSession, ParkingZone
-from app.payments.parking_schemas import SessionRead, SessionStart, ZoneRead, ZoneUpsert
+from app.payments.parking.schemas import SessionRead, SessionStart, ZoneRead, ZoneUpsert
 from app.payments.schemas import ChargeRead
 
 PARKING_CATEGORY = "parking"

@@ -21,8 +21,9 @@ from app.config import settings
 from app.kit.errors import Conflict
 from app.kit.progress import SILENT, Progress
 from app.kit.types import utcnow
-from app.payments import checks, ledger
-from app.payments.ledger import Leg
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger import checks
+from app.payments.ledger.accounts import Leg
 from app.payments.models import (
     Charge,
     Fee,

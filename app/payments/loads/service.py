@@ -15,10 +15,10 @@ from app.cards.errors import CardRevoked
 from app.cards.models import Card
 from app.config import settings
 from app.kit.types import new_id, utcnow
-from app.payments import ledger
 from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
-from app.payments.ledger import DRAWER, SHORTFALL, STORED_VALUE, Account, Leg
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import DRAWER, SHORTFALL, STORED_VALUE, Account, Leg
 from app.payments.models import Load
 from app.payments.schemas import BalanceRead, LoadRead
 
@@ -61,7 +61,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
         )
     cap = settings.balance_cap_cents
     branch = clerk.branch or DEFAULT_BRANCH
-    # Rows are made before any is locked, by kind then owner (the lock order in ledger.py).
+    # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
     drawer = ledger.ensure(session, DRAWER, branch)
     stored_value = ledger.ensure(session, STORED_VALUE, card.applicant_id)
     balance = ledger.cached_balance(session, stored_value, lock=True)

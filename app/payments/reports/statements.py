@@ -1,5 +1,5 @@
 """The books read back: a cardholder's statement, a merchant's day (a branch drawer's day is in
-drawer_report)."""
+drawers.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
-from app.payments import ledger
 from app.payments.cardholders import card_by_number
 from app.payments.errors import MerchantNotFound
-from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import PAYABLE, SHORTFALL, STORED_VALUE
 from app.payments.models import (
     Charge,
     LedgerEntry,

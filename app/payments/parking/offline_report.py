@@ -17,9 +17,9 @@ from app.kit.dates import city_day, day_bounds
 from app.kit.errors import Unprocessable
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
-from app.payments.ledger import SHORTFALL
+from app.payments.ledger.accounts import SHORTFALL
 from app.payments.models import Charge, LedgerAccount, ParkingSession
-from app.payments.parking_schemas import OfflineCardTotal, OfflineMerchantTotal, OfflineReport
+from app.payments.parking.schemas import OfflineCardTotal, OfflineMerchantTotal, OfflineReport
 
 DEFAULT_DAYS = 30
 

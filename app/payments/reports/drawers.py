@@ -21,8 +21,8 @@ from app.branches import service as branches
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
-from app.payments import ledger
-from app.payments.ledger import DRAWER
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import DRAWER
 from app.payments.models import DrawerClose, Fee, LedgerEntry, LedgerTransfer, Load, Refund
 from app.payments.schemas import ClerkTotal, DrawerCloseRead, DrawerRead
 

@@ -22,10 +22,9 @@ from app.cards.models import Card
 from app.config import settings
 from app.kit.errors import ResidentIdError
 from app.kit.types import new_id, utcnow
-from app.payments import idempotency, ledger
-from app.payments import offline_limits as limits
+from app.payments import idempotency
 from app.payments.cardholders import check_qr
-from app.payments.charges import receipt_number
+from app.payments.charges.service import receipt_number
 from app.payments.errors import (
     CardNotAccepted,
     IdempotencyKeyReused,
@@ -33,11 +32,13 @@ from app.payments.errors import (
     StayTooLong,
     ZoneNotFound,
 )
-from app.payments.ledger import PAYABLE, SHORTFALL, STORED_VALUE, Account, Leg
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import PAYABLE, SHORTFALL, STORED_VALUE, Account, Leg
 from app.payments.models import Charge, ParkingSession, ParkingZone
-from app.payments.parking import price, require_parking
-from app.payments.parking_schemas import OfflineCharge, OfflineResult, OfflineUploadRead
-from app.payments.parking_schemas import OfflineUpload as OfflineUploadBody
+from app.payments.parking import offline_limits as limits
+from app.payments.parking.schemas import OfflineCharge, OfflineResult, OfflineUploadRead
+from app.payments.parking.schemas import OfflineUpload as OfflineUploadBody
+from app.payments.parking.service import price, require_parking
 
 # Meters' clocks drift: a charge dated this far ahead of ours is still believed.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -169,7 +170,7 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
     for index, item in enumerate(items):
         first.setdefault(item.request_id, index)
 
-    # Every lock below is taken in one sorted order (ledger.py): request ids, then accounts made
+    # Every lock below is taken in one sorted order (ledger/accounts.py): request ids, then accounts made
     # by kind and owner, then stored value by account id. Uploads overlapping in any order queue.
     claimed: list[int] = []
     for request_id in sorted(first):

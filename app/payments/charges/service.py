@@ -15,7 +15,7 @@ from app.auth.principal import Principal
 from app.config import settings
 from app.kit.dates import city_day
 from app.kit.types import UTCDateTime, new_id, utcnow
-from app.payments import idempotency, ledger
+from app.payments import idempotency
 from app.payments.cardholders import accepted_card
 from app.payments.errors import (
     CardNotAccepted,
@@ -23,7 +23,8 @@ from app.payments.errors import (
     InsufficientBalance,
     PaymentRequired,
 )
-from app.payments.ledger import PAYABLE, STORED_VALUE, Account, Leg
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import PAYABLE, STORED_VALUE, Account, Leg
 from app.payments.schemas import ChargeCreate, ChargeRead
 from app.verification import service as verification
 

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from app.db import SessionDep
 from app.kit.bounds import Day
 from app.kit.errors import responses
-from app.payments import charge_days, charges, refunds
+from app.payments.charges import days as charge_days
+from app.payments.charges import refunds
+from app.payments.charges import service as charges
 from app.payments.deps import IdempotencyKey, Merchants, Refunders
 from app.payments.schemas import (
     ChargeCreate,

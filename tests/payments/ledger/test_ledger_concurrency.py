@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.db import get_engine
-from app.payments import checks
+from app.payments.ledger import checks
 from tests.payments.ledger_http import (
     Client,
     Holder,
