@@ -13,8 +13,7 @@ from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import CITY, DRAWER, FEE_REVENUE, Leg
-from app.payments.loads.service import DEFAULT_BRANCH
+from app.payments.ledger.accounts import CITY, DEFAULT_BRANCH, DRAWER, FEE_REVENUE, Leg
 from app.payments.models import Fee
 
 FeeKind = Literal["card", "replacement", "renewal"]

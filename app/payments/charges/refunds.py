@@ -22,7 +22,7 @@ from app.payments.errors import (
 )
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger.accounts import PAYABLE, Leg
-from app.payments.loads.service import recover_shortfall
+from app.payments.ledger.shortfall import recover_shortfall
 from app.payments.models import Charge, Refund
 from app.payments.schemas import RefundCreate, RefundRead
 

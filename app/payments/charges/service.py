@@ -17,6 +17,7 @@ from app.kit.dates import city_day
 from app.kit.types import UTCDateTime, new_id, utcnow
 from app.payments import idempotency
 from app.payments.cardholders import accepted_card
+from app.payments.charges import fines
 from app.payments.errors import (
     CardNotAccepted,
     DailySpendLimitReached,
@@ -149,10 +150,7 @@ def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeR
         reference=body.reference,
     )
     if body.library_fee_id is not None:
-        # Imported here: the library domain builds on payments, not the other way round.
-        from app.library.service import queue_fee_paid
-
-        queue_fee_paid(session, merchant, receipt, card, body.library_fee_id)
+        fines.fine_paid(session, merchant, receipt, card, body.library_fee_id)
     return receipt
 
 

@@ -32,6 +32,8 @@ SHORTFALL = "shortfall"
 # What the city earned from card fees (one account, owner CITY): credit-only, so summed.
 FEE_REVENUE = "fee_revenue"
 CITY = "city"
+# Staff accounts always have a branch; this names the drawer if one somehow has none.
+DEFAULT_BRANCH = "city-hall"
 
 Side = Literal["debit", "credit"]
 NORMAL_SIDE: dict[str, Side] = {

@@ -4,7 +4,6 @@ cardholder's stored value grows by it, less what offline parking left owing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -18,38 +17,10 @@ from app.kit.types import new_id, utcnow
 from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import DRAWER, SHORTFALL, STORED_VALUE, Account, Leg
+from app.payments.ledger import shortfall
+from app.payments.ledger.accounts import DEFAULT_BRANCH, DRAWER, STORED_VALUE, Leg
 from app.payments.models import Load
 from app.payments.schemas import BalanceRead, LoadRead
-
-# Staff accounts always have a branch; this names the drawer if one somehow has none.
-DEFAULT_BRANCH = "city-hall"
-
-
-def recover_shortfall(
-    session: Session, stored_value: Account, available: int, *, at: datetime
-) -> int:
-    """Pay back what offline parking left owing out of `available` cents just credited to the
-    cardholder (a load or a refund); answers the cents recovered. The stored-value row must
-    already be locked by the caller; the shortfall row is locked here, after it."""
-    owed_account = ledger.find(session, SHORTFALL, stored_value.owner)
-    if owed_account is None:
-        return 0
-    recovered = min(ledger.cached_balance(session, owed_account, lock=True), available)
-    if recovered <= 0:
-        return 0
-    ledger.post(
-        session,
-        "shortfall_recovery",
-        [Leg(stored_value, "debit", recovered), Leg(owed_account, "credit", recovered)],
-        at=at,
-    )
-    return recovered
-
-
-def _owed(session: Session, holder: str) -> int:
-    account = ledger.find(session, SHORTFALL, holder)
-    return 0 if account is None else ledger.cached_balance(session, account, lock=True)
 
 
 def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
@@ -65,7 +36,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
     drawer = ledger.ensure(session, DRAWER, branch)
     stored_value = ledger.ensure(session, STORED_VALUE, card.applicant_id)
     balance = ledger.cached_balance(session, stored_value, lock=True)
-    owed = _owed(session, card.applicant_id)
+    owed = shortfall.owed(session, card.applicant_id)
     after = balance + amount - min(owed, amount)
     if after > cap:
         # What is owed is paid back first, so it adds to the room; what is on the card takes
@@ -79,7 +50,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
     transfer_id, _ = ledger.post(
         session, "load", [Leg(drawer, "debit", amount), Leg(stored_value, "credit", amount)], at=now
     )
-    recovered = recover_shortfall(session, stored_value, amount, at=now)
+    recovered = shortfall.recover_shortfall(session, stored_value, amount, at=now)
     record = Load(
         id=new_id(),
         transfer_id=transfer_id,

@@ -33,6 +33,7 @@ from app.payments.errors import (
     ZoneNotFound,
 )
 from app.payments.ledger import accounts as ledger
+from app.payments.ledger import shortfall
 from app.payments.ledger.accounts import PAYABLE, SHORTFALL, STORED_VALUE, Account, Leg
 from app.payments.models import Charge, ParkingSession, ParkingZone
 from app.payments.parking import offline_limits as limits
@@ -94,7 +95,7 @@ def _book(
         ends=ends,
         amount=amount,
         rest=rest,
-        owed=limits.owed_now(session, stored_value.owner),
+        owed=shortfall.owed(session, stored_value.owner),
         cap=cap,
     )
     limits.count_spent(session, stored_value, amount, starts=item.occurred_at)

@@ -17,7 +17,6 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
-from app.payments.ledger import accounts as ledger
 from app.payments.ledger.accounts import Account
 from app.payments.models import Charge, ParkingSession, ParkingZone
 from app.payments.parking.service import price
@@ -94,10 +93,3 @@ def count_spent(session: Session, stored_value: Account, amount: int, *, starts:
     today = city_day(utcnow())
     if city_day(starts) == today:
         session.execute(_COUNT_SPENT, {"id": stored_value.id, "amount": amount, "day": today})
-
-
-def owed_now(session: Session, holder: str) -> int:
-    """What the holder owes from offline parking, locking the shortfall row (after the stored
-    value, as ledger/accounts.py orders locks)."""
-    account = ledger.find(session, ledger.SHORTFALL, holder)
-    return 0 if account is None else ledger.cached_balance(session, account, lock=True)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments.loads import service as loads_module
+from app.payments.ledger.accounts import DEFAULT_BRANCH
 from app.payments.reports import drawers as drawer_report
 from app.web.errors import message_for
 from app.web.forms import parse_cents
@@ -33,7 +33,7 @@ def _closer() -> object | None:
 
 def _branch(v: Visitor) -> str:
     assert v.principal is not None
-    return v.principal.branch or loads_module.DEFAULT_BRANCH
+    return v.principal.branch or DEFAULT_BRANCH
 
 
 def _page(
