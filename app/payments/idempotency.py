@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -114,6 +114,15 @@ def release(session: Session, principal: str, scope: str, key: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A money-moving request's answer as stored with its key: the first time, or its replay."""
+
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
 def once(
     session: Session,
     principal: Principal,
@@ -124,21 +133,18 @@ def once(
     body: BaseModel,
     work: Callable[[], BaseModel],
     status_code: int = 201,
-) -> JSONResponse:
+) -> Answer:
     """Run a money-moving request once per key: the first time its answer, then its replay.
 
-    The answer is rendered here, in the endpoint's worker thread, rather than handed back for
-    FastAPI to validate in another one: the transaction holds the card's row lock until the
-    request's session commits, and waiting for a free worker thread while holding it lets a
-    crowd of requests queued on that lock starve the one that would release it."""
+    The answer is plain JSON data already, not a model for FastAPI to validate: the router
+    renders it in the endpoint's worker thread (app.payments.deps.answered), because the
+    transaction holds the card's row lock until the request's session commits, and waiting for
+    a free worker thread while holding it lets a crowd of requests queued on that lock starve
+    the one that would release it."""
     digest = request_hash(route, params, body.model_dump(mode="json"))
     earlier = claim(session, principal.actor, HTTP, key, digest)
     if earlier is not None:
-        return JSONResponse(
-            json.loads(earlier.response_body),
-            status_code=earlier.status_code,
-            headers={REPLAYED_HEADER: "true"},
-        )
+        return Answer(earlier.status_code, json.loads(earlier.response_body), replayed=True)
     answer = work().model_dump(mode="json")
     remember(session, principal.actor, HTTP, key, status_code, answer)
-    return JSONResponse(answer, status_code=status_code)
+    return Answer(status_code, answer)

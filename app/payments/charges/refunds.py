@@ -6,7 +6,6 @@ A refund may take a balance above the cap: it is the cardholder's own money comi
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -110,7 +109,7 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
 
 def refund_once(
     session: Session, principal: Principal, key: str, charge_id: str, body: RefundCreate
-) -> JSONResponse:
+) -> idempotency.Answer:
     """POST /v1/charges/{charge_id}/refunds and the merchant desk's refund: once per idempotency
     key (a retry gets the first answer)."""
     return idempotency.once(

@@ -13,7 +13,7 @@ from app.kit.errors import responses
 from app.payments.charges import days as charge_days
 from app.payments.charges import refunds
 from app.payments.charges import service as charges
-from app.payments.deps import IdempotencyKey, Merchants, Refunders
+from app.payments.deps import IdempotencyKey, Merchants, Refunders, answered
 from app.payments.schemas import (
     ChargeCreate,
     ChargeDayRead,
@@ -37,7 +37,7 @@ def create_charge(
     """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
     daily spending limit will not cover it, 403 when the card is revoked, expired or not ours.
     A refused charge counts as a verification and takes from the same rate limit (429)."""
-    return charges.charge_once(session, merchant, key, body)
+    return answered(charges.charge_once(session, merchant, key, body))
 
 
 @router.get("/v1/charges", response_model=ChargeDayRead, responses=responses(401, 403, 422))
@@ -68,4 +68,4 @@ def refund_charge(
 ) -> JSONResponse:
     """Refund all or part of a charge, named by its id or by the receipt number the customer
     holds (any case, spaces allowed); never more than remains (409)."""
-    return refunds.refund_once(session, principal, key, charge_id, body)
+    return answered(refunds.refund_once(session, principal, key, charge_id, body))

@@ -7,7 +7,6 @@ import secrets
 from datetime import date
 
 import sqlalchemy as sa
-from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -156,7 +155,7 @@ def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeR
 
 def charge_once(
     session: Session, merchant: Principal, key: str, body: ChargeCreate
-) -> JSONResponse:
+) -> idempotency.Answer:
     """POST /v1/charges and the merchant desk's charge: once per idempotency key (a retry gets
     the first answer). A refused charge counts as a verification and takes from the same rate
     limit, so charging cannot be used to verify past the limit."""

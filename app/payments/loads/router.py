@@ -9,7 +9,7 @@ from app.cards import numbers
 from app.db import SessionDep
 from app.kit.errors import responses
 from app.payments import idempotency
-from app.payments.deps import CardReaders, CounterStaff, IdempotencyKey
+from app.payments.deps import CardReaders, CounterStaff, IdempotencyKey, answered
 from app.payments.loads import service as loads
 from app.payments.schemas import BalanceRead, LoadCreate, LoadRead
 
@@ -26,14 +26,16 @@ def load_card(
     session: SessionDep, clerk: CounterStaff, key: IdempotencyKey, number: str, body: LoadCreate
 ) -> JSONResponse:
     """Load cash onto a card (into the clerk's branch drawer); 409 above the balance cap."""
-    return idempotency.once(
-        session,
-        clerk,
-        key,
-        route="POST /v1/cards/{number}/loads",
-        params={"number": numbers.normalize(number)},
-        body=body,
-        work=lambda: loads.load(session, clerk, number, body.amount_cents),
+    return answered(
+        idempotency.once(
+            session,
+            clerk,
+            key,
+            route="POST /v1/cards/{number}/loads",
+            params={"number": numbers.normalize(number)},
+            body=body,
+            work=lambda: loads.load(session, clerk, number, body.amount_cents),
+        )
     )
 
 

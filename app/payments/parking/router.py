@@ -14,7 +14,7 @@ from app.kit.bounds import DayQuery
 from app.kit.errors import responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.payments import idempotency
-from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders
+from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders, answered
 from app.payments.parking import offline, offline_report
 from app.payments.parking import service as parking
 from app.payments.parking.schemas import (
@@ -66,14 +66,16 @@ def start_session(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: SessionStart
 ) -> JSONResponse:
     """Start paid parking with the card's QR: a zone and minutes, charged at the zone's rate."""
-    return idempotency.once(
-        session,
-        merchant,
-        key,
-        route="POST /v1/parking/sessions",
-        params={},
-        body=body,
-        work=lambda: parking.start(session, merchant, body),
+    return answered(
+        idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/parking/sessions",
+            params={},
+            body=body,
+            work=lambda: parking.start(session, merchant, body),
+        )
     )
 
 
@@ -101,14 +103,16 @@ def extend_session(
     body: SessionExtend,
 ) -> JSONResponse:
     """Add minutes to a running session, up to the zone's longest stay."""
-    return idempotency.once(
-        session,
-        merchant,
-        key,
-        route="POST /v1/parking/sessions/{session_id}/extend",
-        params={"session_id": session_id},
-        body=body,
-        work=lambda: parking.extend(session, merchant, session_id, body.minutes),
+    return answered(
+        idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/parking/sessions/{session_id}/extend",
+            params={"session_id": session_id},
+            body=body,
+            work=lambda: parking.extend(session, merchant, session_id, body.minutes),
+        )
     )
 
 
@@ -123,15 +127,17 @@ def upload_offline_charges(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: OfflineUpload
 ) -> JSONResponse:
     """Book charges a meter made offline; each answers charged, duplicate or rejected."""
-    return idempotency.once(
-        session,
-        merchant,
-        key,
-        route="POST /v1/parking/offline-charges",
-        params={},
-        body=body,
-        work=lambda: offline.upload(session, merchant, body),
-        status_code=200,
+    return answered(
+        idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/parking/offline-charges",
+            params={},
+            body=body,
+            work=lambda: offline.upload(session, merchant, body),
+            status_code=200,
+        )
     )
 
 
