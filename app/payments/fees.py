@@ -13,8 +13,8 @@ from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import CITY, DEFAULT_BRANCH, DRAWER, FEE_REVENUE, Leg
-from app.payments.models import Fee
+from app.payments.ledger.accounts import CITY, DEFAULT_BRANCH, Leg
+from app.payments.models import AccountKind, Fee, Side, TransferKind
 
 FeeKind = Literal["card", "replacement", "renewal"]
 FeePaid = Literal["cash", "waived"]
@@ -39,13 +39,13 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
     clerk = _staff(session, actor)
     branch = clerk.branch or DEFAULT_BRANCH
     # Accounts are made by kind, then owner (the lock order in ledger/accounts.py): drawer, fee_revenue.
-    drawer = ledger.ensure(session, DRAWER, branch)
-    revenue = ledger.ensure(session, FEE_REVENUE, CITY)
+    drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
+    revenue = ledger.ensure(session, AccountKind.FEE_REVENUE, CITY)
     now = utcnow()
     transfer_id, _ = ledger.post(
         session,
-        "fee",
-        [Leg(drawer, "debit", card.fee_cents), Leg(revenue, "credit", card.fee_cents)],
+        TransferKind.FEE,
+        [Leg(drawer, Side.DEBIT, card.fee_cents), Leg(revenue, Side.CREDIT, card.fee_cents)],
         at=now,
     )
     fee = Fee(

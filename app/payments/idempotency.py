@@ -22,10 +22,8 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.kit.types import UTCDateTime, utcnow
 from app.payments.errors import IdempotencyKeyReused
-from app.payments.models import IdempotencyRecord
+from app.payments.models import IdempotencyRecord, KeyScope
 
-HTTP = "http"
-METER = "meter"
 # Answers that carry this header are replays of an earlier request's answer.
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -49,7 +47,9 @@ def request_hash(route: str, params: dict[str, str], body: dict[str, Any]) -> st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _record(session: Session, principal: str, scope: str, key: str) -> IdempotencyRecord | None:
+def _record(
+    session: Session, principal: str, scope: KeyScope, key: str
+) -> IdempotencyRecord | None:
     query = sa.select(IdempotencyRecord).where(
         IdempotencyRecord.principal == principal,
         IdempotencyRecord.scope == scope,
@@ -59,7 +59,7 @@ def _record(session: Session, principal: str, scope: str, key: str) -> Idempoten
 
 
 def claim(
-    session: Session, principal: str, scope: str, key: str, digest: str
+    session: Session, principal: str, scope: KeyScope, key: str, digest: str
 ) -> IdempotencyRecord | None:
     """Take the key for this transaction (None), or answer the record an earlier request left.
 
@@ -86,7 +86,12 @@ def claim(
 
 
 def remember(
-    session: Session, principal: str, scope: str, key: str, status_code: int, body: dict[str, Any]
+    session: Session,
+    principal: str,
+    scope: KeyScope,
+    key: str,
+    status_code: int,
+    body: dict[str, Any],
 ) -> None:
     """Store the answer with the claimed key, in the transaction that produced it."""
     session.execute(
@@ -101,7 +106,7 @@ def remember(
     )
 
 
-def release(session: Session, principal: str, scope: str, key: str) -> None:
+def release(session: Session, principal: str, scope: KeyScope, key: str) -> None:
     """Give back a key claimed in this transaction (a meter item that was refused)."""
     session.execute(
         sa.delete(IdempotencyRecord)
@@ -142,9 +147,9 @@ def once(
     a free worker thread while holding it lets a crowd of requests queued on that lock starve
     the one that would release it."""
     digest = request_hash(route, params, body.model_dump(mode="json"))
-    earlier = claim(session, principal.actor, HTTP, key, digest)
+    earlier = claim(session, principal.actor, KeyScope.HTTP, key, digest)
     if earlier is not None:
         return Answer(earlier.status_code, json.loads(earlier.response_body), replayed=True)
     answer = work().model_dump(mode="json")
-    remember(session, principal.actor, HTTP, key, status_code, answer)
+    remember(session, principal.actor, KeyScope.HTTP, key, status_code, answer)
     return Answer(status_code, answer)

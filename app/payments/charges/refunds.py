@@ -20,9 +20,9 @@ from app.payments.errors import (
     RefundNotRefundable,
 )
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import PAYABLE, Leg
+from app.payments.ledger.accounts import Leg
 from app.payments.ledger.shortfall import recover_shortfall
-from app.payments.models import Charge, Refund
+from app.payments.models import AccountKind, Charge, Refund, Side, TransferKind
 from app.payments.schemas import RefundCreate, RefundRead
 
 
@@ -65,15 +65,15 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
             f"at most {remaining} cents of charge {charge.id} remain refundable",
             extra={"refundable_cents": remaining},
         )
-    payable = ledger.find(session, PAYABLE, charge.merchant_id)
+    payable = ledger.find(session, AccountKind.PAYABLE, charge.merchant_id)
     assert payable is not None, "a charge credited this merchant's payable account"
     stored_value = ledger.by_id(session, charge.account_id)
     ledger.cached_balance(session, stored_value, lock=True)
     now = utcnow()
     transfer_id, balances = ledger.post(
         session,
-        "refund",
-        [Leg(payable, "debit", amount), Leg(stored_value, "credit", amount)],
+        TransferKind.REFUND,
+        [Leg(payable, Side.DEBIT, amount), Leg(stored_value, Side.CREDIT, amount)],
         at=now,
     )
     recovered = recover_shortfall(session, stored_value, amount, at=now)

@@ -24,7 +24,8 @@ from app.payments.errors import (
     PaymentRequired,
 )
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import PAYABLE, STORED_VALUE, Account, Leg
+from app.payments.ledger.accounts import Account, Leg
+from app.payments.models import AccountKind, ChargePurpose, Side, TransferKind
 from app.payments.schemas import ChargeCreate, ChargeRead
 from app.verification import service as verification
 
@@ -66,7 +67,7 @@ def book_charge(
     payable: Account,
     *,
     amount: int,
-    purpose: str,
+    purpose: ChargePurpose,
     reference: str,
     parking_session_id: str | None = None,
 ) -> ChargeRead:
@@ -77,8 +78,8 @@ def book_charge(
     # A refused debit rolls them back with everything else.
     transfer_id, _ = ledger.post(
         session,
-        "charge",
-        [Leg(stored_value, "debit", amount, applied=True), Leg(payable, "credit", amount)],
+        TransferKind.CHARGE,
+        [Leg(stored_value, Side.DEBIT, amount, applied=True), Leg(payable, Side.CREDIT, amount)],
         at=now,
     )
     charge_id, receipt = new_id(), receipt_number()
@@ -128,11 +129,15 @@ def holder_accounts(
 ) -> tuple[Account, Account]:
     """The cardholder's stored value (402 when they never loaded any) and the merchant's payable,
     in one query (the payable is made on the merchant's first charge)."""
-    found = ledger.find_pair(session, (PAYABLE, merchant.id), (STORED_VALUE, applicant_id))
-    stored_value = found.get((STORED_VALUE, applicant_id))
+    found = ledger.find_pair(
+        session, (AccountKind.PAYABLE, merchant.id), (AccountKind.STORED_VALUE, applicant_id)
+    )
+    stored_value = found.get((AccountKind.STORED_VALUE, applicant_id))
     if stored_value is None:
         raise InsufficientBalance("the card holds no stored value: load it at a city counter")
-    payable = found.get((PAYABLE, merchant.id)) or ledger.ensure(session, PAYABLE, merchant.id)
+    payable = found.get((AccountKind.PAYABLE, merchant.id)) or ledger.ensure(
+        session, AccountKind.PAYABLE, merchant.id
+    )
     return stored_value, payable
 
 
@@ -145,7 +150,7 @@ def charge(session: Session, merchant: Principal, body: ChargeCreate) -> ChargeR
         stored_value,
         payable,
         amount=body.amount_cents,
-        purpose=body.purpose,
+        purpose=ChargePurpose(body.purpose),
         reference=body.reference,
     )
     if body.library_fee_id is not None:

@@ -16,35 +16,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.kit.types import UTCDateTime, new_id, utcnow
-from app.payments.models import LedgerAccount, LedgerEntry
+from app.payments.models import AccountKind, LedgerAccount, LedgerEntry, Side, TransferKind
 
-STORED_VALUE = "stored_value"
-DRAWER = "drawer"
-PAYABLE = "payable"
-SHORTFALL = "shortfall"
-# What the city earned from card fees (one account, owner CITY): credit-only, so summed.
-FEE_REVENUE = "fee_revenue"
 CITY = "city"
 # Staff accounts always have a branch; this names the drawer if one somehow has none.
 DEFAULT_BRANCH = "city-hall"
 
-Side = Literal["debit", "credit"]
-NORMAL_SIDE: dict[str, Side] = {
-    STORED_VALUE: "credit",
-    PAYABLE: "credit",
-    DRAWER: "debit",
-    SHORTFALL: "debit",
-    FEE_REVENUE: "credit",
+NORMAL_SIDE: dict[AccountKind, Side] = {
+    AccountKind.STORED_VALUE: Side.CREDIT,
+    AccountKind.PAYABLE: Side.CREDIT,
+    AccountKind.DRAWER: Side.DEBIT,
+    AccountKind.SHORTFALL: Side.DEBIT,
+    AccountKind.FEE_REVENUE: Side.CREDIT,
 }
 # Hot accounts with no cached balance: summed from their entries when read.
-SUMMED_KINDS = frozenset({PAYABLE, FEE_REVENUE})
+SUMMED_KINDS = frozenset({AccountKind.PAYABLE, AccountKind.FEE_REVENUE})
 
 
 @dataclass(frozen=True)
@@ -53,7 +46,7 @@ class Account:
     carried around where they could go stale."""
 
     id: str
-    kind: str
+    kind: AccountKind
     owner: str
 
 
@@ -68,7 +61,7 @@ class Leg:
     applied: bool = False
 
 
-def signed(kind: str, side: str, amount: int) -> int:
+def signed(kind: AccountKind, side: Side, amount: int) -> int:
     """The entry's effect on the account's balance."""
     return amount if side == NORMAL_SIDE[kind] else -amount
 
@@ -122,22 +115,23 @@ _ENTRY = sa.text(
 _IDENTITY = (LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner)
 
 
-def find(session: Session, kind: str, owner: str) -> Account | None:
+def find(session: Session, kind: AccountKind, owner: str) -> Account | None:
     row = session.execute(_FIND, {"kind": kind, "owner": owner}).first()
-    return None if row is None else Account(row[0], row[1], row[2])
+    return None if row is None else Account(row[0], AccountKind(row[1]), row[2])
 
 
 def find_pair(
-    session: Session, a: tuple[str, str], b: tuple[str, str]
-) -> dict[tuple[str, str], Account]:
+    session: Session, a: tuple[AccountKind, str], b: tuple[AccountKind, str]
+) -> dict[tuple[AccountKind, str], Account]:
     """Two accounts by (kind, owner) in one query; those that exist."""
     rows = session.execute(
         _FIND_PAIR, {"kind_a": a[0], "owner_a": a[1], "kind_b": b[0], "owner_b": b[1]}
     )
-    return {(kind, owner): Account(id, kind, owner) for id, kind, owner in rows}
+    found = (Account(id, AccountKind(kind), owner) for id, kind, owner in rows)
+    return {(account.kind, account.owner): account for account in found}
 
 
-def ensure(session: Session, kind: str, owner: str) -> Account:
+def ensure(session: Session, kind: AccountKind, owner: str) -> Account:
     """The account, made on first use; two requests making it at once get the same row."""
     account = find(session, kind, owner)
     if account is not None:
@@ -179,7 +173,7 @@ def cached_balance(session: Session, account: Account, *, lock: bool = False) ->
     return balance
 
 
-def cached_balances(session: Session, kind: str, owners: Sequence[str]) -> dict[str, int]:
+def cached_balances(session: Session, kind: AccountKind, owners: Sequence[str]) -> dict[str, int]:
     """Cached balances of many owners' accounts of one kind, by owner (no account: left out)."""
     assert kind not in SUMMED_KINDS, f"{kind} accounts are summed, not cached"
     query = sa.select(LedgerAccount.owner, LedgerAccount.balance_cents).where(
@@ -215,13 +209,13 @@ def _move(session: Session, account_id: str, delta: int) -> int:
 
 
 def post(
-    session: Session, kind: str, legs: Sequence[Leg], *, at: datetime
+    session: Session, kind: TransferKind, legs: Sequence[Leg], *, at: datetime
 ) -> tuple[str, dict[str, int]]:
     """Write one balanced transfer and move the cached balances it touches (a plain increment:
     the row lock it takes serialises concurrent movers). Answers the transfer's id and the new
     cached balances by account id."""
-    debits = sum(leg.amount for leg in legs if leg.side == "debit")
-    credits = sum(leg.amount for leg in legs if leg.side == "credit")
+    debits = sum(leg.amount for leg in legs if leg.side is Side.DEBIT)
+    credits = sum(leg.amount for leg in legs if leg.side is Side.CREDIT)
     if debits != credits or debits <= 0 or any(leg.amount <= 0 for leg in legs):
         raise ValueError(f"unbalanced {kind} transfer: debits {debits}, credits {credits}")
     balances: dict[str, int] = {}

@@ -18,7 +18,15 @@ from app.audit import repository as audit_events
 from app.audit import service as audit
 from app.kit.progress import SILENT, Progress
 from app.payments.ledger import accounts as ledger
-from app.payments.models import Charge, LedgerAccount, LedgerEntry, LedgerTransfer, Refund
+from app.payments.models import (
+    AccountKind,
+    Charge,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransfer,
+    Refund,
+    Side,
+)
 
 CHECK_ACTION = "ledger.check"
 # Enough to act on; a ledger broken in a million places does not need a million lines.
@@ -87,27 +95,29 @@ def _transfers(session: Session, report: LedgerReport) -> None:
 
 
 def _balances(session: Session, report: LedgerReport) -> None:
+    # The kind as stored, not as AccountKind: a row of an unknown kind is a problem to report,
+    # not a crash of the check.
+    stored_kind = sa.type_coerce(LedgerAccount.kind, sa.String())
     rows = session.execute(
         sa.select(
             LedgerAccount.id,
-            LedgerAccount.kind,
+            stored_kind,
             LedgerAccount.owner,
             LedgerAccount.balance_cents,
             _debits(),
             _credits(),
         )
         .outerjoin(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
-        .group_by(
-            LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner, LedgerAccount.balance_cents
-        )
+        .group_by(LedgerAccount.id, stored_kind, LedgerAccount.owner, LedgerAccount.balance_cents)
     ).all()
     report.accounts = len(rows)
-    for account_id, kind, owner, cached, debit, credit in rows:
-        if kind not in ledger.NORMAL_SIDE:
-            report.problems.append(f"account {account_id} has an unknown kind {kind!r}")
+    for account_id, stored, owner, cached, debit, credit in rows:
+        if stored not in set(AccountKind):
+            report.problems.append(f"account {account_id} has an unknown kind {stored!r}")
             continue
+        kind = AccountKind(stored)
         summed = int(credit) - int(debit)
-        if ledger.NORMAL_SIDE[kind] == "debit":
+        if ledger.NORMAL_SIDE[kind] is Side.DEBIT:
             summed = -summed
         if cached is not None and cached != summed:
             report.problems.append(

@@ -33,9 +33,9 @@ from app.payments.models import (
     Load,
     ParkingSession,
     Refund,
+    Side,
+    TransferKind,
 )
-
-ROLLUP = "rollup"
 
 
 class LedgerBroken(Conflict):
@@ -64,7 +64,9 @@ def _months(first: datetime, before: datetime) -> list[tuple[datetime, datetime]
 def _roll_period(session: Session, start: datetime, end: datetime) -> int:
     """Replace one period's transfers by their totals; answers how many were replaced."""
     transfers = sa.select(LedgerTransfer.id).where(
-        LedgerTransfer.kind != ROLLUP, LedgerTransfer.at >= start, LedgerTransfer.at < end
+        LedgerTransfer.kind != TransferKind.ROLLUP,
+        LedgerTransfer.at >= start,
+        LedgerTransfer.at < end,
     )
     totals = session.execute(
         sa.select(LedgerEntry.account_id, LedgerEntry.side, sa.func.sum(LedgerEntry.amount_cents))
@@ -96,21 +98,20 @@ def _roll_period(session: Session, start: datetime, end: datetime) -> int:
     )
     session.execute(
         sa.delete(LedgerTransfer)
-        .where(LedgerTransfer.kind != ROLLUP, LedgerTransfer.at >= start, LedgerTransfer.at < end)
+        .where(
+            LedgerTransfer.kind != TransferKind.ROLLUP,
+            LedgerTransfer.at >= start,
+            LedgerTransfer.at < end,
+        )
         .execution_options(synchronize_session=False)
     )
     accounts = {account_id: ledger.by_id(session, account_id) for account_id, _, _ in totals}
     # Balances are not moved: the totals are what the replaced entries already added up to.
     ledger.post(
         session,
-        ROLLUP,
+        TransferKind.ROLLUP,
         [
-            Leg(
-                accounts[account_id],
-                "debit" if side == "debit" else "credit",
-                int(total),
-                applied=True,
-            )
+            Leg(accounts[account_id], Side(side), int(total), applied=True)
             for account_id, side, total in totals
         ],
         at=start,
@@ -130,7 +131,7 @@ def rollup(
     report = RollupReport(before=before)
     first = session.scalar(
         sa.select(sa.func.min(LedgerTransfer.at)).where(
-            LedgerTransfer.kind != ROLLUP, LedgerTransfer.at < before
+            LedgerTransfer.kind != TransferKind.ROLLUP, LedgerTransfer.at < before
         )
     )
     months = _months(first, before) if first else []

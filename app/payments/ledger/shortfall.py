@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import SHORTFALL, Account, Leg
+from app.payments.ledger.accounts import Account, Leg
+from app.payments.models import AccountKind, Side, TransferKind
 
 
 def owed(session: Session, holder: str) -> int:
     """What the holder owes from offline parking, locking the shortfall row (after the stored
     value, as ledger/accounts.py orders locks)."""
-    account = ledger.find(session, SHORTFALL, holder)
+    account = ledger.find(session, AccountKind.SHORTFALL, holder)
     return 0 if account is None else ledger.cached_balance(session, account, lock=True)
 
 
@@ -24,7 +25,7 @@ def recover_shortfall(
     """Pay back what offline parking left owing out of `available` cents just credited to the
     cardholder (a load or a refund); answers the cents recovered. The stored-value row must
     already be locked by the caller; the shortfall row is locked here, after it."""
-    owed_account = ledger.find(session, SHORTFALL, stored_value.owner)
+    owed_account = ledger.find(session, AccountKind.SHORTFALL, stored_value.owner)
     if owed_account is None:
         return 0
     recovered = min(ledger.cached_balance(session, owed_account, lock=True), available)
@@ -32,8 +33,8 @@ def recover_shortfall(
         return 0
     ledger.post(
         session,
-        "shortfall_recovery",
-        [Leg(stored_value, "debit", recovered), Leg(owed_account, "credit", recovered)],
+        TransferKind.SHORTFALL_RECOVERY,
+        [Leg(stored_value, Side.DEBIT, recovered), Leg(owed_account, Side.CREDIT, recovered)],
         at=at,
     )
     return recovered

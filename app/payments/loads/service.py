@@ -18,8 +18,8 @@ from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import shortfall
-from app.payments.ledger.accounts import DEFAULT_BRANCH, DRAWER, STORED_VALUE, Leg
-from app.payments.models import Load
+from app.payments.ledger.accounts import DEFAULT_BRANCH, Leg
+from app.payments.models import AccountKind, Load, Side, TransferKind
 from app.payments.schemas import BalanceRead, LoadRead
 
 
@@ -33,8 +33,8 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
     cap = settings.balance_cap_cents
     branch = clerk.branch or DEFAULT_BRANCH
     # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
-    drawer = ledger.ensure(session, DRAWER, branch)
-    stored_value = ledger.ensure(session, STORED_VALUE, card.applicant_id)
+    drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
+    stored_value = ledger.ensure(session, AccountKind.STORED_VALUE, card.applicant_id)
     balance = ledger.cached_balance(session, stored_value, lock=True)
     owed = shortfall.owed(session, card.applicant_id)
     after = balance + amount - min(owed, amount)
@@ -48,7 +48,10 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
         )
     now = utcnow()
     transfer_id, _ = ledger.post(
-        session, "load", [Leg(drawer, "debit", amount), Leg(stored_value, "credit", amount)], at=now
+        session,
+        TransferKind.LOAD,
+        [Leg(drawer, Side.DEBIT, amount), Leg(stored_value, Side.CREDIT, amount)],
+        at=now,
     )
     recovered = shortfall.recover_shortfall(session, stored_value, amount, at=now)
     record = Load(
@@ -83,7 +86,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
 def balance(session: Session, reader: Principal, number: str) -> BalanceRead:
     """The stored value of the card's holder (every card they hold shares it)."""
     card = card_by_number(session, number)
-    account = ledger.find(session, STORED_VALUE, card.applicant_id)
+    account = ledger.find(session, AccountKind.STORED_VALUE, card.applicant_id)
     audit.record(
         session,
         actor=reader.actor,
@@ -98,7 +101,9 @@ def balance(session: Session, reader: Principal, number: str) -> BalanceRead:
 
 def balances(session: Session, reader: Principal, cards: Sequence[Card]) -> dict[str, int]:
     """`balance` of each card's holder, by applicant id, in one query (a search's results)."""
-    held = ledger.cached_balances(session, STORED_VALUE, [card.applicant_id for card in cards])
+    held = ledger.cached_balances(
+        session, AccountKind.STORED_VALUE, [card.applicant_id for card in cards]
+    )
     for card in cards:
         audit.record(
             session,

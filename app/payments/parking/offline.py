@@ -34,8 +34,17 @@ from app.payments.errors import (
 )
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import shortfall
-from app.payments.ledger.accounts import PAYABLE, SHORTFALL, STORED_VALUE, Account, Leg
-from app.payments.models import Charge, ParkingSession, ParkingZone
+from app.payments.ledger.accounts import Account, Leg
+from app.payments.models import (
+    AccountKind,
+    Charge,
+    ChargePurpose,
+    KeyScope,
+    ParkingSession,
+    ParkingZone,
+    Side,
+    TransferKind,
+)
 from app.payments.parking import offline_limits as limits
 from app.payments.parking.schemas import OfflineCharge, OfflineResult, OfflineUploadRead
 from app.payments.parking.schemas import OfflineUpload as OfflineUploadBody
@@ -113,14 +122,14 @@ def _book(
     )
     session.add(parking)
     session.flush()
-    legs = [Leg(payable, "credit", amount)]
+    legs = [Leg(payable, Side.CREDIT, amount)]
     if taken:
-        legs.append(Leg(stored_value, "debit", taken))
+        legs.append(Leg(stored_value, Side.DEBIT, taken))
     if rest:
-        owed = ledger.find(session, SHORTFALL, stored_value.owner)
+        owed = ledger.find(session, AccountKind.SHORTFALL, stored_value.owner)
         assert owed is not None, "made before the stored value was locked"
-        legs.append(Leg(owed, "debit", rest))
-    transfer_id, _ = ledger.post(session, "charge", legs, at=now)
+        legs.append(Leg(owed, Side.DEBIT, rest))
+    transfer_id, _ = ledger.post(session, TransferKind.CHARGE, legs, at=now)
     charge = Charge(
         id=new_id(),
         transfer_id=transfer_id,
@@ -129,7 +138,7 @@ def _book(
         amount_cents=amount,
         shortfall_cents=rest,
         refunded_cents=0,
-        purpose="parking",
+        purpose=ChargePurpose.PARKING,
         reference=f"parking {parking.id}",
         receipt_number=receipt_number(),
         parking_session_id=parking.id,
@@ -178,7 +187,7 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
         index = first[request_id]
         try:
             earlier = idempotency.claim(
-                session, merchant.actor, idempotency.METER, request_id, _fingerprint(items[index])
+                session, merchant.actor, KeyScope.METER, request_id, _fingerprint(items[index])
             )
         except IdempotencyKeyReused as error:
             results[index] = _rejected(items[index], error)
@@ -195,17 +204,19 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
             card, zone = _judge(session, items[index], now)
         except ResidentIdError as error:
             # Not remembered: the meter may send it again once the zone or clock is fixed.
-            idempotency.release(session, merchant.actor, idempotency.METER, items[index].request_id)
+            idempotency.release(session, merchant.actor, KeyScope.METER, items[index].request_id)
             results[index] = _rejected(items[index], error)
             continue
         accepted.append((index, card, zone))
 
-    payable = ledger.ensure(session, PAYABLE, merchant.id)
+    payable = ledger.ensure(session, AccountKind.PAYABLE, merchant.id)
     holders = sorted({card.applicant_id for _, card, _ in accepted})
-    for kind in (SHORTFALL, STORED_VALUE):
+    for kind in (AccountKind.SHORTFALL, AccountKind.STORED_VALUE):
         for holder in holders:
             ledger.ensure(session, kind, holder)
-    accounts = {holder: ledger.ensure(session, STORED_VALUE, holder) for holder in holders}
+    accounts = {
+        holder: ledger.ensure(session, AccountKind.STORED_VALUE, holder) for holder in holders
+    }
     cap = limits.owed_cap(session)
     for index, card, zone in sorted(
         accepted, key=lambda entry: (accounts[entry[1].applicant_id].id, entry[0])
@@ -216,13 +227,13 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
                 session, merchant, item, zone, accounts[card.applicant_id], payable, now, cap
             )
         except ResidentIdError as error:
-            idempotency.release(session, merchant.actor, idempotency.METER, item.request_id)
+            idempotency.release(session, merchant.actor, KeyScope.METER, item.request_id)
             results[index] = _rejected(item, error)
             continue
         idempotency.remember(
             session,
             merchant.actor,
-            idempotency.METER,
+            KeyScope.METER,
             item.request_id,
             201,
             result.model_dump(mode="json"),

@@ -17,8 +17,7 @@ from app.kit.dates import city_day, day_bounds
 from app.kit.errors import Unprocessable
 from app.kit.types import utcnow
 from app.merchants.models import Merchant
-from app.payments.ledger.accounts import SHORTFALL
-from app.payments.models import Charge, LedgerAccount, ParkingSession
+from app.payments.models import AccountKind, Charge, LedgerAccount, ParkingSession
 from app.payments.parking.schemas import OfflineCardTotal, OfflineMerchantTotal, OfflineReport
 
 DEFAULT_DAYS = 30
@@ -53,7 +52,7 @@ def report(
     owed = dict(
         session.execute(
             sa.select(LedgerAccount.owner, LedgerAccount.balance_cents).where(
-                LedgerAccount.kind == SHORTFALL,
+                LedgerAccount.kind == AccountKind.SHORTFALL,
                 LedgerAccount.owner.in_([row[0] for row in by_card]),
             )
         ).all()

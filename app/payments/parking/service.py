@@ -25,8 +25,7 @@ from app.payments.errors import (
     ZoneNotFound,
 )
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import PAYABLE
-from app.payments.models import ParkingSession, ParkingZone
+from app.payments.models import AccountKind, ChargePurpose, ParkingSession, ParkingZone
 from app.payments.parking.schemas import SessionRead, SessionStart, ZoneRead, ZoneUpsert
 from app.payments.schemas import ChargeRead
 
@@ -135,7 +134,7 @@ def start(session: Session, merchant: Principal, body: SessionStart) -> SessionR
         stored_value,
         payable,
         amount=amount,
-        purpose="parking",
+        purpose=ChargePurpose.PARKING,
         reference=f"parking {parking.id}",
         parking_session_id=parking.id,
     )
@@ -163,7 +162,7 @@ def get_session(session: Session, merchant: Principal, session_id: str) -> Sessi
 def extend(session: Session, merchant: Principal, session_id: str, minutes: int) -> SessionRead:
     """Add minutes to a running session, up to the zone's longest stay; priced as it started."""
     require_parking(session, merchant)
-    payable = ledger.ensure(session, PAYABLE, merchant.id)
+    payable = ledger.ensure(session, AccountKind.PAYABLE, merchant.id)
     parking = _own_session(session, merchant, session_id, for_update=True)
     now = utcnow()
     if parking.ends_at <= now:
@@ -197,7 +196,7 @@ def extend(session: Session, merchant: Principal, session_id: str, minutes: int)
         ledger.by_id(session, parking.account_id),
         payable,
         amount=amount,
-        purpose="parking",
+        purpose=ChargePurpose.PARKING,
         reference=f"parking {parking.id}",
         parking_session_id=parking.id,
     )

@@ -22,8 +22,15 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import DRAWER
-from app.payments.models import DrawerClose, Fee, LedgerEntry, LedgerTransfer, Load, Refund
+from app.payments.models import (
+    AccountKind,
+    DrawerClose,
+    Fee,
+    LedgerEntry,
+    LedgerTransfer,
+    Load,
+    Refund,
+)
 from app.payments.schemas import ClerkTotal, DrawerCloseRead, DrawerRead
 
 
@@ -127,7 +134,7 @@ def drawer(session: Session, reader: Principal, branch: str, day: date | None) -
     branches.existing(session, branch)
     day = day or city_day(utcnow())
     start, end = day_bounds(day)
-    account = ledger.find(session, DRAWER, branch)
+    account = ledger.find(session, AccountKind.DRAWER, branch)
     clerks, recovered = _by_clerk(session, branch, start, end)
     totals = [clerks[name] for name in sorted(clerks)]
 

@@ -17,8 +17,8 @@ from app.merchants.models import Merchant
 from app.payments.cardholders import card_by_number
 from app.payments.errors import MerchantNotFound
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger.accounts import PAYABLE, SHORTFALL, STORED_VALUE
 from app.payments.models import (
+    AccountKind,
     Charge,
     LedgerEntry,
     LedgerTransfer,
@@ -65,7 +65,7 @@ def _lines(
     oldest_entry, oldest_transfer = rows[-1]
     # The balance after the oldest line on the page: every entry up to and including it.
     running = session.scalar(
-        sa.select(_signed_sum(ledger.NORMAL_SIDE[STORED_VALUE]))
+        sa.select(_signed_sum(ledger.NORMAL_SIDE[AccountKind.STORED_VALUE]))
         .select_from(LedgerEntry)
         .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
         .where(
@@ -95,11 +95,13 @@ def _lines(
     loads_at = sa.select(Load.transfer_id, Load.branch).where(Load.transfer_id.in_(transfer_ids))
     branches: dict[str, str] = dict(session.execute(loads_at).all())
     lines: list[StatementLine] = []
-    oldest_amount = ledger.signed(STORED_VALUE, oldest_entry.side, oldest_entry.amount_cents)
+    oldest_amount = ledger.signed(
+        AccountKind.STORED_VALUE, oldest_entry.side, oldest_entry.amount_cents
+    )
     # Walk from the oldest line up, each line's balance the one before it plus its amount.
     balance_after = int(running or 0) - oldest_amount
     for entry, transfer in reversed(rows):
-        amount = ledger.signed(STORED_VALUE, entry.side, entry.amount_cents)
+        amount = ledger.signed(AccountKind.STORED_VALUE, entry.side, entry.amount_cents)
         balance_after += amount
         line = StatementLine(
             entry_id=entry.id,
@@ -130,8 +132,8 @@ def statement(
 ) -> StatementRead:
     """The cardholder's statement, newest first, with the balance after each line."""
     card = card_by_number(session, number)
-    account = ledger.find(session, STORED_VALUE, card.applicant_id)
-    owed = ledger.find(session, SHORTFALL, card.applicant_id)
+    account = ledger.find(session, AccountKind.STORED_VALUE, card.applicant_id)
+    owed = ledger.find(session, AccountKind.SHORTFALL, card.applicant_id)
     audit.record(
         session,
         actor=reader.actor,
@@ -179,7 +181,7 @@ def settlement(
             Refund.merchant_id == merchant.id, Refund.at >= start, Refund.at < end
         )
     ).one()
-    payable = ledger.find(session, PAYABLE, merchant.id)
+    payable = ledger.find(session, AccountKind.PAYABLE, merchant.id)
     charged = sum(int(total) for _, _, total, _ in by_purpose)
     if reader.actor != f"merchant:{merchant.id}":
         audit.record(
