@@ -9,6 +9,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import repository as users
 from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
@@ -25,7 +26,7 @@ def paid_how(fee_cents: int) -> FeePaid:
 
 
 def _staff(session: Session, actor: str) -> User:
-    user = session.get(User, actor.removeprefix("user:")) if actor.startswith("user:") else None
+    user = users.get(session, actor.removeprefix("user:")) if actor.startswith("user:") else None
     if user is None:
         raise ValueError(f"only a staff account takes fees, not {actor!r}")
     return user

@@ -5,7 +5,6 @@ A refund may take a balance above the cap: it is the cardholder's own money comi
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -13,6 +12,7 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.kit.types import new_id, utcnow
 from app.payments import idempotency
+from app.payments.charges import repository
 from app.payments.errors import (
     ChargeNotFound,
     NotYourCharge,
@@ -33,24 +33,16 @@ def _as_receipt(text: str) -> str:
 
 def _charge_for_refund(session: Session, charge_id: str) -> Charge:
     """The charge by its id or by the receipt number the customer holds."""
-    # Locked: two refunds of one charge at once queue here, so together they cannot exceed it.
-    query = (
-        sa.select(Charge)
-        .where(sa.or_(Charge.id == charge_id, Charge.receipt_number == _as_receipt(charge_id)))
-        .with_for_update(key_share=True)
-    )
-    charge = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    charge = repository.charge_for_refund(session, charge_id, _as_receipt(charge_id))
     if charge is not None:
         return charge
-    if session.get(Refund, charge_id) is not None:
+    if repository.is_refund(session, charge_id):
         raise RefundNotRefundable("this is a refund, and a refund cannot be refunded")
     raise ChargeNotFound("no charge has this id or receipt number")
 
 
-def refund(session: Session, principal: Principal, charge_id: str, amount: int) -> RefundRead:
-    """Refund `amount` cents of a charge, named by its id or its receipt number (the merchant
-    that charged it, or a supervisor)."""
-    charge = _charge_for_refund(session, charge_id)
+def _refundable(principal: Principal, charge: Charge, amount: int) -> int:
+    """What remains refundable of the charge, if `principal` may refund `amount` of it."""
     if principal.role is Role.MERCHANT and charge.merchant_id != principal.id:
         raise NotYourCharge("only the merchant that made a charge may refund it")
     if principal.role is not Role.MERCHANT and principal.role is not Role.SUPERVISOR:
@@ -65,6 +57,14 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
             f"at most {remaining} cents of charge {charge.id} remain refundable",
             extra={"refundable_cents": remaining},
         )
+    return remaining
+
+
+def refund(session: Session, principal: Principal, charge_id: str, amount: int) -> RefundRead:
+    """Refund `amount` cents of a charge, named by its id or its receipt number (the merchant
+    that charged it, or a supervisor)."""
+    charge = _charge_for_refund(session, charge_id)
+    remaining = _refundable(principal, charge, amount)
     payable = ledger.find(session, AccountKind.PAYABLE, charge.merchant_id)
     assert payable is not None, "a charge credited this merchant's payable account"
     stored_value = ledger.by_id(session, charge.account_id)
@@ -87,8 +87,7 @@ def refund(session: Session, principal: Principal, charge_id: str, amount: int) 
         refunded_by=principal.actor,
         at=now,
     )
-    session.add(record)
-    session.flush()
+    repository.add_refund(session, record)
     audit.record(
         session,
         actor=principal.actor,

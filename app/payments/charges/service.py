@@ -4,19 +4,18 @@ account is credited, and the answer is the receipt."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.config import settings
 from app.kit.dates import city_day
-from app.kit.types import UTCDateTime, new_id, utcnow
+from app.kit.types import new_id, utcnow
 from app.payments import idempotency
 from app.payments.cardholders import accepted_card
-from app.payments.charges import fines
+from app.payments.charges import fines, repository
 from app.payments.errors import (
     CardNotAccepted,
     DailySpendLimitReached,
@@ -28,14 +27,6 @@ from app.payments.ledger.accounts import Account, Leg
 from app.payments.models import AccountKind, ChargePurpose, Side, TransferKind
 from app.payments.schemas import ChargeCreate, ChargeRead
 from app.verification import service as verification
-
-# Plain SQL compiled once, like the ledger's statements on this path.
-_INSERT_CHARGE = sa.text(
-    "INSERT INTO charges (id, transfer_id, merchant_id, account_id, amount_cents,"
-    " shortfall_cents, refunded_cents, purpose, reference, receipt_number, parking_session_id, at)"
-    " VALUES (:id, :transfer_id, :merchant_id, :account_id, :amount, 0, 0, :purpose, :reference,"
-    " :receipt_number, :parking_session_id, :at)"
-).bindparams(sa.bindparam("at", type_=UTCDateTime()))
 
 # No 0/O or 1/I: a receipt number is read aloud over a counter.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -73,47 +64,31 @@ def book_charge(
 ) -> ChargeRead:
     """Debit the stored value (402 when the balance or the day's limit will not cover it)."""
     now = utcnow()
-    # The card's row is locked last, by the debit, so it is held only for the moments before
-    # commit: the rows written first merely reference it, which takes no lock a debit waits on.
-    # A refused debit rolls them back with everything else.
-    transfer_id, _ = ledger.post(
-        session,
-        TransferKind.CHARGE,
-        [Leg(stored_value, Side.DEBIT, amount, applied=True), Leg(payable, Side.CREDIT, amount)],
-        at=now,
-    )
-    charge_id, receipt = new_id(), receipt_number()
-    session.execute(
-        _INSERT_CHARGE,
-        {
-            "id": charge_id,
-            "transfer_id": transfer_id,
-            "merchant_id": merchant.id,
-            "account_id": stored_value.id,
-            "amount": amount,
-            "purpose": purpose,
-            "reference": reference,
-            "receipt_number": receipt,
-            "parking_session_id": parking_session_id,
-            "at": now,
-        },
-    )
-    day = city_day(now)
-    balance = ledger.spend(
-        session, stored_value.id, amount, day=day, limit=settings.daily_spend_limit_cents
-    )
-    if balance is None:
-        raise _refused(session, stored_value, amount, day)
+    transfer_id = _transfer(session, stored_value, payable, amount, now)
     charge = ChargeRead(
-        id=charge_id,
-        receipt_number=receipt,
+        id=new_id(),
+        receipt_number=receipt_number(),
         merchant_name=merchant.name,
         purpose=purpose,
         reference=reference,
         amount_cents=amount,
-        balance_cents=balance,
+        balance_cents=0,  # what the debit below leaves
         at=now,
     )
+    repository.insert_charge(
+        session,
+        id=charge.id,
+        transfer_id=transfer_id,
+        merchant_id=merchant.id,
+        account_id=stored_value.id,
+        amount=amount,
+        purpose=purpose,
+        reference=reference,
+        receipt_number=charge.receipt_number,
+        parking_session_id=parking_session_id,
+        at=now,
+    )
+    charge.balance_cents = _debit(session, stored_value, amount, city_day(now))
     audit.record(
         session,
         actor=merchant.actor,
@@ -122,6 +97,29 @@ def book_charge(
         detail={"applicant": stored_value.owner, "transfer": transfer_id},
     )
     return charge
+
+
+def _transfer(
+    session: Session, stored_value: Account, payable: Account, amount: int, now: datetime
+) -> str:
+    """The charge's transfer, its debit already applied by `_debit` below.
+
+    The card's row is locked last, by that debit, so it is held only for the moments before
+    commit: the rows written first merely reference it, which takes no lock a debit waits on.
+    A refused debit rolls them back with everything else."""
+    legs = [Leg(stored_value, Side.DEBIT, amount, applied=True), Leg(payable, Side.CREDIT, amount)]
+    transfer_id, _ = ledger.post(session, TransferKind.CHARGE, legs, at=now)
+    return transfer_id
+
+
+def _debit(session: Session, stored_value: Account, amount: int, day: date) -> int:
+    """Take the charge from the card's cached balance and the day's allowance: the new balance,
+    or why not (402)."""
+    limit = settings.daily_spend_limit_cents
+    balance = ledger.spend(session, stored_value.id, amount, day=day, limit=limit)
+    if balance is None:
+        raise _refused(session, stored_value, amount, day)
+    return balance
 
 
 def holder_accounts(

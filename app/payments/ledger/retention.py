@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -22,17 +21,9 @@ from app.kit.errors import Conflict
 from app.kit.progress import SILENT, Progress
 from app.kit.types import utcnow
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger import checks
+from app.payments.ledger import checks, repository
 from app.payments.ledger.accounts import Leg
 from app.payments.models import (
-    Charge,
-    Fee,
-    IdempotencyRecord,
-    LedgerEntry,
-    LedgerTransfer,
-    Load,
-    ParkingSession,
-    Refund,
     Side,
     TransferKind,
 )
@@ -63,55 +54,17 @@ def _months(first: datetime, before: datetime) -> list[tuple[datetime, datetime]
 
 def _roll_period(session: Session, start: datetime, end: datetime) -> int:
     """Replace one period's transfers by their totals; answers how many were replaced."""
-    transfers = sa.select(LedgerTransfer.id).where(
-        LedgerTransfer.kind != TransferKind.ROLLUP,
-        LedgerTransfer.at >= start,
-        LedgerTransfer.at < end,
-    )
-    totals = session.execute(
-        sa.select(LedgerEntry.account_id, LedgerEntry.side, sa.func.sum(LedgerEntry.amount_cents))
-        .where(LedgerEntry.transfer_id.in_(transfers))
-        .group_by(LedgerEntry.account_id, LedgerEntry.side)
-        .order_by(LedgerEntry.account_id, LedgerEntry.side)
-    ).all()
+    totals = repository.period_totals(session, start, end)
     if not totals:
         return 0
-    count = session.scalar(sa.select(sa.func.count()).select_from(transfers.subquery())) or 0
-    charges = sa.select(Charge.id).where(Charge.transfer_id.in_(transfers))
-    # A later refund of a charge rolled up now keeps its own amount and time, not the charge.
-    session.execute(
-        sa.update(Refund)
-        .where(Refund.charge_id.in_(charges), Refund.transfer_id.not_in(transfers))
-        .values(charge_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    for detail in (Refund, Charge, Load, Fee):
-        session.execute(
-            sa.delete(detail)
-            .where(detail.transfer_id.in_(transfers))
-            .execution_options(synchronize_session=False)
-        )
-    session.execute(
-        sa.delete(LedgerEntry)
-        .where(LedgerEntry.transfer_id.in_(transfers))
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        sa.delete(LedgerTransfer)
-        .where(
-            LedgerTransfer.kind != TransferKind.ROLLUP,
-            LedgerTransfer.at >= start,
-            LedgerTransfer.at < end,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    count = repository.delete_period(session, start, end)
     accounts = {account_id: ledger.by_id(session, account_id) for account_id, _, _ in totals}
     # Balances are not moved: the totals are what the replaced entries already added up to.
     ledger.post(
         session,
         TransferKind.ROLLUP,
         [
-            Leg(accounts[account_id], Side(side), int(total), applied=True)
+            Leg(accounts[account_id], Side(side), total, applied=True)
             for account_id, side, total in totals
         ],
         at=start,
@@ -129,11 +82,7 @@ def rollup(
     if not verdict.ok:
         raise LedgerBroken(f"the ledger does not hold ({verdict.problems[0]}): fix it first")
     report = RollupReport(before=before)
-    first = session.scalar(
-        sa.select(sa.func.min(LedgerTransfer.at)).where(
-            LedgerTransfer.kind != TransferKind.ROLLUP, LedgerTransfer.at < before
-        )
-    )
+    first = repository.first_detail_before(session, before)
     months = _months(first, before) if first else []
     progress.start(len(months))
     for start, end in months:
@@ -142,25 +91,10 @@ def rollup(
         if replaced:
             report.periods += 1
             report.transfers += replaced
-    old_sessions = sa.select(ParkingSession.id).where(ParkingSession.starts_at < before)
-    session.execute(
-        sa.update(Charge)
-        .where(Charge.parking_session_id.in_(old_sessions))
-        .values(parking_session_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    report.sessions = session.execute(
-        sa.delete(ParkingSession)
-        .where(ParkingSession.starts_at < before)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
+    report.sessions = repository.delete_sessions_before(session, before)
     # Kept at least as long as a meter may hold a charge, so a late upload is still recognised.
     key_days = max(settings.idempotency_key_days, settings.offline_charge_max_age_days + 1)
-    report.keys = session.execute(
-        sa.delete(IdempotencyRecord)
-        .where(IdempotencyRecord.created_at < now - timedelta(days=key_days))
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
+    report.keys = repository.delete_keys_before(session, now - timedelta(days=key_days))
     audit.record(
         session,
         actor=actor,

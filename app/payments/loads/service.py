@@ -18,25 +18,18 @@ from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import shortfall
-from app.payments.ledger.accounts import DEFAULT_BRANCH, Leg
+from app.payments.ledger.accounts import DEFAULT_BRANCH, Account, Leg
+from app.payments.loads import repository
 from app.payments.models import AccountKind, Load, Side, TransferKind
 from app.payments.schemas import BalanceRead, LoadRead
 
 
-def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
-    """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
-    card = card_by_number(session, number)
-    if card.status == "revoked":
-        raise CardRevoked(
-            f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
-        )
+def _balance_after(session: Session, stored_value: Account, amount: int) -> int:
+    """The card's balance once `amount` is loaded and what offline parking left owing is paid
+    back from it; 409 above the cap. Locks the stored value, then the shortfall."""
     cap = settings.balance_cap_cents
-    branch = clerk.branch or DEFAULT_BRANCH
-    # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
-    drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
-    stored_value = ledger.ensure(session, AccountKind.STORED_VALUE, card.applicant_id)
     balance = ledger.cached_balance(session, stored_value, lock=True)
-    owed = shortfall.owed(session, card.applicant_id)
+    owed = shortfall.owed(session, stored_value.owner)
     after = balance + amount - min(owed, amount)
     if after > cap:
         # What is owed is paid back first, so it adds to the room; what is on the card takes
@@ -46,6 +39,21 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
             f"the card holds {balance} of at most {cap} cents: at most {room} more can be loaded",
             extra={"room_cents": room},
         )
+    return after
+
+
+def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
+    """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
+    card = card_by_number(session, number)
+    if card.status == "revoked":
+        raise CardRevoked(
+            f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
+        )
+    branch = clerk.branch or DEFAULT_BRANCH
+    # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
+    drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
+    stored_value = ledger.ensure(session, AccountKind.STORED_VALUE, card.applicant_id)
+    after = _balance_after(session, stored_value, amount)
     now = utcnow()
     transfer_id, _ = ledger.post(
         session,
@@ -64,8 +72,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
         recovered_cents=recovered,
         at=now,
     )
-    session.add(record)
-    session.flush()
+    repository.add(session, record)
     audit.record(
         session,
         actor=clerk.actor,

@@ -24,6 +24,7 @@ from app.kit.errors import ResidentIdError
 from app.kit.types import new_id, utcnow
 from app.payments import idempotency
 from app.payments.cardholders import check_qr
+from app.payments.charges import repository as charge_repository
 from app.payments.charges.service import receipt_number
 from app.payments.errors import (
     CardNotAccepted,
@@ -46,6 +47,7 @@ from app.payments.models import (
     TransferKind,
 )
 from app.payments.parking import offline_limits as limits
+from app.payments.parking import repository as parking_repository
 from app.payments.parking.schemas import OfflineCharge, OfflineResult, OfflineUploadRead
 from app.payments.parking.schemas import OfflineUpload as OfflineUploadBody
 from app.payments.parking.service import price, require_parking
@@ -69,7 +71,7 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
         raise OccurredAtRefused(
             f"occurred_at is older than {settings.offline_charge_max_age_days} days"
         )
-    zone = session.get(ParkingZone, item.zone)
+    zone = parking_repository.zone(session, item.zone)
     if zone is None:
         raise ZoneNotFound("no parking zone has this code")
     if item.minutes > zone.max_minutes:
@@ -83,20 +85,72 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
     return check.card, zone
 
 
+def _stay(
+    merchant: Principal, item: OfflineCharge, zone: ParkingZone, stored_value: Account
+) -> ParkingSession:
+    return ParkingSession(
+        id=new_id(),
+        zone_code=zone.code,
+        merchant_id=merchant.id,
+        account_id=stored_value.id,
+        rate_cents_per_hour=zone.rate_cents_per_hour,
+        starts_at=item.occurred_at,
+        ends_at=item.occurred_at + timedelta(minutes=item.minutes),
+        minutes=item.minutes,
+        charged_cents=price(zone.rate_cents_per_hour, item.minutes),
+        offline=True,
+    )
+
+
+def _legs(
+    session: Session, stored_value: Account, payable: Account, taken: int, rest: int
+) -> list[Leg]:
+    """The merchant is paid in full: the card pays what it holds, its shortfall the rest."""
+    legs = [Leg(payable, Side.CREDIT, taken + rest)]
+    if taken:
+        legs.append(Leg(stored_value, Side.DEBIT, taken))
+    if rest:
+        owed = ledger.find(session, AccountKind.SHORTFALL, stored_value.owner)
+        assert owed is not None, "made before the stored value was locked"
+        legs.append(Leg(owed, Side.DEBIT, rest))
+    return legs
+
+
+def _charge(stay: ParkingSession, transfer_id: str, rest: int, now: datetime) -> Charge:
+    return Charge(
+        id=new_id(),
+        transfer_id=transfer_id,
+        merchant_id=stay.merchant_id,
+        account_id=stay.account_id,
+        amount_cents=stay.charged_cents,
+        shortfall_cents=rest,
+        refunded_cents=0,
+        purpose=ChargePurpose.PARKING,
+        reference=f"parking {stay.id}",
+        receipt_number=receipt_number(),
+        parking_session_id=stay.id,
+        occurred_at=stay.starts_at,
+        at=now,
+    )
+
+
 def _book(
     session: Session,
     merchant: Principal,
     item: OfflineCharge,
     zone: ParkingZone,
-    stored_value: Account,
-    payable: Account,
+    accounts: tuple[Account, Account],
     now: datetime,
     cap: int,
 ) -> OfflineResult:
-    amount = price(zone.rate_cents_per_hour, item.minutes)
+    """Book one accepted offline stay: (stored value, payable) are the card's and merchant's."""
+    stored_value, payable = accounts
+    stay = _stay(merchant, item, zone, stored_value)
+    amount = stay.charged_cents
     taken = min(ledger.cached_balance(session, stored_value, lock=True), amount)
     rest = amount - taken
-    ends = item.occurred_at + timedelta(minutes=item.minutes)
+    owed = shortfall.owed(session, stored_value.owner)
+    ends = stay.ends_at
     limits.check(
         session,
         stored_value,
@@ -104,49 +158,15 @@ def _book(
         ends=ends,
         amount=amount,
         rest=rest,
-        owed=shortfall.owed(session, stored_value.owner),
+        owed=owed,
         cap=cap,
     )
     limits.count_spent(session, stored_value, amount, starts=item.occurred_at)
-    parking = ParkingSession(
-        id=new_id(),
-        zone_code=zone.code,
-        merchant_id=merchant.id,
-        account_id=stored_value.id,
-        rate_cents_per_hour=zone.rate_cents_per_hour,
-        starts_at=item.occurred_at,
-        ends_at=ends,
-        minutes=item.minutes,
-        charged_cents=amount,
-        offline=True,
-    )
-    session.add(parking)
-    session.flush()
-    legs = [Leg(payable, Side.CREDIT, amount)]
-    if taken:
-        legs.append(Leg(stored_value, Side.DEBIT, taken))
-    if rest:
-        owed = ledger.find(session, AccountKind.SHORTFALL, stored_value.owner)
-        assert owed is not None, "made before the stored value was locked"
-        legs.append(Leg(owed, Side.DEBIT, rest))
+    parking_repository.add_session(session, stay)
+    legs = _legs(session, stored_value, payable, taken, rest)
     transfer_id, _ = ledger.post(session, TransferKind.CHARGE, legs, at=now)
-    charge = Charge(
-        id=new_id(),
-        transfer_id=transfer_id,
-        merchant_id=merchant.id,
-        account_id=stored_value.id,
-        amount_cents=amount,
-        shortfall_cents=rest,
-        refunded_cents=0,
-        purpose=ChargePurpose.PARKING,
-        reference=f"parking {parking.id}",
-        receipt_number=receipt_number(),
-        parking_session_id=parking.id,
-        occurred_at=item.occurred_at,
-        at=now,
-    )
-    session.add(charge)
-    session.flush()
+    charge = _charge(stay, transfer_id, rest, now)
+    charge_repository.add_charge(session, charge)
     audit.record(
         session,
         actor=merchant.actor,
@@ -158,7 +178,7 @@ def _book(
         request_id=item.request_id,
         outcome="charged",
         charge_id=charge.id,
-        session_id=parking.id,
+        session_id=stay.id,
         receipt_number=charge.receipt_number,
         amount_cents=amount,
         taken_cents=taken,
@@ -170,18 +190,15 @@ def _fingerprint(item: OfflineCharge) -> str:
     return idempotency.request_hash("meter", {}, item.model_dump(mode="json"))
 
 
-def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> OfflineUploadRead:
-    """Book a meter's offline charges; each answers charged, duplicate or rejected."""
-    require_parking(session, merchant)
-    now = utcnow()
-    items = body.charges
-    results: list[OfflineResult | None] = [None] * len(items)
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first.setdefault(item.request_id, index)
-
-    # Every lock below is taken in one sorted order (ledger/accounts.py): request ids, then accounts made
-    # by kind and owner, then stored value by account id. Uploads overlapping in any order queue.
+def _claim(
+    session: Session,
+    merchant: Principal,
+    items: list[OfflineCharge],
+    first: dict[str, int],
+    results: list[OfflineResult | None],
+) -> list[int]:
+    """Claim each request id (sorted: the first lock order); answers the items to book. A
+    request id seen before gets its first answer again, as a duplicate."""
     claimed: list[int] = []
     for request_id in sorted(first):
         index = first[request_id]
@@ -197,7 +214,18 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
         else:
             replay = OfflineResult.model_validate_json(earlier.response_body)
             results[index] = replay.model_copy(update={"outcome": "duplicate"})
+    return claimed
 
+
+def _judged(
+    session: Session,
+    merchant: Principal,
+    items: list[OfflineCharge],
+    claimed: list[int],
+    results: list[OfflineResult | None],
+    now: datetime,
+) -> list[tuple[int, Card, ParkingZone]]:
+    """The claimed items that may be booked, with their card and zone; the others rejected."""
     accepted: list[tuple[int, Card, ParkingZone]] = []
     for index in claimed:
         try:
@@ -208,15 +236,27 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
             results[index] = _rejected(items[index], error)
             continue
         accepted.append((index, card, zone))
+    return accepted
 
-    payable = ledger.ensure(session, AccountKind.PAYABLE, merchant.id)
-    holders = sorted({card.applicant_id for _, card, _ in accepted})
+
+def _holder_accounts(session: Session, holders: list[str]) -> dict[str, Account]:
+    """Each holder's stored value, made with their shortfall first (by kind, then owner)."""
     for kind in (AccountKind.SHORTFALL, AccountKind.STORED_VALUE):
         for holder in holders:
             ledger.ensure(session, kind, holder)
-    accounts = {
-        holder: ledger.ensure(session, AccountKind.STORED_VALUE, holder) for holder in holders
-    }
+    return {holder: ledger.ensure(session, AccountKind.STORED_VALUE, holder) for holder in holders}
+
+
+def _book_all(
+    session: Session,
+    merchant: Principal,
+    items: list[OfflineCharge],
+    accepted: list[tuple[int, Card, ParkingZone]],
+    results: list[OfflineResult | None],
+    now: datetime,
+) -> None:
+    payable = ledger.ensure(session, AccountKind.PAYABLE, merchant.id)
+    accounts = _holder_accounts(session, sorted({card.applicant_id for _, card, _ in accepted}))
     cap = limits.owed_cap(session)
     for index, card, zone in sorted(
         accepted, key=lambda entry: (accounts[entry[1].applicant_id].id, entry[0])
@@ -224,23 +264,21 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
         item = items[index]
         try:
             result = _book(
-                session, merchant, item, zone, accounts[card.applicant_id], payable, now, cap
+                session, merchant, item, zone, (accounts[card.applicant_id], payable), now, cap
             )
         except ResidentIdError as error:
             idempotency.release(session, merchant.actor, KeyScope.METER, item.request_id)
             results[index] = _rejected(item, error)
             continue
-        idempotency.remember(
-            session,
-            merchant.actor,
-            KeyScope.METER,
-            item.request_id,
-            201,
-            result.model_dump(mode="json"),
-        )
+        answer = result.model_dump(mode="json")
+        idempotency.remember(session, merchant.actor, KeyScope.METER, item.request_id, 201, answer)
         results[index] = result
 
-    # The same request id twice in one upload: the second repeats the first.
+
+def _repeats(
+    items: list[OfflineCharge], first: dict[str, int], results: list[OfflineResult | None]
+) -> None:
+    """The same request id twice in one upload: the second repeats the first."""
     for index, item in enumerate(items):
         if results[index] is not None:
             continue
@@ -255,4 +293,22 @@ def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> Of
             results[index] = earlier_result
         else:
             results[index] = earlier_result.model_copy(update={"outcome": "duplicate"})
+
+
+def upload(session: Session, merchant: Principal, body: OfflineUploadBody) -> OfflineUploadRead:
+    """Book a meter's offline charges; each answers charged, duplicate or rejected."""
+    require_parking(session, merchant)
+    now = utcnow()
+    items = body.charges
+    results: list[OfflineResult | None] = [None] * len(items)
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.request_id, index)
+    # Every lock below is taken in one sorted order (ledger/accounts.py): request ids, then
+    # accounts made by kind and owner, then stored value by account id. Uploads overlapping in
+    # any order queue.
+    claimed = _claim(session, merchant, items, first, results)
+    accepted = _judged(session, merchant, items, claimed, results, now)
+    _book_all(session, merchant, items, accepted, results, now)
+    _repeats(items, first, results)
     return OfflineUploadRead(results=[result for result in results if result is not None])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -16,8 +15,10 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.errors import Unprocessable
 from app.kit.types import utcnow
-from app.merchants.models import Merchant
-from app.payments.models import AccountKind, Charge, LedgerAccount, ParkingSession
+from app.merchants import repository as merchants
+from app.payments.ledger import accounts as ledger
+from app.payments.models import AccountKind
+from app.payments.parking import repository
 from app.payments.parking.schemas import OfflineCardTotal, OfflineMerchantTotal, OfflineReport
 
 DEFAULT_DAYS = 30
@@ -33,43 +34,10 @@ def report(
         raise Unprocessable(f"since ({since}) is after until ({until})")
     start, _ = day_bounds(since)
     _, end = day_bounds(until)
-    offline = (
-        sa.select(Charge)
-        .join(ParkingSession, ParkingSession.id == Charge.parking_session_id)
-        .where(ParkingSession.offline.is_(True), Charge.occurred_at >= start)
-        .where(Charge.occurred_at < end)
-        .subquery()
-    )
-    total = sa.func.sum(offline.c.amount_cents)
-    holder = LedgerAccount.owner
-    by_card = session.execute(
-        sa.select(holder, sa.func.count(), total)
-        .join(LedgerAccount, LedgerAccount.id == offline.c.account_id)
-        .group_by(holder)
-        .order_by(total.desc(), holder)
-        .limit(limit)
-    ).all()
-    owed = dict(
-        session.execute(
-            sa.select(LedgerAccount.owner, LedgerAccount.balance_cents).where(
-                LedgerAccount.kind == AccountKind.SHORTFALL,
-                LedgerAccount.owner.in_([row[0] for row in by_card]),
-            )
-        ).all()
-    )
-    by_merchant = session.execute(
-        sa.select(
-            Merchant.id,
-            Merchant.name,
-            sa.func.count(),
-            total,
-            sa.func.sum(offline.c.shortfall_cents),
-        )
-        .join(Merchant, Merchant.id == offline.c.merchant_id)
-        .group_by(Merchant.id, Merchant.name)
-        .order_by(total.desc(), Merchant.id)
-        .limit(limit)
-    ).all()
+    by_card = repository.offline_by_holder(session, start, end, limit)
+    owed = ledger.cached_balances(session, AccountKind.SHORTFALL, [row[0] for row in by_card])
+    by_merchant = repository.offline_by_merchant(session, start, end, limit)
+    names = {m.id: m.name for m in merchants.by_ids(session, sorted({r[0] for r in by_merchant}))}
     audit.record(
         session, actor=reader.actor, action="payment.offline_report.read", subject="parking"
     )
@@ -80,20 +48,20 @@ def report(
         cards=[
             OfflineCardTotal(
                 applicant_id=owner,
-                charges_count=int(count),
-                charged_cents=int(cents),
-                owed_cents=int(owed.get(owner) or 0),
+                charges_count=count,
+                charged_cents=cents,
+                owed_cents=owed.get(owner, 0),
             )
             for owner, count, cents in by_card
         ],
         merchants=[
             OfflineMerchantTotal(
                 merchant_id=merchant_id,
-                merchant_name=name,
-                charges_count=int(count),
-                charged_cents=int(cents),
-                shortfall_cents=int(short or 0),
+                merchant_name=names[merchant_id],
+                charges_count=count,
+                charged_cents=cents,
+                shortfall_cents=short,
             )
-            for merchant_id, name, count, cents, short in by_merchant
+            for merchant_id, count, cents, short in by_merchant
         ],
     )

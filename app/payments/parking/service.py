@@ -13,7 +13,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.kit.paging import Page, decode, keyset, page_of
 from app.kit.types import new_id, utcnow
-from app.merchants.models import Merchant
+from app.merchants import repository as merchants
 from app.payments.cardholders import accepted_card
 from app.payments.charges.service import book_charge, holder_accounts
 from app.payments.errors import (
@@ -38,8 +38,8 @@ def price(rate_cents_per_hour: int, minutes: int) -> int:
 
 
 def require_parking(session: Session, merchant: Principal) -> None:
-    category = session.scalar(sa.select(Merchant.category).where(Merchant.id == merchant.id))
-    if category != PARKING_CATEGORY:
+    found = merchants.get(session, merchant.id)
+    if found is None or found.category != PARKING_CATEGORY:
         raise NotAParkingMerchant("only parking merchants may use the parking endpoints")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -19,9 +18,8 @@ from app.branches import service as branches
 from app.kit.dates import city_day
 from app.kit.errors import Conflict, Forbidden, Unprocessable
 from app.kit.types import new_id, utcnow
-from app.payments.ledger.accounts import insert_ignoring_conflict
-from app.payments.models import DrawerClose
-from app.payments.reports.drawers import close_read, expected_cents, find_close
+from app.payments.reports import repository
+from app.payments.reports.drawers import close_read, expected_cents
 from app.payments.schemas import DrawerCloseRead
 
 
@@ -58,17 +56,15 @@ def close_drawer(
         "closed_by": principal.id,
         "closed_at": now,
     }
-    # The unique (branch, day) decides between two closes at once: the second waits, then loses.
-    table: sa.Table = DrawerClose.__table__  # type: ignore[assignment]  # a mapped class's Table
-    if not insert_ignoring_conflict(session, table, row, ["branch", "day"]):
-        earlier = find_close(session, branch, day)
+    if not repository.add_close(session, row):
+        earlier = repository.find_close(session, branch, day)
         assert earlier is not None, "the conflicting close is committed once the insert returns"
         first = close_read(session, earlier)
         raise DrawerAlreadyClosed(
             f"{branch}'s drawer for {day.isoformat()} was closed by {first.closed_by}",
             extra={"close": first.model_dump(mode="json")},
         )
-    close = find_close(session, branch, day)
+    close = repository.find_close(session, branch, day)
     assert close is not None, "inserted a moment ago"
     audit.record(
         session,

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.models import User
+from app.auth import repository as users
 from app.auth.principal import Principal
 from app.branches import service as branches
 from app.config import settings
@@ -25,12 +24,8 @@ from app.payments.ledger import accounts as ledger
 from app.payments.models import (
     AccountKind,
     DrawerClose,
-    Fee,
-    LedgerEntry,
-    LedgerTransfer,
-    Load,
-    Refund,
 )
+from app.payments.reports import repository
 from app.payments.schemas import ClerkTotal, DrawerCloseRead, DrawerRead
 
 
@@ -38,42 +33,29 @@ def _by_clerk(
     session: Session, branch: str, start: datetime, end: datetime
 ) -> tuple[dict[str, ClerkTotal], int]:
     """Each clerk's day at the branch, by username; and the shortfall the loads paid back."""
+    loads = repository.loads_by_clerk(session, branch, start, end)
+    fees = repository.fees_by_clerk(session, branch, start, end)
+    # Refunds name their staff as the audit trail does ("user:<id>"); the branch is the staff's.
+    refunds = {
+        actor.removeprefix("user:"): (count, cents)
+        for actor, count, cents in repository.refunds_by_staff(session, start, end)
+    }
+    ids = {clerk for clerk, *_ in loads} | {clerk for clerk, *_ in fees} | set(refunds)
+    staff = {user.id: user for user in users.by_ids(session, sorted(ids))}
     clerks: dict[str, ClerkTotal] = {}
 
-    def clerk(name: str) -> ClerkTotal:
+    def clerk(user_id: str) -> ClerkTotal:
+        name = staff[user_id].username
         return clerks.setdefault(name, ClerkTotal(clerk=name, loads_count=0, loaded_cents=0))
 
-    loads = session.execute(
-        sa.select(
-            User.username,
-            sa.func.count(),
-            sa.func.sum(Load.amount_cents),
-            sa.func.sum(Load.recovered_cents),
-        )
-        .join(User, User.id == Load.clerk_id)
-        .where(Load.branch == branch, Load.at >= start, Load.at < end)
-        .group_by(User.username)
-    ).all()
-    for name, count, total, _ in loads:
-        clerk(name).loads_count, clerk(name).loaded_cents = int(count), int(total)
-    fees = session.execute(
-        sa.select(User.username, sa.func.count(), sa.func.sum(Fee.amount_cents))
-        .join(User, User.id == Fee.clerk_id)
-        .where(Fee.branch == branch, Fee.at >= start, Fee.at < end)
-        .group_by(User.username)
-    ).all()
-    for name, count, total in fees:
-        clerk(name).fees_count, clerk(name).fees_cents = int(count), int(total)
-    # Refunds name their staff as the audit trail does ("user:<id>"); the branch is the staff's.
-    refunds = session.execute(
-        sa.select(User.username, sa.func.count(), sa.func.sum(Refund.amount_cents))
-        .join(User, sa.literal("user:") + User.id == Refund.refunded_by)
-        .where(User.branch == branch, Refund.at >= start, Refund.at < end)
-        .group_by(User.username)
-    ).all()
-    for name, count, total in refunds:
-        clerk(name).refunds_count, clerk(name).refunded_cents = int(count), int(total)
-    return clerks, sum(int(recovered) for _, _, _, recovered in loads)
+    for user_id, count, total, _ in loads:
+        clerk(user_id).loads_count, clerk(user_id).loaded_cents = count, total
+    for user_id, count, total in fees:
+        clerk(user_id).fees_count, clerk(user_id).fees_cents = count, total
+    for user_id, (count, total) in refunds.items():
+        if user_id in staff and staff[user_id].branch == branch:
+            clerk(user_id).refunds_count, clerk(user_id).refunded_cents = count, total
+    return clerks, sum(recovered for *_, recovered in loads)
 
 
 def _cash_in(totals: Iterable[ClerkTotal]) -> int:
@@ -87,7 +69,7 @@ def expected_cents(session: Session, branch: str, day: date) -> int:
 
 
 def close_read(session: Session, close: DrawerClose) -> DrawerCloseRead:
-    closer = session.get(User, close.closed_by)
+    closer = users.get(session, close.closed_by)
     assert closer is not None  # a foreign key guarantees it
     return DrawerCloseRead(
         branch=close.branch,
@@ -100,32 +82,13 @@ def close_read(session: Session, close: DrawerClose) -> DrawerCloseRead:
     )
 
 
-def find_close(session: Session, branch: str, day: date) -> DrawerClose | None:
-    query = sa.select(DrawerClose).where(DrawerClose.branch == branch, DrawerClose.day == day)
-    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
-
-
 def _drawer_at(
     session: Session, account: ledger.Account | None, start: datetime, end: datetime
 ) -> tuple[int, int]:
-    """The drawer's ledger balance at `start` and at `end`, summed in one pass over its entries
-    (the drawer holds every fee and load ever taken: one pass, not two, is what grows)."""
+    """The drawer's ledger balance at `start` and at `end`."""
     if account is None:
         return 0, 0
-    signed = sa.case(
-        (LedgerEntry.side == "debit", LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents
-    )
-
-    def until(moment: datetime) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(sa.func.sum(sa.case((LedgerTransfer.at < moment, signed))), 0)
-
-    row = session.execute(
-        sa.select(until(start), until(end))
-        .select_from(LedgerEntry)
-        .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-        .where(LedgerEntry.account_id == account.id, LedgerTransfer.at < end)
-    ).one()
-    return int(row[0]), int(row[1])
+    return repository.debit_normal_balances(session, account.id, start, end)
 
 
 def drawer(session: Session, reader: Principal, branch: str, day: date | None) -> DrawerRead:
@@ -142,7 +105,7 @@ def drawer(session: Session, reader: Principal, branch: str, day: date | None) -
     audit.record(
         session, actor=reader.actor, action="payment.drawer.read", subject=f"branch:{branch}"
     )
-    close = find_close(session, branch, day)
+    close = repository.find_close(session, branch, day)
     return DrawerRead(
         branch=branch,
         date=day,

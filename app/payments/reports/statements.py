@@ -3,9 +3,9 @@ drawers.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -13,8 +13,9 @@ from app.auth.principal import Principal
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
-from app.merchants.models import Merchant
+from app.merchants import repository as merchant_repository
 from app.payments.cardholders import card_by_number
+from app.payments.charges import repository as charge_repository
 from app.payments.errors import MerchantNotFound
 from app.payments.ledger import accounts as ledger
 from app.payments.models import (
@@ -22,10 +23,9 @@ from app.payments.models import (
     Charge,
     LedgerEntry,
     LedgerTransfer,
-    Load,
-    ParkingSession,
     Refund,
 )
+from app.payments.reports import repository
 from app.payments.schemas import (
     PurposeTotal,
     SettlementRead,
@@ -34,95 +34,82 @@ from app.payments.schemas import (
 )
 
 
-def _signed_sum(normal: str) -> sa.ColumnElement[int]:
-    amount = LedgerEntry.amount_cents
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((LedgerEntry.side == normal, amount), else_=-amount)), 0
+def _line(
+    entry: LedgerEntry,
+    transfer: LedgerTransfer,
+    balance_after: int,
+    found: _Found,
+) -> StatementLine:
+    """One statement line: the entry, and what its transfer booked (a load's branch, a charge's
+    merchant, purpose and zone, a refund's merchant and receipt)."""
+    line = StatementLine(
+        entry_id=entry.id,
+        at=transfer.at,
+        kind=transfer.kind,
+        amount_cents=ledger.signed(AccountKind.STORED_VALUE, entry.side, entry.amount_cents),
+        balance_after_cents=balance_after,
+        branch=found.branches.get(transfer.id),
+    )
+    if transfer.id in found.charges:
+        charge, zone = found.charges[transfer.id]
+        line.merchant_name, line.purpose, line.reference = (
+            found.names[charge.merchant_id],
+            charge.purpose,
+            charge.reference,
+        )
+        line.receipt_number, line.parking_zone = charge.receipt_number, zone
+    if transfer.id in found.refunds:
+        refund, receipt = found.refunds[transfer.id]
+        line.merchant_name, line.receipt_number = found.names[refund.merchant_id], receipt
+    return line
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a page of transfers booked, by transfer id, and the merchants' names by id."""
+
+    charges: dict[str, tuple[Charge, str | None]]
+    refunds: dict[str, tuple[Refund, str | None]]
+    branches: dict[str, str]
+    names: dict[str, str]
+
+
+def _found(session: Session, transfer_ids: list[str]) -> _Found:
+    charges = repository.charges_of_transfers(session, transfer_ids)
+    refunds = repository.refunds_of_transfers(session, transfer_ids)
+    merchant_ids = {c.merchant_id for c, _ in charges.values()}
+    merchant_ids |= {r.merchant_id for r, _ in refunds.values()}
+    merchants = merchant_repository.by_ids(session, sorted(merchant_ids))
+    return _Found(
+        charges=charges,
+        refunds=refunds,
+        branches=repository.load_branches(session, transfer_ids),
+        names={merchant.id: merchant.name for merchant in merchants},
     )
 
 
 def _lines(
     session: Session, account: ledger.Account, limit: int, before: int | None
 ) -> list[StatementLine]:
-    newest_first = (sa.desc(LedgerTransfer.at), sa.desc(LedgerEntry.id))
-    query = (
-        sa.select(LedgerEntry, LedgerTransfer)
-        .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-        .where(LedgerEntry.account_id == account.id)
-    )
-    if before is not None:
-        cursor = session.execute(
-            sa.select(LedgerTransfer.at, LedgerEntry.id)
-            .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-            .where(LedgerEntry.id == before, LedgerEntry.account_id == account.id)
-        ).one_or_none()
-        if cursor is None:
-            return []
-        query = query.where(sa.tuple_(LedgerTransfer.at, LedgerEntry.id) < tuple(cursor))
-    rows = session.execute(query.order_by(*newest_first).limit(limit)).all()
+    rows = repository.entries_page(session, account.id, limit, before)
     if not rows:
         return []
     oldest_entry, oldest_transfer = rows[-1]
     # The balance after the oldest line on the page: every entry up to and including it.
-    running = session.scalar(
-        sa.select(_signed_sum(ledger.NORMAL_SIDE[AccountKind.STORED_VALUE]))
-        .select_from(LedgerEntry)
-        .join(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-        .where(
-            LedgerEntry.account_id == account.id,
-            sa.tuple_(LedgerTransfer.at, LedgerEntry.id) <= (oldest_transfer.at, oldest_entry.id),
-        )
+    normal = ledger.NORMAL_SIDE[AccountKind.STORED_VALUE]
+    running = repository.balance_through(
+        session, account.id, normal, oldest_transfer.at, oldest_entry.id
     )
-    transfer_ids = [transfer.id for _, transfer in rows]
-    charges = {
-        c.transfer_id: (c, name, zone)
-        for c, name, zone in session.execute(
-            sa.select(Charge, Merchant.name, ParkingSession.zone_code)
-            .join(Merchant, Merchant.id == Charge.merchant_id)
-            .outerjoin(ParkingSession, ParkingSession.id == Charge.parking_session_id)
-            .where(Charge.transfer_id.in_(transfer_ids))
-        ).all()
-    }
-    refunds = {
-        r.transfer_id: (r, name, receipt)
-        for r, name, receipt in session.execute(
-            sa.select(Refund, Merchant.name, Charge.receipt_number)
-            .join(Merchant, Merchant.id == Refund.merchant_id)
-            .outerjoin(Charge, Charge.id == Refund.charge_id)
-            .where(Refund.transfer_id.in_(transfer_ids))
-        ).all()
-    }
-    loads_at = sa.select(Load.transfer_id, Load.branch).where(Load.transfer_id.in_(transfer_ids))
-    branches: dict[str, str] = dict(session.execute(loads_at).all())
-    lines: list[StatementLine] = []
+    found = _found(session, [transfer.id for _, transfer in rows])
     oldest_amount = ledger.signed(
         AccountKind.STORED_VALUE, oldest_entry.side, oldest_entry.amount_cents
     )
     # Walk from the oldest line up, each line's balance the one before it plus its amount.
-    balance_after = int(running or 0) - oldest_amount
+    balance_after = running - oldest_amount
+    lines: list[StatementLine] = []
     for entry, transfer in reversed(rows):
-        amount = ledger.signed(AccountKind.STORED_VALUE, entry.side, entry.amount_cents)
-        balance_after += amount
-        line = StatementLine(
-            entry_id=entry.id,
-            at=transfer.at,
-            kind=transfer.kind,
-            amount_cents=amount,
-            balance_after_cents=balance_after,
-            branch=branches.get(transfer.id),
-        )
-        if transfer.id in charges:
-            charge, name, zone = charges[transfer.id]
-            line.merchant_name, line.purpose, line.reference = (
-                name,
-                charge.purpose,
-                charge.reference,
-            )
-            line.receipt_number, line.parking_zone = charge.receipt_number, zone
-        if transfer.id in refunds:
-            _, name, receipt = refunds[transfer.id]
-            line.merchant_name, line.receipt_number = name, receipt
-        lines.append(line)
+        balance_after += ledger.signed(AccountKind.STORED_VALUE, entry.side, entry.amount_cents)
+        lines.append(_line(entry, transfer, balance_after, found))
     lines.reverse()
     return lines
 
@@ -160,27 +147,13 @@ def settlement(
     session: Session, reader: Principal, merchant_id: str, day: date | None
 ) -> SettlementRead:
     """A merchant's charges and refunds booked on one city day (today when no date is given)."""
-    merchant = session.get(Merchant, merchant_id)
+    merchant = merchant_repository.get(session, merchant_id)
     if merchant is None:
         raise MerchantNotFound("no merchant has this id")
     day = day or city_day(utcnow())
     start, end = day_bounds(day)
-    by_purpose = session.execute(
-        sa.select(
-            Charge.purpose,
-            sa.func.count(),
-            sa.func.sum(Charge.amount_cents),
-            sa.func.sum(Charge.shortfall_cents),
-        )
-        .where(Charge.merchant_id == merchant.id, Charge.at >= start, Charge.at < end)
-        .group_by(Charge.purpose)
-        .order_by(Charge.purpose)
-    ).all()
-    refunds_count, refunded = session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Refund.amount_cents), 0)).where(
-            Refund.merchant_id == merchant.id, Refund.at >= start, Refund.at < end
-        )
-    ).one()
+    by_purpose = repository.charges_by_purpose(session, merchant.id, start, end)
+    refunds_count, refunded = charge_repository.refund_totals(session, merchant.id, start, end)
     payable = ledger.find(session, AccountKind.PAYABLE, merchant.id)
     charged = sum(int(total) for _, _, total, _ in by_purpose)
     if reader.actor != f"merchant:{merchant.id}":
