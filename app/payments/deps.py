@@ -1,4 +1,5 @@
-"""Who may call the stored-value endpoints, the Idempotency-Key every money-moving POST needs, and\nhow its answer (first or replayed) goes out."""
+"""Who may call the stored-value endpoints, the Idempotency-Key every money-moving POST needs,
+and how its answer (first or replayed) goes out."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from app.auth import repository as users
 from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
+from app.payments import repository
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger.accounts import CITY, DEFAULT_BRANCH, Leg
 from app.payments.models import AccountKind, Fee, Side, TransferKind
@@ -39,7 +40,8 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
         return None
     clerk = _staff(session, actor)
     branch = clerk.branch or DEFAULT_BRANCH
-    # Accounts are made by kind, then owner (the lock order in ledger/accounts.py): drawer, fee_revenue.
+    # Accounts are made by kind, then owner (the lock order in ledger/accounts.py): drawer,
+    # fee_revenue.
     drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
     revenue = ledger.ensure(session, AccountKind.FEE_REVENUE, CITY)
     now = utcnow()
@@ -59,8 +61,7 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
         amount_cents=card.fee_cents,
         at=now,
     )
-    session.add(fee)
-    session.flush()
+    repository.add_fee(session, fee)
     audit.record(
         session,
         actor=actor,

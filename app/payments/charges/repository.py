@@ -121,3 +121,15 @@ def add_charge(session: Session, charge: Charge) -> None:
     """A charge written through the ORM (an offline meter's, with its shortfall)."""
     session.add(charge)
     session.flush()
+
+
+def charged_on(session: Session, account_id: str, start: datetime, end: datetime) -> int:
+    """What the card was charged for in [start, end): an offline charge counts when it was made,
+    an online one when it was booked."""
+    when = sa.func.coalesce(Charge.occurred_at, Charge.at)
+    total = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Charge.amount_cents), 0)).where(
+            Charge.account_id == account_id, when >= start, when < end
+        )
+    )
+    return int(total or 0)

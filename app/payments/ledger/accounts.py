@@ -101,6 +101,12 @@ _SPEND = sa.text(
     " AND CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount <= :limit"
     " RETURNING balance_cents"
 ).bindparams(sa.bindparam("day", type_=sa.Date()))
+# An offline stay made today counts in today's spending the way the online limit does.
+_COUNT_SPENT = sa.text(
+    "UPDATE ledger_accounts SET"
+    " spent_cents = CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount,"
+    " spent_on = :day WHERE id = :id"
+).bindparams(sa.bindparam("day", type_=sa.Date()))
 _MOVE = sa.text(
     "UPDATE ledger_accounts SET balance_cents = balance_cents + :delta WHERE id = :id"
     " RETURNING balance_cents"
@@ -200,6 +206,12 @@ def spend(session: Session, account_id: str, amount: int, *, day: date, limit: i
     return session.execute(
         _SPEND, {"id": account_id, "amount": amount, "day": day, "limit": limit}
     ).scalar_one_or_none()
+
+
+def count_spent(session: Session, account_id: str, amount: int, *, day: date) -> None:
+    """Add `amount` to what the card spent on `day` without moving its balance (an offline
+    charge, which its balance and shortfall already paid)."""
+    session.execute(_COUNT_SPENT, {"id": account_id, "amount": amount, "day": day})
 
 
 def _move(session: Session, account_id: str, delta: int) -> int:

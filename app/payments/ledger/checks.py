@@ -11,20 +11,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import repository as audit_events
 from app.audit import service as audit
 from app.kit.progress import SILENT, Progress
 from app.payments.ledger import accounts as ledger
+from app.payments.ledger import repository
 from app.payments.models import (
     AccountKind,
-    Charge,
-    LedgerAccount,
-    LedgerEntry,
-    LedgerTransfer,
-    Refund,
     Side,
 )
 
@@ -47,76 +42,29 @@ class LedgerReport:
         return not self.problems
 
 
-def _debits() -> sa.ColumnElement[int]:
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((LedgerEntry.side == "debit", LedgerEntry.amount_cents), else_=0)),
-        0,
-    )
-
-
-def _credits() -> sa.ColumnElement[int]:
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((LedgerEntry.side == "credit", LedgerEntry.amount_cents), else_=0)),
-        0,
-    )
-
-
 def _transfers(session: Session, report: LedgerReport) -> None:
-    debits, credits = _debits(), _credits()
-    unbalanced = session.execute(
-        sa.select(
-            LedgerTransfer.id, LedgerTransfer.kind, LedgerTransfer.amount_cents, debits, credits
-        )
-        .outerjoin(LedgerEntry, LedgerEntry.transfer_id == LedgerTransfer.id)
-        .group_by(LedgerTransfer.id, LedgerTransfer.kind, LedgerTransfer.amount_cents)
-        .having(
-            sa.or_(
-                debits != credits,
-                debits != LedgerTransfer.amount_cents,
-                debits == 0,
-            )
-        )
-        .limit(MAX_PROBLEMS)
-    ).all()
-    for transfer_id, kind, amount, debit, credit in unbalanced:
+    for transfer_id, kind, amount, debit, credit in repository.unbalanced_transfers(
+        session, MAX_PROBLEMS
+    ):
         report.problems.append(
             f"transfer {transfer_id} ({kind}, {amount} cents): debits {debit} != credits {credit}"
             if debit != credit
             else f"transfer {transfer_id} ({kind}): entries total {debit}, recorded {amount}"
         )
-    orphans = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(LedgerEntry)
-        .outerjoin(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
-        .where(LedgerTransfer.id.is_(None))
-    )
+    orphans = repository.orphan_entries(session)
     if orphans:
         report.problems.append(f"{orphans} entries belong to no transfer")
 
 
 def _balances(session: Session, report: LedgerReport) -> None:
-    # The kind as stored, not as AccountKind: a row of an unknown kind is a problem to report,
-    # not a crash of the check.
-    stored_kind = sa.type_coerce(LedgerAccount.kind, sa.String())
-    rows = session.execute(
-        sa.select(
-            LedgerAccount.id,
-            stored_kind,
-            LedgerAccount.owner,
-            LedgerAccount.balance_cents,
-            _debits(),
-            _credits(),
-        )
-        .outerjoin(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
-        .group_by(LedgerAccount.id, stored_kind, LedgerAccount.owner, LedgerAccount.balance_cents)
-    ).all()
+    rows = repository.account_sums(session)
     report.accounts = len(rows)
     for account_id, stored, owner, cached, debit, credit in rows:
         if stored not in set(AccountKind):
             report.problems.append(f"account {account_id} has an unknown kind {stored!r}")
             continue
         kind = AccountKind(stored)
-        summed = int(credit) - int(debit)
+        summed = credit - debit
         if ledger.NORMAL_SIDE[kind] is Side.DEBIT:
             summed = -summed
         if cached is not None and cached != summed:
@@ -132,19 +80,7 @@ def _balances(session: Session, report: LedgerReport) -> None:
 
 
 def _charges(session: Session, report: LedgerReport) -> None:
-    refunded = (
-        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_cents), 0))
-        .where(Refund.charge_id == Charge.id)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        sa.select(Charge.id, Charge.amount_cents, Charge.refunded_cents, refunded)
-        .where(
-            sa.or_(Charge.refunded_cents != refunded, Charge.refunded_cents > Charge.amount_cents)
-        )
-        .limit(MAX_PROBLEMS)
-    ).all()
-    for charge_id, amount, recorded, total in rows:
+    for charge_id, amount, recorded, total in repository.misrefunded_charges(session, MAX_PROBLEMS):
         report.problems.append(
             f"charge {charge_id} ({amount} cents): refunded {recorded} recorded, {total} in refunds"
         )
@@ -154,10 +90,8 @@ def check(session: Session, progress: Progress = SILENT) -> LedgerReport:
     # Four passes: the totals, every transfer, every balance, every charge.
     progress.start(4)
     report = LedgerReport()
-    report.transfers = session.scalar(sa.select(sa.func.count()).select_from(LedgerTransfer)) or 0
-    report.entries = session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) or 0
-    debits, credits = session.execute(sa.select(_debits(), _credits())).one()
-    report.debits_cents, report.credits_cents = int(debits), int(credits)
+    totals = repository.book_totals(session)
+    report.transfers, report.entries, report.debits_cents, report.credits_cents = totals
     if report.debits_cents != report.credits_cents:
         report.problems.append(
             f"all debits {report.debits_cents} != all credits {report.credits_cents}"

@@ -1,5 +1,7 @@
-"""The rollup's SQL: replacing a period's detail by its totals, and forgetting old parking
-sessions and idempotency keys. (The hot path's statements, compiled once, are in accounts.py.)"""
+"""The ledger's SQL beyond the hot path (whose statements, compiled once, are in accounts.py):
+`ledger check`'s passes over the books, and the rollup replacing a period's detail by its totals
+and forgetting old parking sessions and idempotency keys. Both span every payments table: the
+books are checked and rolled up as one."""
 
 from __future__ import annotations
 
@@ -12,13 +14,109 @@ from app.payments.models import (
     Charge,
     Fee,
     IdempotencyRecord,
+    LedgerAccount,
     LedgerEntry,
     LedgerTransfer,
     Load,
     ParkingSession,
     Refund,
+    Side,
     TransferKind,
 )
+
+
+def _debits() -> sa.ColumnElement[int]:
+    return sa.func.coalesce(
+        sa.func.sum(sa.case((LedgerEntry.side == Side.DEBIT, LedgerEntry.amount_cents), else_=0)),
+        0,
+    )
+
+
+def _credits() -> sa.ColumnElement[int]:
+    return sa.func.coalesce(
+        sa.func.sum(sa.case((LedgerEntry.side == Side.CREDIT, LedgerEntry.amount_cents), else_=0)),
+        0,
+    )
+
+
+def book_totals(session: Session) -> tuple[int, int, int, int]:
+    """(transfers, entries, all debits, all credits) in the books."""
+    transfers = session.scalar(sa.select(sa.func.count()).select_from(LedgerTransfer)) or 0
+    entries = session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) or 0
+    debits, credits = session.execute(sa.select(_debits(), _credits())).one()
+    return int(transfers), int(entries), int(debits), int(credits)
+
+
+def unbalanced_transfers(session: Session, limit: int) -> list[tuple[str, str, int, int, int]]:
+    """(transfer id, kind, recorded amount, debits, credits) of transfers whose entries do not
+    balance or do not add up to the amount recorded (or are missing), at most `limit`."""
+    debits, credits = _debits(), _credits()
+    # The kind as stored: a report of a broken book must not itself break on a bad row.
+    kind = sa.type_coerce(LedgerTransfer.kind, sa.String())
+    rows = session.execute(
+        sa.select(LedgerTransfer.id, kind, LedgerTransfer.amount_cents, debits, credits)
+        .outerjoin(LedgerEntry, LedgerEntry.transfer_id == LedgerTransfer.id)
+        .group_by(LedgerTransfer.id, kind, LedgerTransfer.amount_cents)
+        .having(
+            sa.or_(
+                debits != credits,
+                debits != LedgerTransfer.amount_cents,
+                debits == 0,
+            )
+        )
+        .limit(limit)
+    )
+    return [(t, k, int(amount), int(d), int(c)) for t, k, amount, d, c in rows]
+
+
+def orphan_entries(session: Session) -> int:
+    """How many entries belong to no transfer."""
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LedgerEntry)
+        .outerjoin(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
+        .where(LedgerTransfer.id.is_(None))
+    )
+    return int(count or 0)
+
+
+def account_sums(session: Session) -> list[tuple[str, str, str, int | None, int, int]]:
+    """(account id, kind as stored, owner, cached balance, debits, credits) of every account.
+
+    The kind is read as stored, not as AccountKind: a row of an unknown kind is a problem for
+    the check to report, not a crash of the check."""
+    stored_kind = sa.type_coerce(LedgerAccount.kind, sa.String())
+    rows = session.execute(
+        sa.select(
+            LedgerAccount.id,
+            stored_kind,
+            LedgerAccount.owner,
+            LedgerAccount.balance_cents,
+            _debits(),
+            _credits(),
+        )
+        .outerjoin(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+        .group_by(LedgerAccount.id, stored_kind, LedgerAccount.owner, LedgerAccount.balance_cents)
+    )
+    return [(a, k, o, cached, int(d), int(c)) for a, k, o, cached, d, c in rows]
+
+
+def misrefunded_charges(session: Session, limit: int) -> list[tuple[str, int, int, int]]:
+    """(charge id, amount, refunded as recorded, refunded as its refunds add up) of charges
+    whose two refunded totals differ or exceed the amount, at most `limit`."""
+    refunded = (
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_cents), 0))
+        .where(Refund.charge_id == Charge.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        sa.select(Charge.id, Charge.amount_cents, Charge.refunded_cents, refunded)
+        .where(
+            sa.or_(Charge.refunded_cents != refunded, Charge.refunded_cents > Charge.amount_cents)
+        )
+        .limit(limit)
+    )
+    return [(c, int(amount), int(recorded), int(total)) for c, amount, recorded, total in rows]
 
 
 def _detail(start: datetime, end: datetime) -> sa.Select[str]:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.config import settings
-from app.kit.errors import Conflict
 from app.kit.progress import SILENT, Progress
 from app.kit.types import utcnow
+from app.payments.errors import LedgerBroken
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import checks, repository
 from app.payments.ledger.accounts import Leg
@@ -27,10 +27,6 @@ from app.payments.models import (
     Side,
     TransferKind,
 )
-
-
-class LedgerBroken(Conflict):
-    pass
 
 
 @dataclass

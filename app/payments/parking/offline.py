@@ -16,16 +16,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
 from app.auth.principal import Principal
 from app.cards.models import Card
 from app.config import settings
 from app.kit.errors import ResidentIdError
-from app.kit.types import new_id, utcnow
+from app.kit.types import utcnow
 from app.payments import idempotency
 from app.payments.cardholders import check_qr
-from app.payments.charges import repository as charge_repository
-from app.payments.charges.service import receipt_number
 from app.payments.errors import (
     CardNotAccepted,
     IdempotencyKeyReused,
@@ -34,23 +31,18 @@ from app.payments.errors import (
     ZoneNotFound,
 )
 from app.payments.ledger import accounts as ledger
-from app.payments.ledger import shortfall
-from app.payments.ledger.accounts import Account, Leg
+from app.payments.ledger.accounts import Account
 from app.payments.models import (
     AccountKind,
-    Charge,
-    ChargePurpose,
     KeyScope,
-    ParkingSession,
     ParkingZone,
-    Side,
-    TransferKind,
 )
 from app.payments.parking import offline_limits as limits
 from app.payments.parking import repository as parking_repository
+from app.payments.parking.offline_booking import book_stay
 from app.payments.parking.schemas import OfflineCharge, OfflineResult, OfflineUploadRead
 from app.payments.parking.schemas import OfflineUpload as OfflineUploadBody
-from app.payments.parking.service import price, require_parking
+from app.payments.parking.zones import require_parking
 
 # Meters' clocks drift: a charge dated this far ahead of ours is still believed.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -83,107 +75,6 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
     if item.occurred_at < check.card.issued_at:
         raise CardNotAccepted("invalid", "the stay is dated before the card was issued")
     return check.card, zone
-
-
-def _stay(
-    merchant: Principal, item: OfflineCharge, zone: ParkingZone, stored_value: Account
-) -> ParkingSession:
-    return ParkingSession(
-        id=new_id(),
-        zone_code=zone.code,
-        merchant_id=merchant.id,
-        account_id=stored_value.id,
-        rate_cents_per_hour=zone.rate_cents_per_hour,
-        starts_at=item.occurred_at,
-        ends_at=item.occurred_at + timedelta(minutes=item.minutes),
-        minutes=item.minutes,
-        charged_cents=price(zone.rate_cents_per_hour, item.minutes),
-        offline=True,
-    )
-
-
-def _legs(
-    session: Session, stored_value: Account, payable: Account, taken: int, rest: int
-) -> list[Leg]:
-    """The merchant is paid in full: the card pays what it holds, its shortfall the rest."""
-    legs = [Leg(payable, Side.CREDIT, taken + rest)]
-    if taken:
-        legs.append(Leg(stored_value, Side.DEBIT, taken))
-    if rest:
-        owed = ledger.find(session, AccountKind.SHORTFALL, stored_value.owner)
-        assert owed is not None, "made before the stored value was locked"
-        legs.append(Leg(owed, Side.DEBIT, rest))
-    return legs
-
-
-def _charge(stay: ParkingSession, transfer_id: str, rest: int, now: datetime) -> Charge:
-    return Charge(
-        id=new_id(),
-        transfer_id=transfer_id,
-        merchant_id=stay.merchant_id,
-        account_id=stay.account_id,
-        amount_cents=stay.charged_cents,
-        shortfall_cents=rest,
-        refunded_cents=0,
-        purpose=ChargePurpose.PARKING,
-        reference=f"parking {stay.id}",
-        receipt_number=receipt_number(),
-        parking_session_id=stay.id,
-        occurred_at=stay.starts_at,
-        at=now,
-    )
-
-
-def _book(
-    session: Session,
-    merchant: Principal,
-    item: OfflineCharge,
-    zone: ParkingZone,
-    accounts: tuple[Account, Account],
-    now: datetime,
-    cap: int,
-) -> OfflineResult:
-    """Book one accepted offline stay: (stored value, payable) are the card's and merchant's."""
-    stored_value, payable = accounts
-    stay = _stay(merchant, item, zone, stored_value)
-    amount = stay.charged_cents
-    taken = min(ledger.cached_balance(session, stored_value, lock=True), amount)
-    rest = amount - taken
-    owed = shortfall.owed(session, stored_value.owner)
-    ends = stay.ends_at
-    limits.check(
-        session,
-        stored_value,
-        starts=item.occurred_at,
-        ends=ends,
-        amount=amount,
-        rest=rest,
-        owed=owed,
-        cap=cap,
-    )
-    limits.count_spent(session, stored_value, amount, starts=item.occurred_at)
-    parking_repository.add_session(session, stay)
-    legs = _legs(session, stored_value, payable, taken, rest)
-    transfer_id, _ = ledger.post(session, TransferKind.CHARGE, legs, at=now)
-    charge = _charge(stay, transfer_id, rest, now)
-    charge_repository.add_charge(session, charge)
-    audit.record(
-        session,
-        actor=merchant.actor,
-        action="payment.charge.offline",
-        subject=f"charge:{charge.id}",
-        detail={"applicant": stored_value.owner, "transfer": transfer_id, "zone": zone.code},
-    )
-    return OfflineResult(
-        request_id=item.request_id,
-        outcome="charged",
-        charge_id=charge.id,
-        session_id=stay.id,
-        receipt_number=charge.receipt_number,
-        amount_cents=amount,
-        taken_cents=taken,
-        shortfall_cents=rest,
-    )
 
 
 def _fingerprint(item: OfflineCharge) -> str:
@@ -263,7 +154,7 @@ def _book_all(
     ):
         item = items[index]
         try:
-            result = _book(
+            result = book_stay(
                 session, merchant, item, zone, (accounts[card.applicant_id], payable), now, cap
             )
         except ResidentIdError as error:

@@ -8,57 +8,27 @@ may add up to at most a cap (`offline_owed_cap_cents`, by default the dearest st
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
+from app.payments.charges import repository as charge_repository
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
+from app.payments.ledger import accounts as ledger
 from app.payments.ledger.accounts import Account
-from app.payments.models import Charge, ParkingSession, ParkingZone
-from app.payments.parking.service import price
-
-# Count the day's spending the way the online limit does, in one statement.
-_COUNT_SPENT = sa.text(
-    "UPDATE ledger_accounts SET"
-    " spent_cents = CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount,"
-    " spent_on = :day WHERE id = :id"
-).bindparams(sa.bindparam("day", type_=sa.Date()))
+from app.payments.parking import repository
+from app.payments.parking.zones import price
 
 
 def owed_cap(session: Session) -> int:
     """What one card may owe from offline stays."""
     if settings.offline_owed_cap_cents is not None:
         return settings.offline_owed_cap_cents
-    zones = session.execute(sa.select(ParkingZone.rate_cents_per_hour, ParkingZone.max_minutes))
+    zones = repository.zone_limits(session)
     return max((price(rate, minutes) for rate, minutes in zones), default=0)
-
-
-def _overlapping(session: Session, account: Account, starts: datetime, ends: datetime) -> bool:
-    query = sa.select(
-        sa.exists().where(
-            ParkingSession.account_id == account.id,
-            ParkingSession.starts_at < ends,
-            ParkingSession.ends_at > starts,
-        )
-    )
-    return bool(session.scalar(query))
-
-
-def _spent_on(session: Session, account: Account, day: date) -> int:
-    """What the card was charged for on the city day `day`: an offline charge counts on the day
-    it was made, an online one on the day it was booked."""
-    start, end = day_bounds(day)
-    when = sa.func.coalesce(Charge.occurred_at, Charge.at)
-    total = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Charge.amount_cents), 0)).where(
-            Charge.account_id == account.id, when >= start, when < end
-        )
-    )
-    return int(total or 0)
 
 
 def check(
@@ -74,10 +44,10 @@ def check(
 ) -> None:
     """Raise why this stay may not be booked; the stored value row must already be locked, so
     concurrent uploads for one card are judged one after the other."""
-    if _overlapping(session, stored_value, starts, ends):
+    if repository.stays_overlap(session, stored_value.id, starts, ends):
         raise StayOverlaps("this card has another stay at that time")
     limit = settings.daily_spend_limit_cents
-    spent = _spent_on(session, stored_value, city_day(starts))
+    spent = charge_repository.charged_on(session, stored_value.id, *day_bounds(city_day(starts)))
     if spent + amount > limit:
         raise DailySpendLimitReached(
             f"this card may spend {limit} cents a day and had {max(limit - spent, 0)} left that day"
@@ -92,4 +62,4 @@ def count_spent(session: Session, stored_value: Account, amount: int, *, starts:
     """A stay made today counts in today's spending, which online charges are limited by."""
     today = city_day(utcnow())
     if city_day(starts) == today:
-        session.execute(_COUNT_SPENT, {"id": stored_value.id, "amount": amount, "day": today})
+        ledger.count_spent(session, stored_value.id, amount, day=today)

@@ -15,8 +15,7 @@ from app.kit.errors import responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.payments import idempotency
 from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders, answered
-from app.payments.parking import offline, offline_report
-from app.payments.parking import service as parking
+from app.payments.parking import offline, offline_report, sessions, zones
 from app.payments.parking.schemas import (
     ZONE_CODE_PATTERN,
     OfflineReport,
@@ -43,7 +42,7 @@ def put_zone(
     session: SessionDep, admin: Admins, code: ZoneCodePath, body: ZoneUpsert, response: Response
 ) -> ZoneRead:
     """Create a zone (201) or change its rate, longest stay or opening (200)."""
-    zone, created = parking.upsert_zone(session, admin, code, body)
+    zone, created = zones.upsert_zone(session, admin, code, body)
     response.status_code = 201 if created else 200
     return zone
 
@@ -53,7 +52,7 @@ def list_zones(
     session: SessionDep, reader: ZoneReaders, limit: LimitQuery = 100, cursor: CursorQuery = None
 ) -> Page[ZoneRead]:
     """Zones with their rates, by code, a page at a time."""
-    return parking.list_zones(session, cursor, limit)
+    return zones.list_zones(session, cursor, limit)
 
 
 @router.post(
@@ -74,7 +73,7 @@ def start_session(
             route="POST /v1/parking/sessions",
             params={},
             body=body,
-            work=lambda: parking.start(session, merchant, body),
+            work=lambda: sessions.start(session, merchant, body),
         )
     )
 
@@ -86,7 +85,7 @@ def start_session(
 )
 def get_session(session: SessionDep, merchant: Merchants, session_id: str) -> SessionRead:
     """One of this merchant's sessions: its zone and times."""
-    return parking.get_session(session, merchant, session_id)
+    return sessions.get_session(session, merchant, session_id)
 
 
 @router.post(
@@ -111,7 +110,7 @@ def extend_session(
             route="POST /v1/parking/sessions/{session_id}/extend",
             params={"session_id": session_id},
             body=body,
-            work=lambda: parking.extend(session, merchant, session_id, body.minutes),
+            work=lambda: sessions.extend(session, merchant, session_id, body.minutes),
         )
     )
 

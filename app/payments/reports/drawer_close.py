@@ -16,23 +16,11 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.branches import service as branches
 from app.kit.dates import city_day
-from app.kit.errors import Conflict, Forbidden, Unprocessable
 from app.kit.types import new_id, utcnow
+from app.payments.errors import DayNotStarted, DrawerAlreadyClosed, NotYourBranch
 from app.payments.reports import repository
 from app.payments.reports.drawers import close_read, expected_cents
 from app.payments.schemas import DrawerCloseRead
-
-
-class NotYourBranch(Forbidden):
-    pass
-
-
-class DayNotStarted(Unprocessable):
-    pass
-
-
-class DrawerAlreadyClosed(Conflict):
-    pass
 
 
 def close_drawer(

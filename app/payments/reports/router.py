@@ -13,8 +13,7 @@ from app.kit.bounds import MAX_BIGINT, DayQuery
 from app.kit.errors import responses
 from app.kit.paging import BadCursor
 from app.payments.deps import Bookkeepers, CardReaders, DrawerClosers, DrawerReaders, Merchants
-from app.payments.reports import drawer_close, statements
-from app.payments.reports import drawers as drawer_report
+from app.payments.reports import drawer_close, drawers, statements
 from app.payments.schemas import (
     DrawerCloseCreate,
     DrawerCloseRead,
@@ -61,7 +60,7 @@ def branch_drawer(
 ) -> DrawerRead:
     """A branch's cash drawer for one day (default today): fees, loads and refunds by clerk, the
     cash expected in the till, the drawer's balance around the day, and the day's close."""
-    return drawer_report.drawer(session, reader, branch, date)
+    return drawers.drawer(session, reader, branch, date)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
 from app.payments.ledger.accounts import DEFAULT_BRANCH
-from app.payments.reports import drawers as drawer_report
+from app.payments.reports import drawers
 from app.web.errors import message_for
 from app.web.forms import parse_cents
 from app.web.routing import PageRoute
@@ -46,7 +46,7 @@ def _page(
     counted: str = "",
 ) -> HTMLResponse:
     assert v.principal is not None
-    report = drawer_report.drawer(db, v.principal, _branch(v), day)
+    report = drawers.drawer(db, v.principal, _branch(v), day)
     notices = []
     if request.query_params.get("closed"):
         notices.append(("success", v.t.gettext("The day is closed. The difference is recorded.")))

@@ -1,89 +1,25 @@
-"""Parking: each zone's rate, and sessions a parking merchant starts with a card's QR, charged at
-the zone's rate and extendable up to the zone's longest stay. What is kept is the zone and the
-times: no licence plate, no place finer than the zone."""
+"""Parking sessions a parking merchant starts with a card's QR, charged at the zone's rate and
+extendable up to the zone's longest stay. What is kept is the zone and the times: no licence
+plate, no place finer than the zone."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.kit.paging import Page, decode, keyset, page_of
 from app.kit.types import new_id, utcnow
-from app.merchants import repository as merchants
 from app.payments.cardholders import accepted_card
 from app.payments.charges.service import book_charge, holder_accounts
-from app.payments.errors import (
-    NotAParkingMerchant,
-    SessionEnded,
-    SessionNotFound,
-    StayTooLong,
-    ZoneClosed,
-    ZoneNotFound,
-)
+from app.payments.errors import SessionEnded, SessionNotFound, StayTooLong
 from app.payments.ledger import accounts as ledger
-from app.payments.models import AccountKind, ChargePurpose, ParkingSession, ParkingZone
-from app.payments.parking.schemas import SessionRead, SessionStart, ZoneRead, ZoneUpsert
+from app.payments.models import AccountKind, ChargePurpose, ParkingSession
+from app.payments.parking import repository
+from app.payments.parking.schemas import SessionRead, SessionStart
+from app.payments.parking.zones import open_zone, price, require_parking
 from app.payments.schemas import ChargeRead
-
-PARKING_CATEGORY = "parking"
-
-
-def price(rate_cents_per_hour: int, minutes: int) -> int:
-    """A stay's price, rounded up to the next cent."""
-    return -(-rate_cents_per_hour * minutes // 60)
-
-
-def require_parking(session: Session, merchant: Principal) -> None:
-    found = merchants.get(session, merchant.id)
-    if found is None or found.category != PARKING_CATEGORY:
-        raise NotAParkingMerchant("only parking merchants may use the parking endpoints")
-
-
-def upsert_zone(
-    session: Session, admin: Principal, code: str, body: ZoneUpsert
-) -> tuple[ZoneRead, bool]:
-    """Create or change a zone's rate; answers the zone and whether it was created."""
-    zone = session.get(ParkingZone, code, with_for_update=True)
-    created = zone is None
-    if zone is None:
-        zone = ParkingZone(code=code)
-        session.add(zone)
-    zone.name = body.name
-    zone.rate_cents_per_hour = body.rate_cents_per_hour
-    zone.max_minutes = body.max_minutes
-    zone.active = body.active
-    zone.updated_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor=admin.actor,
-        action="parking.zone.create" if created else "parking.zone.update",
-        subject=f"parking_zone:{code}",
-        detail={"fields": ["name", "rate_cents_per_hour", "max_minutes", "active"]},
-    )
-    return ZoneRead.model_validate(zone), created
-
-
-def list_zones(session: Session, cursor: str | None, limit: int) -> Page[ZoneRead]:
-    """Zones by code, a page at a time."""
-    query = keyset(sa.select(ParkingZone), [ParkingZone.code], decode(cursor, 1), limit)
-    rows, next_cursor = page_of(list(session.scalars(query)), limit, lambda z: [z.code])
-    return Page(items=[ZoneRead.model_validate(z) for z in rows], next_cursor=next_cursor)
-
-
-def open_zone(session: Session, code: str, minutes: int) -> ParkingZone:
-    zone = session.get(ParkingZone, code)
-    if zone is None:
-        raise ZoneNotFound("no parking zone has this code")
-    if not zone.active:
-        raise ZoneClosed("this parking zone is closed")
-    if minutes > zone.max_minutes:
-        raise StayTooLong(f"this zone sells at most {zone.max_minutes} minutes per stay")
-    return zone
 
 
 def _read(parking: ParkingSession, charge: ChargeRead | None) -> SessionRead:
@@ -119,8 +55,7 @@ def start(session: Session, merchant: Principal, body: SessionStart) -> SessionR
         charged_cents=amount,
         offline=False,
     )
-    session.add(parking)
-    session.flush()
+    repository.add_session(session, parking)
     audit.record(
         session,
         actor=merchant.actor,
@@ -144,11 +79,8 @@ def start(session: Session, merchant: Principal, body: SessionStart) -> SessionR
 def _own_session(
     session: Session, merchant: Principal, session_id: str, *, for_update: bool = False
 ) -> ParkingSession:
-    query = sa.select(ParkingSession).where(ParkingSession.id == session_id)
-    if for_update:
-        # Two extensions at once queue here, so each is priced from the other's result.
-        query = query.with_for_update(key_share=True)
-    parking = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    # Locked for an extension: two at once queue here, so each is priced from the other's result.
+    parking = repository.parking_session(session, session_id, for_update=for_update)
     if parking is None or parking.merchant_id != merchant.id:
         raise SessionNotFound("this merchant has no parking session with this id")
     return parking
@@ -167,7 +99,7 @@ def extend(session: Session, merchant: Principal, session_id: str, minutes: int)
     now = utcnow()
     if parking.ends_at <= now:
         raise SessionEnded("this parking session ended; start a new one")
-    zone = session.get(ParkingZone, parking.zone_code)
+    zone = repository.zone(session, parking.zone_code)
     assert zone is not None, "a session's zone is never deleted"
     total = parking.minutes + minutes
     if total > zone.max_minutes:
