@@ -17,8 +17,8 @@ from tests.library.library_support import (
     report,
     worker_once,
 )
-from tests.payments.ledger_http import Holder, MerchantKey, balance
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance
 from tests.support.sip2_library import TestLibrary
 
 

@@ -23,8 +23,8 @@ from tests.library.library_support import (
     resident_id,
     worker_once,
 )
-from tests.payments.ledger_http import Holder, MerchantKey, balance, with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance, with_key
 from tests.support.sip2_library import TestLibrary
 
 

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from tests.library.conftest import FEES
 from tests.library.library_support import assert_books_agree, report
-from tests.payments.ledger_http import Holder, MerchantKey, with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, with_key
 from tests.support.sip2_library import TestLibrary
 
 STARTUP_SECONDS = 90

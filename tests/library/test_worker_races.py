@@ -10,8 +10,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.library.library_support import assert_books_agree, pay_fines, report
-from tests.payments.ledger_http import Holder, MerchantKey
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey
 from tests.support.sip2_library import TestLibrary
 
 FINES = [(f"F-{n}", 100 + n, f"Overdue #{n}") for n in range(8)]

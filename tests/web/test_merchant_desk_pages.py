@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.cards import numbers
 from app.config import settings
-from tests.payments.ledger_http import load
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.support.http import Headers
+from tests.support.ledger_http import load
 from tests.verification.verification_support import signed_card
 from tests.web.console_client import csrf_of, post_form, text_of
 from tests.web.desk_client import desk_signed_in

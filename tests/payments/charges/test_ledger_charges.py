@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from tests.payments.conftest import holder_of
-from tests.payments.ledger_http import Holder, MerchantKey, balance, charge, with_key
 from tests.support.builders import make_card, make_merchant
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance, charge, with_key
 
 
 def test_a_library_fine_is_paid_and_the_answer_is_a_receipt(

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import settings
-from tests.payments.ledger_http import (
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     balance,
@@ -17,7 +18,6 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
-from tests.support.http import Headers
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from app.kit.dates import city_day
 from app.kit.types import utcnow
-from tests.payments.ledger_http import Holder, MerchantKey, balance, charge, refund
 from tests.support.builders import make_merchant
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance, charge, refund
 
 Login = Callable[..., Headers]
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.payments.ledger_http import (
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     balance,
@@ -21,7 +22,6 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
-from tests.support.http import Headers
 
 pytestmark = pytest.mark.slow
 

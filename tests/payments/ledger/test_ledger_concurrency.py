@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from app.db import get_engine
 from app.payments.ledger import checks
-from tests.payments.ledger_http import (
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Client,
     Holder,
     MerchantKey,
@@ -36,7 +37,6 @@ from tests.payments.ledger_http import (
     new_key,
     refund,
 )
-from tests.support.http import Headers
 
 
 def at_once(count: int, call: Callable[[int], httpx2.Response]) -> list[httpx2.Response]:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.applicants.models import Applicant
 from app.config import settings
 from tests.payments.conftest import BRANCH, holder_of
-from tests.payments.ledger_http import Holder, balance, load, with_key
 from tests.support.builders import make_card
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, balance, load, with_key
 
 
 def test_a_clerk_loads_cash_and_the_balance_grows(

@@ -11,7 +11,9 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.payments.ledger_http import (
+from tests.support.builders import make_merchant
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     balance,
@@ -19,8 +21,6 @@ from tests.payments.ledger_http import (
     new_key,
     with_key,
 )
-from tests.support.builders import make_merchant
-from tests.support.http import Headers
 
 ZONE = {"name": "Downtown core", "rate_cents_per_hour": 250, "max_minutes": 120}
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
-from tests.payments.ledger_http import Holder, MerchantKey, balance, load, with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance, load, with_key
 
 # 200 cents an hour, four hours at most: a longest stay costs 800 cents.
 ZONE = {"name": "Hospital garage", "rate_cents_per_hour": 200, "max_minutes": 240}
@@ -127,7 +127,7 @@ def test_offline_charges_count_against_the_daily_limit(
     garage: str,
     loaded: Callable[[int], Holder],
 ) -> None:
-    from tests.payments.ledger_http import charge
+    from tests.support.ledger_http import charge
 
     holder = loaded(10_000)
     limit = settings.daily_spend_limit_cents
@@ -154,7 +154,7 @@ def test_offline_stays_beyond_the_daily_limit_are_refused(
     garage: str,
     loaded: Callable[[int], Holder],
 ) -> None:
-    from tests.payments.ledger_http import charge
+    from tests.support.ledger_http import charge
 
     holder = loaded(10_000)
     spent = charge(client, library.headers, holder.qr, settings.daily_spend_limit_cents - 100)

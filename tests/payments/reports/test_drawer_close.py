@@ -20,7 +20,9 @@ from app.main import create_app
 from app.payments.models import DrawerClose
 from tests.applicants.applicant_flows import dump_database, rows_of
 from tests.payments.conftest import BRANCH
-from tests.payments.ledger_http import (
+from tests.support.builders import make_applicant, make_branch, make_printed_card, reading_session
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     charge,
@@ -28,8 +30,6 @@ from tests.payments.ledger_http import (
     load,
     refund,
 )
-from tests.support.builders import make_applicant, make_branch, make_printed_card, reading_session
-from tests.support.http import Headers
 
 Login = Callable[..., Headers]
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.payments.conftest import BRANCH
-from tests.payments.ledger_http import Holder, MerchantKey, charge, load, refund
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, charge, load, refund
 
 
 def test_the_statement_lists_every_movement_with_the_balance_after(

@@ -22,9 +22,9 @@ from app.keys import service as keys
 from app.kit.types import utcnow
 from cards.status_list import StatusList, issue_status_list_token
 from tests.applicants.applicant_flows import ready_to_approve
-from tests.payments.ledger_http import load
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.support.http import Headers
+from tests.support.ledger_http import load
 from tests.verification.verification_support import signed_card
 from tests.web.browser.conftest import CHROMIUM
 from tests.web.browser.media import write_fake_camera_of
