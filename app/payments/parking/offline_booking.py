@@ -96,17 +96,7 @@ def book_stay(
     taken = min(ledger.cached_balance(session, stored_value, lock=True), amount)
     rest = amount - taken
     owed = shortfall.owed(session, stored_value.owner)
-    ends = stay.ends_at
-    limits.check(
-        session,
-        stored_value,
-        starts=item.occurred_at,
-        ends=ends,
-        amount=amount,
-        rest=rest,
-        owed=owed,
-        cap=cap,
-    )
+    limits.check(session, stored_value, stay, rest=rest, owed=owed, cap=cap)
     limits.count_spent(session, stored_value, amount, starts=item.occurred_at)
     parking_repository.add_session(session, stay)
     legs = _legs(session, stored_value, payable, taken, rest)

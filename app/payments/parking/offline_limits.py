@@ -19,6 +19,7 @@ from app.payments.charges import repository as charge_repository
 from app.payments.errors import DailySpendLimitReached, OfflineDebtCapReached, StayOverlaps
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger.accounts import Account
+from app.payments.models import ParkingSession
 from app.payments.parking import repository
 from app.payments.parking.zones import price
 
@@ -34,17 +35,16 @@ def owed_cap(session: Session) -> int:
 def check(
     session: Session,
     stored_value: Account,
+    stay: ParkingSession,
     *,
-    starts: datetime,
-    ends: datetime,
-    amount: int,
     rest: int,
     owed: int,
     cap: int,
 ) -> None:
     """Raise why this stay may not be booked; the stored value row must already be locked, so
     concurrent uploads for one card are judged one after the other."""
-    if repository.stays_overlap(session, stored_value.id, starts, ends):
+    starts, amount = stay.starts_at, stay.charged_cents
+    if repository.stays_overlap(session, stored_value.id, starts, stay.ends_at):
         raise StayOverlaps("this card has another stay at that time")
     limit = settings.daily_spend_limit_cents
     spent = charge_repository.charged_on(session, stored_value.id, *day_bounds(city_day(starts)))
