@@ -82,8 +82,12 @@ from app.kit.dates import city_day  # noqa: E402
 from app.kit.types import utcnow  # noqa: E402
 from app.merchants.models import Merchant  # noqa: E402
 from app.merchants.service import hash_api_key, new_api_key  # noqa: E402
-from app.payments import charges, idempotency, ledger, loads  # noqa: E402
-from app.payments.charges import receipt_number  # noqa: E402
+from app.payments import idempotency  # noqa: E402
+from app.payments.charges import service as charges  # noqa: E402
+from app.payments.charges.service import receipt_number  # noqa: E402
+from app.payments.ledger import accounts as ledger  # noqa: E402
+from app.payments.loads import service as loads  # noqa: E402
+from app.payments.models import AccountKind  # noqa: E402
 from app.payments.schemas import ChargeCreate  # noqa: E402
 
 Worker = Callable[[int], Callable[[], None]]
@@ -145,10 +149,10 @@ def seed(cards: int) -> Fixture:
         bench_cards = []
         for card in issued:
             loads.load(session, teller, card.number, 5_000_000)
-            account = ledger.find(session, ledger.STORED_VALUE, card.applicant_id)
+            account = ledger.find(session, AccountKind.STORED_VALUE, card.applicant_id)
             assert account is not None
             bench_cards.append(BenchCard(card.number, qr_text_for(session, card), account.id))
-        payable = ledger.ensure(session, ledger.PAYABLE, merchant.id)
+        payable = ledger.ensure(session, AccountKind.PAYABLE, merchant.id)
         principal = Principal(id=merchant.id, role=Role.MERCHANT, name=merchant.name)
         return Fixture(principal, api_key, payable.id, bench_cards)
 

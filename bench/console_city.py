@@ -148,7 +148,7 @@ def build(holders: int, seed: int, log: Callable[[str], None]) -> Town:
     from app.cards.printing.service import mark_printed
     from app.cli.session import command_session
     from app.kit.types import utcnow
-    from app.payments import loads
+    from app.payments.loads import service as loads
     from app.proofs import service as proofs
     from app.proofs.schemas import ProofCheckCreate
 

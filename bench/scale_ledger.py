@@ -1,4 +1,4 @@
-"""The benchmark city's stored value, as the payments domain books it (app/payments/ledger.py):
+"""The benchmark city's stored value, as the payments domain books it (app/payments/ledger/):
 
 - a load: the branch drawer (debit-normal) is debited, the holder's stored value credited;
 - a charge: stored value debited, the merchant's payable (summed, no cached balance) credited;

@@ -24,7 +24,7 @@ from app.config import settings
 from app.db import get_engine, session_factory
 from app.keys import service as keys
 from app.kit.types import utcnow
-from app.payments import checks, retention
+from app.payments.ledger import checks, retention
 from app.verification import status_lists
 from bench.scale_city import Samples
 from bench.scale_names import NamePicker
@@ -273,7 +273,7 @@ def ledger(res: Results, url: str) -> None:
     seconds = time.perf_counter() - started
     res.add(
         Figure(
-            "ledger check (app.payments.checks.check)",
+            "ledger check (app.payments.ledger.checks.check)",
             seconds,
             "s",
             f"{seconds:.1f} s, {'holds' if report.ok else 'BROKEN: ' + report.problems[0]}:"
@@ -288,7 +288,7 @@ def ledger(res: Results, url: str) -> None:
     seconds = time.perf_counter() - started
     res.add(
         Figure(
-            "ledger rollup (app.payments.retention.rollup; runs a check first)",
+            "ledger rollup (app.payments.ledger.retention.rollup; runs a check first)",
             seconds,
             "s",
             f"{seconds:.1f} s: {rolled.transfers:,} transfers before"

@@ -6,7 +6,8 @@ import typer
 
 from app.cli.output import EXIT_USAGE, bar, fail
 from app.cli.session import command_session
-from app.payments import checks, retention
+from app.payments.errors import LedgerBroken
+from app.payments.ledger import checks, retention
 
 
 def register(cli: typer.Typer) -> None:
@@ -50,7 +51,7 @@ def register(cli: typer.Typer) -> None:
         try:
             with command_session() as session, bar("rolling up months") as progress:
                 report = retention.rollup(session, before=cutoff, actor="cli", progress=progress)
-        except retention.LedgerBroken as error:
+        except LedgerBroken as error:
             fail(f"{error.name}: {error.detail}", 1)
         typer.echo(
             f"rolled up {report.transfers} transfers before {report.before.isoformat()} "

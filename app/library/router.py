@@ -30,7 +30,7 @@ from app.library.schemas import (
     ReconciliationRead,
 )
 from app.payments import idempotency
-from app.payments.deps import IdempotencyKey, Merchants
+from app.payments.deps import IdempotencyKey, Merchants, answered
 
 router = APIRouter(tags=["library"])
 
@@ -73,14 +73,16 @@ def pay_fines(
 ) -> JSONResponse:
     """Pay the fines the resident chose, in one go: one charge and receipt per fine, all or none
     (402 when the card cannot cover them all). Each is sent to the library as its own Fee Paid."""
-    return idempotency.once(
-        session,
-        merchant,
-        key,
-        route="POST /v1/library/fines/payments",
-        params={},
-        body=body,
-        work=lambda: service.pay_fines(session, merchant, body),
+    return answered(
+        idempotency.once(
+            session,
+            merchant,
+            key,
+            route="POST /v1/library/fines/payments",
+            params={},
+            body=body,
+            work=lambda: service.pay_fines(session, merchant, body),
+        )
     )
 
 

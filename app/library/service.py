@@ -27,8 +27,9 @@ from app.library.schemas import (
     FinesPaymentRead,
 )
 from app.merchants import repository as merchants
-from app.payments import charges
 from app.payments.cardholders import accepted_card, card_by_number
+from app.payments.charges import service as charges
+from app.payments.models import ChargePurpose
 from app.payments.schemas import ChargeRead
 
 LIBRARY = "library"
@@ -90,7 +91,7 @@ def pay_fines(session: Session, merchant: Principal, body: FinesPaymentCreate) -
             stored_value,
             payable,
             amount=fine.amount_cents,
-            purpose="library_fine",
+            purpose=ChargePurpose.LIBRARY_FINE,
             reference=fine.library_fee_id,
         )
         outbox.enqueue(session, merchant.id, receipt, card, fine.library_fee_id)

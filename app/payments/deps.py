@@ -1,4 +1,5 @@
-"""Who may call the stored-value endpoints, and the Idempotency-Key every money-moving POST needs."""
+"""Who may call the stored-value endpoints, the Idempotency-Key every money-moving POST needs,
+and how its answer (first or replayed) goes out."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import re
 from typing import Annotated
 
 from fastapi import Depends, Header
+from fastapi.responses import JSONResponse
 
 from app.access.deps import allow
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.openapi import IDEMPOTENCY_KEY_PATTERN
 from app.payments.errors import IdempotencyKeyRequired
+from app.payments.idempotency import REPLAYED_HEADER, Answer
 
 # Loads are counter work; looking at a cardholder's money is also an auditor's.
 CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
@@ -60,3 +63,10 @@ async def idempotency_key(
 
 
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+
+
+def answered(answer: Answer) -> JSONResponse:
+    """A money-moving endpoint's response, rendered in its own worker thread (see
+    idempotency.once); a replay says so in a header."""
+    headers = {REPLAYED_HEADER: "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)

@@ -97,3 +97,19 @@ class StayOverlaps(Conflict):
 
 class OfflineDebtCapReached(PaymentRequired):
     """The card already owes as much from offline use as it may."""
+
+
+class NotYourBranch(Forbidden):
+    pass
+
+
+class DayNotStarted(Unprocessable):
+    pass
+
+
+class DrawerAlreadyClosed(Conflict):
+    pass
+
+
+class LedgerBroken(Conflict):
+    pass

@@ -9,13 +9,14 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import repository as users
 from app.auth.models import User
 from app.cards.models import Card
 from app.kit.types import new_id, utcnow
-from app.payments import ledger
-from app.payments.ledger import CITY, DRAWER, FEE_REVENUE, Leg
-from app.payments.loads import DEFAULT_BRANCH
-from app.payments.models import Fee
+from app.payments import repository
+from app.payments.ledger import accounts as ledger
+from app.payments.ledger.accounts import CITY, DEFAULT_BRANCH, Leg
+from app.payments.models import AccountKind, Fee, Side, TransferKind
 
 FeeKind = Literal["card", "replacement", "renewal"]
 FeePaid = Literal["cash", "waived"]
@@ -26,7 +27,7 @@ def paid_how(fee_cents: int) -> FeePaid:
 
 
 def _staff(session: Session, actor: str) -> User:
-    user = session.get(User, actor.removeprefix("user:")) if actor.startswith("user:") else None
+    user = users.get(session, actor.removeprefix("user:")) if actor.startswith("user:") else None
     if user is None:
         raise ValueError(f"only a staff account takes fees, not {actor!r}")
     return user
@@ -39,14 +40,15 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
         return None
     clerk = _staff(session, actor)
     branch = clerk.branch or DEFAULT_BRANCH
-    # Accounts are made by kind, then owner (the lock order in ledger.py): drawer, fee_revenue.
-    drawer = ledger.ensure(session, DRAWER, branch)
-    revenue = ledger.ensure(session, FEE_REVENUE, CITY)
+    # Accounts are made by kind, then owner (the lock order in ledger/accounts.py): drawer,
+    # fee_revenue.
+    drawer = ledger.ensure(session, AccountKind.DRAWER, branch)
+    revenue = ledger.ensure(session, AccountKind.FEE_REVENUE, CITY)
     now = utcnow()
     transfer_id, _ = ledger.post(
         session,
-        "fee",
-        [Leg(drawer, "debit", card.fee_cents), Leg(revenue, "credit", card.fee_cents)],
+        TransferKind.FEE,
+        [Leg(drawer, Side.DEBIT, card.fee_cents), Leg(revenue, Side.CREDIT, card.fee_cents)],
         at=now,
     )
     fee = Fee(
@@ -59,8 +61,7 @@ def take_in_cash(session: Session, card: Card, kind: FeeKind, *, actor: str) -> 
         amount_cents=card.fee_cents,
         at=now,
     )
-    session.add(fee)
-    session.flush()
+    repository.add_fee(session, fee)
     audit.record(
         session,
         actor=actor,

@@ -12,35 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.kit.types import UTCDateTime, utcnow
+from app.kit.types import utcnow
+from app.payments import repository
 from app.payments.errors import IdempotencyKeyReused
-from app.payments.models import IdempotencyRecord
+from app.payments.models import IdempotencyRecord, KeyScope
 
-HTTP = "http"
-METER = "meter"
 # Answers that carry this header are replays of an earlier request's answer.
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-# Run by every money-moving request: plain SQL compiled once (see ledger.py). The claim waits,
-# on PostgreSQL, for another transaction holding the same key to end, then finds its row.
-_CLAIM = sa.text(
-    'INSERT INTO idempotency_keys (principal, scope, "key", request_hash, status_code,'
-    " response_body, created_at) VALUES (:principal, :scope, :key, :request_hash, 0, '',"
-    ' :created_at) ON CONFLICT (principal, scope, "key") DO NOTHING RETURNING id'
-).bindparams(sa.bindparam("created_at", type_=UTCDateTime()))
-_REMEMBER = sa.text(
-    "UPDATE idempotency_keys SET status_code = :status_code, response_body = :body"
-    ' WHERE principal = :principal AND scope = :scope AND "key" = :key'
-)
 
 
 def request_hash(route: str, params: dict[str, str], body: dict[str, Any]) -> str:
@@ -49,34 +34,15 @@ def request_hash(route: str, params: dict[str, str], body: dict[str, Any]) -> st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _record(session: Session, principal: str, scope: str, key: str) -> IdempotencyRecord | None:
-    query = sa.select(IdempotencyRecord).where(
-        IdempotencyRecord.principal == principal,
-        IdempotencyRecord.scope == scope,
-        IdempotencyRecord.key == key,
-    )
-    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
-
-
 def claim(
-    session: Session, principal: str, scope: str, key: str, digest: str
+    session: Session, principal: str, scope: KeyScope, key: str, digest: str
 ) -> IdempotencyRecord | None:
     """Take the key for this transaction (None), or answer the record an earlier request left.
 
     Raises IdempotencyKeyReused when the earlier request was a different one."""
-    claimed = session.execute(
-        _CLAIM,
-        {
-            "principal": principal,
-            "scope": scope,
-            "key": key,
-            "request_hash": digest,
-            "created_at": utcnow(),
-        },
-    ).first()
-    if claimed is not None:
+    if repository.claim_key(session, principal, scope, key, digest, at=utcnow()):
         return None
-    earlier = _record(session, principal, scope, key)
+    earlier = repository.key_record(session, principal, scope, key)
     assert earlier is not None, "the conflicting row is committed once the insert returns"
     if earlier.request_hash != digest:
         raise IdempotencyKeyReused(
@@ -86,32 +52,30 @@ def claim(
 
 
 def remember(
-    session: Session, principal: str, scope: str, key: str, status_code: int, body: dict[str, Any]
+    session: Session,
+    principal: str,
+    scope: KeyScope,
+    key: str,
+    status_code: int,
+    body: dict[str, Any],
 ) -> None:
     """Store the answer with the claimed key, in the transaction that produced it."""
-    session.execute(
-        _REMEMBER,
-        {
-            "principal": principal,
-            "scope": scope,
-            "key": key,
-            "status_code": status_code,
-            "body": json.dumps(body, separators=(",", ":")),
-        },
-    )
+    answer = json.dumps(body, separators=(",", ":"))
+    repository.remember_answer(session, principal, scope, key, status_code, answer)
 
 
-def release(session: Session, principal: str, scope: str, key: str) -> None:
+def release(session: Session, principal: str, scope: KeyScope, key: str) -> None:
     """Give back a key claimed in this transaction (a meter item that was refused)."""
-    session.execute(
-        sa.delete(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.principal == principal,
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    repository.release_key(session, principal, scope, key)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A money-moving request's answer as stored with its key: the first time, or its replay."""
+
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool = False
 
 
 def once(
@@ -124,21 +88,18 @@ def once(
     body: BaseModel,
     work: Callable[[], BaseModel],
     status_code: int = 201,
-) -> JSONResponse:
+) -> Answer:
     """Run a money-moving request once per key: the first time its answer, then its replay.
 
-    The answer is rendered here, in the endpoint's worker thread, rather than handed back for
-    FastAPI to validate in another one: the transaction holds the card's row lock until the
-    request's session commits, and waiting for a free worker thread while holding it lets a
-    crowd of requests queued on that lock starve the one that would release it."""
+    The answer is plain JSON data already, not a model for FastAPI to validate: the router
+    renders it in the endpoint's worker thread (app.payments.deps.answered), because the
+    transaction holds the card's row lock until the request's session commits, and waiting for
+    a free worker thread while holding it lets a crowd of requests queued on that lock starve
+    the one that would release it."""
     digest = request_hash(route, params, body.model_dump(mode="json"))
-    earlier = claim(session, principal.actor, HTTP, key, digest)
+    earlier = claim(session, principal.actor, KeyScope.HTTP, key, digest)
     if earlier is not None:
-        return JSONResponse(
-            json.loads(earlier.response_body),
-            status_code=earlier.status_code,
-            headers={REPLAYED_HEADER: "true"},
-        )
+        return Answer(earlier.status_code, json.loads(earlier.response_body), replayed=True)
     answer = work().model_dump(mode="json")
-    remember(session, principal.actor, HTTP, key, status_code, answer)
-    return JSONResponse(answer, status_code=status_code)
+    remember(session, principal.actor, KeyScope.HTTP, key, status_code, answer)
+    return Answer(status_code, answer)

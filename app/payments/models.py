@@ -8,15 +8,77 @@ zone and the times. Never a licence plate, never where a person went beyond a pa
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
 
 # An integer primary key that autoincrements on both backends (SQLite needs INTEGER exactly).
 BigIntPk = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class AccountKind(StrEnum):
+    STORED_VALUE = "stored_value"
+    DRAWER = "drawer"
+    PAYABLE = "payable"
+    SHORTFALL = "shortfall"
+    # What the city earned from card fees (one account, owner "city").
+    FEE_REVENUE = "fee_revenue"
+
+
+class TransferKind(StrEnum):
+    LOAD = "load"
+    CHARGE = "charge"
+    REFUND = "refund"
+    SHORTFALL_RECOVERY = "shortfall_recovery"
+    FEE = "fee"
+    # A month's detail past the retention period, replaced by its totals.
+    ROLLUP = "rollup"
+
+
+class Side(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class ChargePurpose(StrEnum):
+    LIBRARY_FINE = "library_fine"
+    PARKING = "parking"
+    OTHER = "other"
+
+
+class KeyScope(StrEnum):
+    # The Idempotency-Key header.
+    HTTP = "http"
+    # An offline meter's own request id.
+    METER = "meter"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E], Generic[E]):
+    """A StrEnum stored as its plain value in a VARCHAR, as these columns always were (no
+    database enum, no CHECK): the database type is unchanged, the Python side is typed."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.enum(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
 
 
 class LedgerAccount(Model):
@@ -33,7 +95,7 @@ class LedgerAccount(Model):
     )
 
     id: Mapped[UUIDPk]
-    kind: Mapped[str] = mapped_column(sa.String(16))
+    kind: Mapped[AccountKind] = mapped_column(EnumText(AccountKind, 16))
     owner: Mapped[str] = mapped_column(sa.String(64))
     # The cached balance on the account's normal side; NULL for merchant payables, which are hot
     # (every sale credits one) and are summed from their entries instead of locked per sale.
@@ -50,8 +112,7 @@ class LedgerTransfer(Model):
     __tablename__ = "ledger_transfers"
 
     id: Mapped[UUIDPk]
-    # load | charge | refund | shortfall_recovery | rollup
-    kind: Mapped[str] = mapped_column(sa.String(24))
+    kind: Mapped[TransferKind] = mapped_column(EnumText(TransferKind, 24))
     # The transfer's total: the sum of its debits, which equals the sum of its credits.
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -70,7 +131,7 @@ class LedgerEntry(Model):
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
     transfer_id: Mapped[str] = mapped_column(sa.ForeignKey("ledger_transfers.id"), index=True)
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("ledger_accounts.id"))
-    side: Mapped[str] = mapped_column(sa.String(6))
+    side: Mapped[Side] = mapped_column(EnumText(Side, 6))
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
 
 
@@ -147,8 +208,7 @@ class Charge(Model):
     # could not cover.
     shortfall_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     refunded_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    # library_fine | parking | other
-    purpose: Mapped[str] = mapped_column(sa.String(16))
+    purpose: Mapped[ChargePurpose] = mapped_column(EnumText(ChargePurpose, 16))
     reference: Mapped[str] = mapped_column(sa.String(64))
     receipt_number: Mapped[str] = mapped_column(sa.String(16), unique=True)
     parking_session_id: Mapped[str | None] = mapped_column(
@@ -184,8 +244,7 @@ class IdempotencyRecord(Model):
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
     # The caller as the audit trail names it: keys are scoped per merchant or staff account.
     principal: Mapped[str] = mapped_column(sa.String(80))
-    # "http" for the Idempotency-Key header, "meter" for an offline meter's own request id.
-    scope: Mapped[str] = mapped_column(sa.String(8))
+    scope: Mapped[KeyScope] = mapped_column(EnumText(KeyScope, 8))
     key: Mapped[str] = mapped_column(sa.String(255))
     # SHA-256 of the request (route, path parameters, body): the same key with another request
     # is refused rather than replayed.

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from tests.payments.conftest import ISSUED, holder_of
-from tests.payments.ledger_http import Holder, MerchantKey, load
 from tests.support.builders import make_card, make_merchant
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, load
 from tests.support.sip2_library import INSTITUTION, PASSWORD, USER, TestLibrary
 
 # Short timeouts keep the outage tests quick, yet leave a busy machine room to answer in time.

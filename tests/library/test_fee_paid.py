@@ -10,8 +10,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.library.conftest import FEES, LATE, LEASE_SECONDS
-from tests.payments.ledger_http import Holder, MerchantKey, balance
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance
 from tests.support.library import (
     assert_books_agree,
     charge_fine,

@@ -15,8 +15,8 @@ from app.config import settings
 from app.db import get_engine
 from app.library.models import LibraryPayment
 from tests.library.conftest import FEES, LATE, LEASE_SECONDS
-from tests.payments.ledger_http import Holder, MerchantKey, balance, with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, balance, with_key
 from tests.support.library import (
     assert_books_agree,
     charge_fine,

@@ -17,8 +17,8 @@ import httpx2
 from fastapi.testclient import TestClient
 
 from tests.library.conftest import FEES
-from tests.payments.ledger_http import Holder, MerchantKey, with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, with_key
 from tests.support.library import assert_books_agree, report
 from tests.support.sip2_library import TestLibrary
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from tests.library.conftest import FEES, LATE
 from tests.payments.conftest import holder_of
-from tests.payments.ledger_http import Holder, MerchantKey
 from tests.support.builders import make_card, make_merchant
+from tests.support.ledger_http import Holder, MerchantKey
 from tests.support.library import fines
 from tests.support.sip2_library import USER, TestLibrary
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.payments.ledger_http import Holder, MerchantKey
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey
 from tests.support.library import assert_books_agree, pay_fines, report
 from tests.support.sip2_library import TestLibrary
 

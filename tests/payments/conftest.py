@@ -13,9 +13,9 @@ from app.cards.credentials import qr_text_for
 from app.cards.models import Card
 from app.keys import service as keys
 from app.kit.types import utcnow
-from tests.payments.ledger_http import Holder, MerchantKey, load
 from tests.support.builders import make_card, make_merchant
 from tests.support.http import Headers
+from tests.support.ledger_http import Holder, MerchantKey, load
 
 BRANCH = "main-library"
 # Cards were issued a while ago: an offline meter's charge from hours back postdates the card.

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.payments.models import Fee, LedgerTransfer
-from tests.payments.ledger_http import ledger_check
 from tests.support.applicants import born_years_ago, dump_database, ready_to_approve
 from tests.support.builders import make_applicant, make_printed_card, reading_session
 from tests.support.http import Headers
+from tests.support.ledger_http import ledger_check
 
 Login = Callable[..., Headers]
 BRANCH = "fair-haven-library"

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.payments.models import IdempotencyRecord, LedgerTransfer
-from tests.payments.ledger_http import (
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     balance,
@@ -21,7 +22,6 @@ from tests.payments.ledger_http import (
     new_key,
     refund,
 )
-from tests.support.http import Headers
 
 
 def _count(session: Session, model: Any) -> int:

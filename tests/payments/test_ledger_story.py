@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.payments.ledger_http import (
+from tests.support.http import Headers
+from tests.support.ledger_http import (
     Holder,
     MerchantKey,
     balance,
@@ -19,7 +20,6 @@ from tests.payments.ledger_http import (
     refund,
     with_key,
 )
-from tests.support.http import Headers
 
 
 @pytest.mark.slow

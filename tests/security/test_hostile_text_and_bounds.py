@@ -12,9 +12,9 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.payments.ledger_http import MerchantKey, charge, new_key
 from tests.support.builders import make_merchant
 from tests.support.http import Headers
+from tests.support.ledger_http import MerchantKey, charge, new_key
 
 # Bidi override, zero-width space and joiner, a tag character, the byte-order mark.
 INVISIBLE = ["\u202e", "\u200b", "\u200d", "\U000e0041", "\ufeff"]

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app.cli import cli
-from tests.payments.ledger_http import with_key
 from tests.support.http import Headers
+from tests.support.ledger_http import with_key
 from tests.support.sip2_library import TestLibrary
 
 

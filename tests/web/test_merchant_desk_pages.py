@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.cards import numbers
 from app.config import settings
-from tests.payments.ledger_http import load
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.support.console import csrf_of, post_form, text_of
 from tests.support.desk import desk_signed_in
 from tests.support.http import Headers
+from tests.support.ledger_http import load
 from tests.support.verification import signed_card
 
 

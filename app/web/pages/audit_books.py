@@ -15,7 +15,8 @@ from app.db import SessionDep, reads
 from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.merchants import service as merchants
-from app.payments import checks, statements
+from app.payments.ledger import checks
+from app.payments.reports import statements
 from app.verification import service as verification
 from app.verification.repository import OUTCOMES
 from app.web.charts import Bar, bar_chart

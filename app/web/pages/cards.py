@@ -25,7 +25,9 @@ from app.cards.schemas import (
 )
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import idempotency, loads
+from app.payments import idempotency
+from app.payments.loads import service as loads
+from app.payments.models import KeyScope
 from app.payments.schemas import LoadCreate, LoadRead
 from app.web.errors import message_for
 from app.web.forms import parse_cents
@@ -254,13 +256,13 @@ def load(
         LOAD_ROUTE, {"number": numbers.normalize(number)}, body.model_dump(mode="json")
     )
     try:
-        earlier = idempotency.claim(db, v.principal.actor, idempotency.HTTP, key, digest)
+        earlier = idempotency.claim(db, v.principal.actor, KeyScope.HTTP, key, digest)
         if earlier is not None:
             receipt = LoadRead.model_validate_json(earlier.response_body)
         else:
             receipt = loads.load(db, v.principal, number, cents)
             idempotency.remember(
-                db, v.principal.actor, idempotency.HTTP, key, 201, receipt.model_dump(mode="json")
+                db, v.principal.actor, KeyScope.HTTP, key, 201, receipt.model_dump(mode="json")
             )
     except ResidentIdError as exc:
         db.rollback()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -17,7 +16,9 @@ from pydantic import ValidationError
 
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import charge_days, charges, refunds
+from app.payments.charges import days as charge_days
+from app.payments.charges import refunds
+from app.payments.charges import service as charges
 from app.payments.schemas import ChargeCreate, ChargeDayRead, ChargeRead, RefundCreate, RefundRead
 from app.verification import service as verification
 from app.web.desk_sessions import Desk, DeskPost
@@ -74,7 +75,7 @@ def charge(
         return _again(
             request, db, v, qr, values, {"amount": message_for(v.t, exc)}, exc.status_code
         )
-    receipt = ChargeRead.model_validate(json.loads(bytes(answer.body)))
+    receipt = ChargeRead.model_validate(answer.body)
     return desk_render(request, v, "desk/receipt.html", receipt=receipt)
 
 
@@ -135,7 +136,7 @@ def refund(
             db.rollback()
             errors["receipt_number"] = message_for(v.t, exc)
         else:
-            done = RefundRead.model_validate(json.loads(bytes(answer.body)))
+            done = RefundRead.model_validate(answer.body)
             return desk_render(request, v, "desk/refunded.html", refund=done)
     return desk_render(
         request,

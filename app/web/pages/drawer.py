@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
 from app.kit.errors import ResidentIdError
-from app.payments import drawer_report
-from app.payments import loads as loads_module
+from app.payments.ledger.accounts import DEFAULT_BRANCH
+from app.payments.reports import drawers
 from app.web.errors import message_for
 from app.web.forms import parse_cents
 from app.web.routing import PageRoute
@@ -22,10 +22,10 @@ router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=F
 
 
 def _closer() -> object | None:
-    """`app.payments.drawer_close.close_drawer`, from the webapi branch of issue 10; until it
+    """`app.payments.reports.drawer_close.close_drawer`, from the webapi branch of issue 10; until it
     is merged the page says closing is not available here."""
     try:
-        from app.payments import drawer_close  # type: ignore[attr-defined,unused-ignore]
+        from app.payments.reports import drawer_close  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
     return getattr(drawer_close, "close_drawer", None)
@@ -33,7 +33,7 @@ def _closer() -> object | None:
 
 def _branch(v: Visitor) -> str:
     assert v.principal is not None
-    return v.principal.branch or loads_module.DEFAULT_BRANCH
+    return v.principal.branch or DEFAULT_BRANCH
 
 
 def _page(
@@ -46,7 +46,7 @@ def _page(
     counted: str = "",
 ) -> HTMLResponse:
     assert v.principal is not None
-    report = drawer_report.drawer(db, v.principal, _branch(v), day)
+    report = drawers.drawer(db, v.principal, _branch(v), day)
     notices = []
     if request.query_params.get("closed"):
         notices.append(("success", v.t.gettext("The day is closed. The difference is recorded.")))

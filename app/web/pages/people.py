@@ -20,7 +20,7 @@ from app.cards.errors import CardNotFound
 from app.cards.schemas import CardRead
 from app.db import SessionDep
 from app.kit.types import utcnow
-from app.payments import loads
+from app.payments.loads import service as loads
 from app.proofs import service as proofs
 from app.web.errors import message_for, requirement_text
 from app.web.routing import PageRoute

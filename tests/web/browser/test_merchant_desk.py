@@ -21,10 +21,10 @@ from app.config import settings
 from app.keys import service as keys
 from app.kit.types import utcnow
 from cards.status_list import StatusList, issue_status_list_token
-from tests.payments.ledger_http import load
 from tests.support.applicants import ready_to_approve
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
 from tests.support.http import Headers
+from tests.support.ledger_http import load
 from tests.support.verification import signed_card
 from tests.web.browser.conftest import CHROMIUM
 from tests.web.browser.media import write_fake_camera_of

@@ -1,0 +1,205 @@
+"""The ledger's SQL beyond the hot path (whose statements, compiled once, are in accounts.py):
+`ledger check`'s passes over the books, and the rollup replacing a period's detail by its totals
+and forgetting old parking sessions and idempotency keys. Both span every payments table: the
+books are checked and rolled up as one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.payments.models import (
+    Charge,
+    Fee,
+    IdempotencyRecord,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransfer,
+    Load,
+    ParkingSession,
+    Refund,
+    Side,
+    TransferKind,
+)
+
+
+def _debits() -> sa.ColumnElement[int]:
+    return sa.func.coalesce(
+        sa.func.sum(sa.case((LedgerEntry.side == Side.DEBIT, LedgerEntry.amount_cents), else_=0)),
+        0,
+    )
+
+
+def _credits() -> sa.ColumnElement[int]:
+    return sa.func.coalesce(
+        sa.func.sum(sa.case((LedgerEntry.side == Side.CREDIT, LedgerEntry.amount_cents), else_=0)),
+        0,
+    )
+
+
+def book_totals(session: Session) -> tuple[int, int, int, int]:
+    """(transfers, entries, all debits, all credits) in the books."""
+    transfers = session.scalar(sa.select(sa.func.count()).select_from(LedgerTransfer)) or 0
+    entries = session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) or 0
+    debits, credits = session.execute(sa.select(_debits(), _credits())).one()
+    return int(transfers), int(entries), int(debits), int(credits)
+
+
+def unbalanced_transfers(session: Session, limit: int) -> list[tuple[str, str, int, int, int]]:
+    """(transfer id, kind, recorded amount, debits, credits) of transfers whose entries do not
+    balance or do not add up to the amount recorded (or are missing), at most `limit`."""
+    debits, credits = _debits(), _credits()
+    # The kind as stored: a report of a broken book must not itself break on a bad row.
+    kind = sa.type_coerce(LedgerTransfer.kind, sa.String())
+    rows = session.execute(
+        sa.select(LedgerTransfer.id, kind, LedgerTransfer.amount_cents, debits, credits)
+        .outerjoin(LedgerEntry, LedgerEntry.transfer_id == LedgerTransfer.id)
+        .group_by(LedgerTransfer.id, kind, LedgerTransfer.amount_cents)
+        .having(
+            sa.or_(
+                debits != credits,
+                debits != LedgerTransfer.amount_cents,
+                debits == 0,
+            )
+        )
+        .limit(limit)
+    )
+    return [(t, k, int(amount), int(d), int(c)) for t, k, amount, d, c in rows]
+
+
+def orphan_entries(session: Session) -> int:
+    """How many entries belong to no transfer."""
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LedgerEntry)
+        .outerjoin(LedgerTransfer, LedgerTransfer.id == LedgerEntry.transfer_id)
+        .where(LedgerTransfer.id.is_(None))
+    )
+    return int(count or 0)
+
+
+def account_sums(session: Session) -> list[tuple[str, str, str, int | None, int, int]]:
+    """(account id, kind as stored, owner, cached balance, debits, credits) of every account.
+
+    The kind is read as stored, not as AccountKind: a row of an unknown kind is a problem for
+    the check to report, not a crash of the check."""
+    stored_kind = sa.type_coerce(LedgerAccount.kind, sa.String())
+    rows = session.execute(
+        sa.select(
+            LedgerAccount.id,
+            stored_kind,
+            LedgerAccount.owner,
+            LedgerAccount.balance_cents,
+            _debits(),
+            _credits(),
+        )
+        .outerjoin(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+        .group_by(LedgerAccount.id, stored_kind, LedgerAccount.owner, LedgerAccount.balance_cents)
+    )
+    return [(a, k, o, cached, int(d), int(c)) for a, k, o, cached, d, c in rows]
+
+
+def misrefunded_charges(session: Session, limit: int) -> list[tuple[str, int, int, int]]:
+    """(charge id, amount, refunded as recorded, refunded as its refunds add up) of charges
+    whose two refunded totals differ or exceed the amount, at most `limit`."""
+    refunded = (
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_cents), 0))
+        .where(Refund.charge_id == Charge.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        sa.select(Charge.id, Charge.amount_cents, Charge.refunded_cents, refunded)
+        .where(
+            sa.or_(Charge.refunded_cents != refunded, Charge.refunded_cents > Charge.amount_cents)
+        )
+        .limit(limit)
+    )
+    return [(c, int(amount), int(recorded), int(total)) for c, amount, recorded, total in rows]
+
+
+def _detail(start: datetime, end: datetime) -> sa.Select[str]:
+    """The transfers booked in [start, end), rollups aside."""
+    return sa.select(LedgerTransfer.id).where(
+        LedgerTransfer.kind != TransferKind.ROLLUP,
+        LedgerTransfer.at >= start,
+        LedgerTransfer.at < end,
+    )
+
+
+def first_detail_before(session: Session, before: datetime) -> datetime | None:
+    """When the oldest transfer that is not a rollup was booked, if before `before`."""
+    return session.scalar(
+        sa.select(sa.func.min(LedgerTransfer.at)).where(
+            LedgerTransfer.kind != TransferKind.ROLLUP, LedgerTransfer.at < before
+        )
+    )
+
+
+def period_totals(session: Session, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """(account id, side, cents) summed over the period's transfers, in account and side order."""
+    rows = session.execute(
+        sa.select(LedgerEntry.account_id, LedgerEntry.side, sa.func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.transfer_id.in_(_detail(start, end)))
+        .group_by(LedgerEntry.account_id, LedgerEntry.side)
+        .order_by(LedgerEntry.account_id, LedgerEntry.side)
+    )
+    return [(account_id, side, int(total)) for account_id, side, total in rows]
+
+
+def delete_period(session: Session, start: datetime, end: datetime) -> int:
+    """Delete the period's transfers with their entries and what they booked; answers how many
+    transfers. A later refund of a charge deleted now keeps its own amount and time."""
+    transfers = _detail(start, end)
+    count = session.scalar(sa.select(sa.func.count()).select_from(transfers.subquery())) or 0
+    charges = sa.select(Charge.id).where(Charge.transfer_id.in_(transfers))
+    session.execute(
+        sa.update(Refund)
+        .where(Refund.charge_id.in_(charges), Refund.transfer_id.not_in(transfers))
+        .values(charge_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    for detail in (Refund, Charge, Load, Fee, LedgerEntry):
+        session.execute(
+            sa.delete(detail)
+            .where(detail.transfer_id.in_(transfers))
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        sa.delete(LedgerTransfer)
+        .where(
+            LedgerTransfer.kind != TransferKind.ROLLUP,
+            LedgerTransfer.at >= start,
+            LedgerTransfer.at < end,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return count
+
+
+def delete_sessions_before(session: Session, before: datetime) -> int:
+    """Delete parking sessions that started before `before` (their charges forget them)."""
+    old_sessions = sa.select(ParkingSession.id).where(ParkingSession.starts_at < before)
+    session.execute(
+        sa.update(Charge)
+        .where(Charge.parking_session_id.in_(old_sessions))
+        .values(parking_session_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    deleted: int = session.execute(
+        sa.delete(ParkingSession)
+        .where(ParkingSession.starts_at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
+    return deleted
+
+
+def delete_keys_before(session: Session, before: datetime) -> int:
+    """Delete idempotency keys created before `before`."""
+    deleted: int = session.execute(
+        sa.delete(IdempotencyRecord)
+        .where(IdempotencyRecord.created_at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
+    return deleted

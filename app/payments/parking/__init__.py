@@ -1,0 +1,1 @@
+"""Paid parking: zones, sessions, and the charges offline meters upload later."""

@@ -1,0 +1,1 @@
+"""The books read back: cardholders' statements, merchants' settlements, branches' drawers."""
