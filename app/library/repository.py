@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant, Decision
 from app.auth.models import User
-from app.cards.models import Card
+from app.cards.models import Card, CardStatus
 from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
 from app.payments.models import Charge, Refund
 
@@ -129,7 +129,7 @@ def cards_issued_since(
         .join(Applicant, Applicant.id == Card.applicant_id)
         .outerjoin(latest, sa.and_(latest.c.applicant_id == Applicant.id, latest.c.n == 1))
         .outerjoin(User, latest.c.decided_by == sa.literal("user:") + User.id)
-        .where(Card.issued_at >= start, Card.status != "revoked")
+        .where(Card.issued_at >= start, Card.status != CardStatus.REVOKED)
         .order_by(Card.issued_at, Card.id)
     )
     return [(card, applicant, branch) for card, applicant, branch in session.execute(query).all()]

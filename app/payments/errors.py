@@ -59,10 +59,6 @@ class RefundExceedsCharge(Conflict):
     pass
 
 
-class MerchantNotFound(NotFound):
-    pass
-
-
 class NotAParkingMerchant(Forbidden):
     pass
 

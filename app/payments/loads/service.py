@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.cards import numbers
-from app.cards.errors import CardRevoked
+from app.cards.errors import CardExpired, CardRevoked
 from app.cards.models import Card
+from app.cards.validity import CardUse, usable
 from app.config import settings
 from app.kit.types import new_id, utcnow
 from app.payments.cardholders import card_by_number
@@ -42,13 +43,24 @@ def _balance_after(session: Session, stored_value: Account, amount: int) -> int:
     return after
 
 
-def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
-    """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
-    card = card_by_number(session, number)
-    if card.status == "revoked":
+def _refuse_unusable(card: Card) -> None:
+    """A card on its way to the printer takes cash (the value is the holder's, not the card's);
+    a revoked or expired one does not: the holder's current card does."""
+    use = usable(card, utcnow())
+    if use is CardUse.REVOKED:
         raise CardRevoked(
             f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
         )
+    if use is CardUse.EXPIRED:
+        raise CardExpired(
+            f"card {numbers.grouped(card.number)} has expired: renew it, then load the new card"
+        )
+
+
+def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
+    """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
+    card = card_by_number(session, number)
+    _refuse_unusable(card)
     branch = clerk.branch or DEFAULT_BRANCH
     # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
     drawer = ledger.ensure(session, AccountKind.DRAWER, branch)

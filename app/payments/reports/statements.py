@@ -14,9 +14,9 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.merchants import repository as merchant_repository
+from app.merchants.errors import MerchantNotFound
 from app.payments.cardholders import card_by_number
 from app.payments.charges import repository as charge_repository
-from app.payments.errors import MerchantNotFound
 from app.payments.ledger import accounts as ledger
 from app.payments.models import (
     AccountKind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -138,6 +139,20 @@ def test_a_revoked_card_is_not_loaded(client: TestClient, clerk: Headers, sessio
     assert response.status_code == 409
     assert response.json()["error"] == "CardRevoked"
     assert balance(client, clerk, revoked.number) == 0
+
+
+def test_an_expired_card_is_not_loaded_and_one_awaiting_print_is(
+    client: TestClient, clerk: Headers, session: Session
+) -> None:
+    # Card validity is judged once (app.cards.validity.usable): loads once ignored expiry.
+    expired = holder_of(session, make_card(session, expires_on=date.today() - timedelta(days=2)))
+    response = load(client, clerk, expired.number, 500)
+    assert response.status_code == 409
+    assert response.json()["error"] == "CardExpired"
+    assert balance(client, clerk, expired.number) == 0
+    waiting = holder_of(session, make_card(session, status="pending_print"))
+    assert load(client, clerk, waiting.number, 500).status_code == 201
+    assert balance(client, clerk, waiting.number) == 500
 
 
 def test_only_counter_staff_load(
