@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.cards.models import Card
+from app.cards.models import Card, CardStatus
 
 
 def get_by_number(session: Session, number: str, *, for_update: bool = False) -> Card | None:
@@ -83,3 +84,27 @@ def of_applicants(session: Session, applicant_ids: Sequence[str]) -> dict[str, l
     for card in session.scalars(query):
         out.setdefault(card.applicant_id, []).append(card)
     return out
+
+
+# The revocation list's rows: verification builds and signs the list from these.
+def list_exists(session: Session, list_id: str) -> bool:
+    query = sa.exists().where(Card.status_list_id == list_id)
+    return session.scalar(sa.select(query)) or False
+
+
+def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | None, int | None]:
+    """What changes whenever the list's content does: revocations only ever add entries."""
+    query = sa.select(
+        sa.func.count(Card.id).filter(Card.status == CardStatus.REVOKED),
+        sa.func.max(Card.revoked_at).filter(Card.status == CardStatus.REVOKED),
+        sa.func.max(Card.status_index),
+    ).where(Card.status_list_id == list_id)
+    count, last_revoked, top_index = session.execute(query).one()
+    return int(count), last_revoked, top_index
+
+
+def revoked_indexes(session: Session, list_id: str) -> list[int]:
+    query = sa.select(Card.status_index).where(
+        Card.status_list_id == list_id, Card.status == CardStatus.REVOKED
+    )
+    return list(session.scalars(query))

@@ -1,4 +1,4 @@
-"""The SQL behind readiness and the metrics."""
+"""The SQL behind readiness; the metrics' figures come from each domain's repository."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.cards.printing.models import PrintJob, PrintJobStatus
-from app.payments.models import Charge, LedgerTransfer
-from app.verification.models import VerificationCount
-
-OUTCOMES = ("valid", "revoked", "expired", "invalid")
+from app.cards.printing import repository as printing
+from app.payments.charges import repository as charges
+from app.payments.ledger import repository as ledger
+from app.verification import repository as verification
 
 
 @dataclass(frozen=True)
@@ -34,29 +33,10 @@ def migration_heads(session: Session) -> set[str]:
 
 
 def figures(session: Session) -> Figures:
-    sums = session.execute(
-        sa.select(
-            *(sa.func.coalesce(sa.func.sum(getattr(VerificationCount, o)), 0) for o in OUTCOMES)
-        )
-    ).one()
-    charges = session.execute(
-        sa.select(Charge.purpose, sa.func.count(), sa.func.sum(Charge.amount_cents)).group_by(
-            Charge.purpose
-        )
-    ).all()
-    moved = session.execute(
-        sa.select(LedgerTransfer.kind, sa.func.sum(LedgerTransfer.amount_cents)).group_by(
-            LedgerTransfer.kind
-        )
-    ).all()
-    queued = session.execute(
-        sa.select(sa.func.count())
-        .select_from(PrintJob)
-        .where(PrintJob.status == PrintJobStatus.QUEUED)
-    ).scalar_one()
+    """Each domain's figures, read through its own repository."""
     return Figures(
-        verifications={o: int(n) for o, n in zip(OUTCOMES, sums, strict=True)},
-        charges={p: (int(n), int(c or 0)) for p, n, c in charges},
-        moved={k: int(c or 0) for k, c in moved},
-        print_queue=int(queued),
+        verifications=verification.outcome_totals(session),
+        charges=charges.totals_by_purpose(session),
+        moved=ledger.moved_by_kind(session),
+        print_queue=printing.queued_count(session),
     )

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.cards.models import Card, CardStatus
 from app.kit.paging import keyset
 from app.merchants.models import Merchant
 from app.verification.models import RateBucket, VerificationCount
@@ -98,24 +97,11 @@ def daily_counts(
     return list(session.scalars(keyset(query, order, after, limit)))
 
 
-def list_exists(session: Session, list_id: str) -> bool:
-    query = sa.exists().where(Card.status_list_id == list_id)
-    return session.scalar(sa.select(query)) or False
-
-
-def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | None, int | None]:
-    """What changes whenever the list's content does: revocations only ever add entries."""
-    query = sa.select(
-        sa.func.count(Card.id).filter(Card.status == CardStatus.REVOKED),
-        sa.func.max(Card.revoked_at).filter(Card.status == CardStatus.REVOKED),
-        sa.func.max(Card.status_index),
-    ).where(Card.status_list_id == list_id)
-    count, last_revoked, top_index = session.execute(query).one()
-    return int(count), last_revoked, top_index
-
-
-def revoked_indexes(session: Session, list_id: str) -> list[int]:
-    query = sa.select(Card.status_index).where(
-        Card.status_list_id == list_id, Card.status == CardStatus.REVOKED
-    )
-    return list(session.scalars(query))
+def outcome_totals(session: Session) -> dict[str, int]:
+    """Every verification ever counted, by outcome (the daily counts summed), for /metrics."""
+    sums = session.execute(
+        sa.select(
+            *(sa.func.coalesce(sa.func.sum(getattr(VerificationCount, o)), 0) for o in OUTCOMES)
+        )
+    ).one()
+    return {o: int(n) for o, n in zip(OUTCOMES, sums, strict=True)}

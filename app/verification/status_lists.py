@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.cards import repository as cards
 from app.cards.credentials import status_list_uri
 from app.config import settings
 from app.keys import service as keys
 from app.kit.types import utcnow
-from app.verification import repository
 from app.verification.errors import StatusListNotFound
 from cards.status_list import StatusList, issue_status_list_token
 
@@ -58,18 +58,18 @@ def _size(top_index: int | None) -> int:
 
 def _build(session: Session, list_id: str, top_index: int | None) -> StatusList:
     status_list = StatusList(_size(top_index))
-    for index in repository.revoked_indexes(session, list_id):
+    for index in cards.revoked_indexes(session, list_id):
         status_list.set(index, 1)
     return status_list
 
 
 def signed_list(session: Session, list_id: str, *, now: datetime | None = None) -> SignedList:
     """The current signed list, re-signed only when its content, key or age call for it."""
-    if list_id != settings.status_list_id and not repository.list_exists(session, list_id):
+    if list_id != settings.status_list_id and not cards.list_exists(session, list_id):
         raise StatusListNotFound("no status list has this id")
     now = (now or utcnow()).replace(microsecond=0)
     key = keys.current_signing_key(session)
-    revoked, last_revoked, top_index = repository.list_fingerprint(session, list_id)
+    revoked, last_revoked, top_index = cards.list_fingerprint(session, list_id)
     fingerprint = (revoked, last_revoked, top_index, key.kid)
     with _lock:
         cached = _cache.get(list_id)

@@ -86,10 +86,10 @@ def test_print_queue_depth_and_failed_sign_ins(
 ) -> None:
     before = _samples(client)
     queued = _value(before, "resident_id_print_queue_depth")
-    signed_card(session, status="approved")
+    signed_card(session, status="pending_print")  # issued: its print job waits in the queue
     refused = client.post("/v1/auth/token", data={"username": "nobody", "password": "wrong-one"})
     assert refused.status_code == 401
     after = _samples(client)
     failed = _value(after, "resident_id_failed_sign_ins_total")
     assert failed - _value(before, "resident_id_failed_sign_ins_total") == 1
-    assert _value(after, "resident_id_print_queue_depth") >= queued
+    assert _value(after, "resident_id_print_queue_depth") == queued + 1

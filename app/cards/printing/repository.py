@@ -75,3 +75,13 @@ def applicant_has_queued_job(session: Session, applicant_id: str) -> bool:
         .limit(1)
     )
     return session.scalar(statement) is not None
+
+
+def queued_count(session: Session) -> int:
+    """Print jobs waiting for a printer, for /metrics."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(PrintJob)
+        .where(PrintJob.status == PrintJobStatus.QUEUED)
+    )
+    return int(session.execute(query).scalar_one())

@@ -133,3 +133,12 @@ def charged_on(session: Session, account_id: str, start: datetime, end: datetime
         )
     )
     return int(total or 0)
+
+
+def totals_by_purpose(session: Session) -> dict[str, tuple[int, int]]:
+    """How many charges and how many cents, by purpose, for /metrics."""
+    purpose = sa.type_coerce(Charge.purpose, sa.String())  # as stored, known or not
+    rows = session.execute(
+        sa.select(purpose, sa.func.count(), sa.func.sum(Charge.amount_cents)).group_by(purpose)
+    ).all()
+    return {str(p): (int(n), int(c or 0)) for p, n, c in rows}

@@ -203,3 +203,12 @@ def delete_keys_before(session: Session, before: datetime) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # CursorResult has rowcount
     return deleted
+
+
+def moved_by_kind(session: Session) -> dict[str, int]:
+    """Cents moved through the ledger, by kind of transfer, for /metrics."""
+    kind = sa.type_coerce(LedgerTransfer.kind, sa.String())  # as stored, known or not
+    rows = session.execute(
+        sa.select(kind, sa.func.sum(LedgerTransfer.amount_cents)).group_by(kind)
+    ).all()
+    return {str(k): int(c or 0) for k, c in rows}
