@@ -67,6 +67,20 @@ def _open_for(session: Session, applicant_id: str, actor: str) -> Applicant:
     return applicant
 
 
+def _decide(
+    session: Session, applicant: Applicant, decision: Decision, action: str, *, actor: str
+) -> Decision:
+    """Keep the decision and note it in the audit trail, with the card when one was issued."""
+    repository.add(session, decision)
+    detail = {"decision": decision.id}
+    if decision.card_id is not None:
+        detail["card"] = decision.card_id
+    audit.record(
+        session, actor=actor, action=action, subject=f"applicant:{applicant.id}", detail=detail
+    )
+    return decision
+
+
 def _record(session: Session, applicant: Applicant, card: Card, *, actor: str) -> Decision:
     applicant.status = ApplicantStatus.APPROVED
     decision = Decision(
@@ -78,15 +92,7 @@ def _record(session: Session, applicant: Applicant, card: Card, *, actor: str) -
         decided_by=actor,
         decided_at=utcnow(),
     )
-    repository.add(session, decision)
-    audit.record(
-        session,
-        actor=actor,
-        action="applicant.approve",
-        subject=f"applicant:{applicant.id}",
-        detail={"decision": decision.id, "card": card.id},
-    )
-    return decision
+    return _decide(session, applicant, decision, "applicant.approve", actor=actor)
 
 
 def approve(
@@ -142,14 +148,7 @@ def deny(session: Session, applicant_id: str, reason: DenialReason, *, actor: st
         decided_by=actor,
         decided_at=utcnow(),
     )
-    repository.add(session, decision)
-    audit.record(
-        session,
-        actor=actor,
-        action="applicant.deny",
-        subject=f"applicant:{applicant.id}",
-        detail={"decision": decision.id},
-    )
+    _decide(session, applicant, decision, "applicant.deny", actor=actor)
     return DenialRead(
         applicant_id=applicant.id, decision_id=decision.id, status="denied", reason=reason
     )
