@@ -19,9 +19,9 @@ from app.audit import repository, service
 from app.audit.models import AuditEvent
 from app.audit.schemas import ChainReport
 from app.auth import repository as users
+from app.cards.service import find as find_card
 from app.kit.dates import day_bounds
 from app.merchants import repository as merchants
-from app.payments.cardholders import card_by_number
 
 VERIFY_ACTION = "audit.verify"
 PAGE_SIZE = 100
@@ -83,7 +83,7 @@ def events(session: Session, wanted: TrailFilter) -> tuple[list[TrailEvent], int
     subjects: tuple[str, ...] = ()
     if wanted.card_number:
         # Raises CardNotFound for a number that is not a card's.
-        card = card_by_number(session, wanted.card_number)
+        card = find_card(session, wanted.card_number)
         subjects = (f"card:{card.id}", f"applicant:{card.applicant_id}")
     rows = repository.page(
         session,

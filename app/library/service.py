@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.cards.models import Card
+from app.cards.service import find as find_card
 from app.kit.types import utcnow
 from app.library import connection, outbox, repository
 from app.library.barcode import library_barcode
@@ -27,7 +28,7 @@ from app.library.schemas import (
     FinesPaymentRead,
 )
 from app.merchants import repository as merchants
-from app.payments.cardholders import accepted_card, card_by_number
+from app.payments.cardholders import accepted_card
 from app.payments.charges import service as charges
 from app.payments.models import ChargePurpose
 from app.payments.schemas import ChargeRead
@@ -46,7 +47,7 @@ def patron_of(session: Session, merchant: Principal, number: str) -> str:
     """The library barcode of the card a desk typed or scanned (404 when no such card)."""
     require_library_desk(session, merchant)
     connection.require_connected()
-    return library_barcode(card_by_number(session, number))
+    return library_barcode(find_card(session, number))
 
 
 def fines_page(patron: str, answer: PatronFines) -> FinesPage:

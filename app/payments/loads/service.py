@@ -12,10 +12,10 @@ from app.auth.principal import Principal
 from app.cards import numbers
 from app.cards.errors import CardExpired, CardRevoked
 from app.cards.models import Card
+from app.cards.service import find as find_card
 from app.cards.validity import CardUse, usable
 from app.config import settings
 from app.kit.types import new_id, utcnow
-from app.payments.cardholders import card_by_number
 from app.payments.errors import BalanceCapExceeded
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import shortfall
@@ -59,7 +59,7 @@ def _refuse_unusable(card: Card) -> None:
 
 def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRead:
     """Take `amount` cents of cash at the clerk's branch onto the card's holder."""
-    card = card_by_number(session, number)
+    card = find_card(session, number)
     _refuse_unusable(card)
     branch = clerk.branch or DEFAULT_BRANCH
     # Rows are made before any is locked, by kind then owner (the lock order in ledger/accounts.py).
@@ -104,7 +104,7 @@ def load(session: Session, clerk: Principal, number: str, amount: int) -> LoadRe
 
 def balance(session: Session, reader: Principal, number: str) -> BalanceRead:
     """The stored value of the card's holder (every card they hold shares it)."""
-    card = card_by_number(session, number)
+    card = find_card(session, number)
     account = ledger.find(session, AccountKind.STORED_VALUE, card.applicant_id)
     audit.record(
         session,

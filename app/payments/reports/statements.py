@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
+from app.cards.service import find as find_card
 from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.merchants import repository as merchant_repository
 from app.merchants.errors import MerchantNotFound
-from app.payments.cardholders import card_by_number
 from app.payments.charges import repository as charge_repository
 from app.payments.ledger import accounts as ledger
 from app.payments.models import (
@@ -118,7 +118,7 @@ def statement(
     session: Session, reader: Principal, number: str, *, limit: int, before: int | None
 ) -> StatementRead:
     """The cardholder's statement, newest first, with the balance after each line."""
-    card = card_by_number(session, number)
+    card = find_card(session, number)
     account = ledger.find(session, AccountKind.STORED_VALUE, card.applicant_id)
     owed = ledger.find(session, AccountKind.SHORTFALL, card.applicant_id)
     audit.record(
