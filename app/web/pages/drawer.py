@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.kit.errors import ResidentIdError
 from app.payments.ledger.accounts import DEFAULT_BRANCH
 from app.payments.reports import drawers
+from app.payments.reports.drawer_close import close_drawer
 from app.web.errors import message_for
 from app.web.forms import parse_cents
 from app.web.routing import PageRoute
@@ -19,16 +20,6 @@ from app.web.sessions import CheckedVisitor, Supervisors, Visitor
 from app.web.templating import redirect, render
 
 router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
-
-
-def _closer() -> object | None:
-    """`app.payments.reports.drawer_close.close_drawer`, from the webapi branch of issue 10; until it
-    is merged the page says closing is not available here."""
-    try:
-        from app.payments.reports import drawer_close  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return getattr(drawer_close, "close_drawer", None)
 
 
 def _branch(v: Visitor) -> str:
@@ -58,7 +49,6 @@ def _page(
         drawer=report,
         errors=errors or {},
         values={"counted": counted},
-        can_close=_closer() is not None,
         notices=notices,
     )
 
@@ -91,19 +81,8 @@ def close(
             422,
             counted,
         )
-    close_drawer = _closer()
-    if close_drawer is None:
-        return _page(
-            request,
-            db,
-            v,
-            day,
-            {"counted": v.t.gettext("Closing the day is not available on this server yet.")},
-            501,
-            counted,
-        )
     try:
-        close_drawer(db, v.principal, _branch(v), day, cents)  # type: ignore[operator]
+        close_drawer(db, v.principal, _branch(v), day, cents)
     except ResidentIdError as exc:
         db.rollback()
         return _page(
