@@ -59,7 +59,10 @@ def _pdf_of(client: TestClient, session: Session, login: Login, card_id: str) ->
 
 def test_new_numbers_are_patron_barcodes_never_payment_card_numbers() -> None:
     drawn = {numbers.new_card_number() for _ in range(2000)}
-    assert len(drawn) == 2000
+    # Eight random digits: 2000 draws repeat one with about 2% odds (the birthday bound), and
+    # issuing draws again on a taken number (cards.service). More than ten repeats has odds below
+    # 1e-20; a generator with little entropy repeats far more.
+    assert len(drawn) > 1990
     for number in drawn:
         assert len(number) == 14
         assert number.startswith("2" + settings.card_institution_code)
