@@ -119,7 +119,33 @@ def get_engine(url: str | None = None) -> Engine:
     return create_db_engine(url or settings.database_url)
 
 
+# Tests that need no committed transaction run inside one they roll back: every session made
+# here then joins that connection's transaction, each through a savepoint of its own (SQLAlchemy's
+# "joining a Session into an external transaction" recipe). Nothing else sets it.
+_joined: sa.Connection | None = None
+
+
+@contextmanager
+def sessions_joining(connection: sa.Connection) -> Iterator[None]:
+    """Within the block, every session session_factory() makes joins `connection`'s transaction:
+    its commit releases a savepoint, its rollback rolls back to one."""
+    global _joined
+    before, _joined = _joined, connection
+    try:
+        yield
+    finally:
+        _joined = before
+
+
+def joined() -> bool:
+    return _joined is not None
+
+
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    if engine is None and _joined is not None:
+        return sessionmaker(
+            bind=_joined, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
     return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
 
 
@@ -131,6 +157,8 @@ def _reading_engine(url: str | None = None) -> Engine:
 
 def reading_session_factory() -> sessionmaker[Session]:
     """Sessions whose transactions only read: they never take (nor wait for) SQLite's write lock."""
+    if _joined is not None:
+        return session_factory()  # a savepoint cannot change its transaction's access mode
     return session_factory(_reading_engine())
 
 

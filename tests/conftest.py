@@ -2,8 +2,14 @@
 PostgreSQL when RESIDENT_ID_TEST_DATABASE_URL points at a server (a fresh database is created for
 the run and dropped after). Every test starts from empty tables.
 
-Tests commit for real (requests own their transactions, the CLI runs in a subprocess, concurrency
-tests need many connections), so isolation is by emptying the tables after each test.
+A test runs inside one transaction that is rolled back when it ends: every session the app or the
+test makes joins it through a savepoint (app.db.sessions_joining), so a request's commit and
+rollback behave as they do in production, but nothing outlives the test. Tests that need work
+really committed, because another connection or process must see it (the command in a subprocess,
+a served app, the browser, concurrency on PostgreSQL), or because they test what a real
+transaction does (the write lock, read-only reads, work that must survive a rolled-back request),
+are marked `commits` (or use `cli_env`, or are `postgres`, `browser` or `contract` tests); the
+tables are emptied after those.
 """
 
 from __future__ import annotations
@@ -11,10 +17,10 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.http import Headers
+from tests.support.http import Headers, Login
 
 _TMP = Path(tempfile.mkdtemp(prefix="resident-id-tests-"))
 _ADMIN_URL = os.environ.get("RESIDENT_ID_TEST_DATABASE_URL", "")
@@ -48,10 +54,10 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app import migrate  # noqa: E402
 from app.auth.service import issue_token  # noqa: E402
-from app.db import get_engine, is_sqlite  # noqa: E402
+from app.db import get_engine, is_sqlite, sessions_joining  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
-from tests.support.builders import make_user  # noqa: E402
+from tests.support.builders import make_user, reading_session  # noqa: E402
 
 ON_POSTGRES = not is_sqlite(TEST_DATABASE_URL)
 
@@ -89,10 +95,32 @@ def _empty_tables() -> None:
         )
 
 
+# A test that uses one of these fixtures reaches the database from another process: the command,
+# or a served app (every test module's `server` fixture runs one).
+_COMMITTING_FIXTURES = {"cli_env", "server"}
+_COMMITTING_MARKS = {"commits", "postgres", "browser", "contract"}
+
+
+def _commits(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & _COMMITTING_FIXTURES) or any(
+        item.get_closest_marker(name) for name in _COMMITTING_MARKS
+    )
+
+
 @pytest.fixture(autouse=True)
-def _clean_database() -> Iterator[None]:
-    yield
-    _empty_tables()
+def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
+    if _commits(request.node):
+        yield
+        _empty_tables()
+        return
+    with get_engine().connect() as connection:
+        outer = connection.begin()
+        try:
+            with sessions_joining(connection):
+                yield
+        finally:
+            outer.rollback()
 
 
 @pytest.fixture(scope="session")
@@ -112,14 +140,14 @@ def client() -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def session() -> Iterator[Session]:
-    """A plain session for looking at the database directly (committed work only)."""
-    with Session(get_engine()) as s:
-        yield s
+def session(database_url: str) -> Iterator[Session]:
+    """The test's own look at the database: within the test's transaction, or, for a test that
+    commits, at committed work without holding SQLite's write lock (reading_session)."""
+    yield from reading_session(database_url)
 
 
 @pytest.fixture
-def login() -> Callable[..., Headers]:
+def login() -> Login:
     """`login("clerk")` makes a staff account with that role and answers its auth headers."""
 
     def _login(role: str, *, branch: str = "city-hall") -> Headers:

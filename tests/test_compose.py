@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from app.config import Settings
+from tests.support.served import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -96,19 +96,13 @@ def _engine_missing() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_the_reference_deployment_starts_and_answers_health() -> None:
     missing = _engine_missing()
     if missing is not None:
         print(f"docker-compose.yml not started: {missing}")  # noqa: T201  # the reason, in the log too
         pytest.skip(missing)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "POSTGRES_PASSWORD": secrets.token_hex(16),

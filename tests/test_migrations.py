@@ -5,12 +5,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.db import create_db_engine
 from app.models import metadata
+
+# Commits: it opens engines of its own on the test database (and migrates databases of its own).
+pytestmark = pytest.mark.commits
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

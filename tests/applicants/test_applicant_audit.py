@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi.testclient import TestClient
 
 from tests.support.applicants import ready_to_approve, register
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 
 def _trail(client: TestClient, login: Login, subject: str) -> list[dict[str, object]]:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy.orm import Session
 
 from app.applicants.images import photo_jpeg
 from app.applicants.models import Applicant, Photo
 from app.audit.models import AuditEvent
 from app.cards.printing.models import PrintJob
 from app.config import settings
-from app.db import get_engine
+from app.db import session_factory
 from tests.support.applicants import (
     dump_database,
     image_bytes,
@@ -28,9 +26,7 @@ from tests.support.applicants import (
     upload_photo,
 )
 from tests.support.builders import make_card
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 GPS_LATITUDE = (41.0, 18.0, 3.0)  # 41°18'03" N: where someone lives
 
@@ -152,11 +148,11 @@ def test_the_printer_may_fetch_the_photo_and_every_fetch_is_audited(
     photo_url = f"/v1/applicants/{applicant['id']}/photo"
     # Only while a card of theirs waits in the print queue.
     assert client.get(photo_url, headers=printer).status_code == 403
-    with Session(get_engine()) as session:
+    with session_factory()(expire_on_commit=True) as session:
         card = make_card(session, session.get(Applicant, applicant["id"]), status="pending_print")
         card_id = card.id
     assert client.get(photo_url, headers=printer).status_code == 200
-    with Session(get_engine()) as session:
+    with session_factory()(expire_on_commit=True) as session:
         session.execute(
             sa.update(PrintJob).where(PrintJob.card_id == card_id).values(status="printed")
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -11,9 +9,7 @@ from fastapi.testclient import TestClient
 from app.applicants.models import Applicant
 from app.audit.models import AuditEvent
 from tests.support.applicants import applicant_body, register, rows_of
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 NAMES = [
     ("Thị Ánh", "Nguyễn"),

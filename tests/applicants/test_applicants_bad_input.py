@@ -4,7 +4,6 @@ changed in the database."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,9 +14,7 @@ from tests.support.applicants import (
     dump_database,
     register,
 )
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Headers, Login
 
 ADDRESS = applicant_body()["address"]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -11,16 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from tests.support.applicants import applicant_body, register, rows_of
-from tests.support.builders import make_applicant, make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_applicant, make_merchant
+from tests.support.http import Login
 from tests.support.verification import signed_card
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.mark.parametrize("given", ["absent", None, "", "   "])

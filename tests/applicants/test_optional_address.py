@@ -3,16 +3,12 @@ address it is when the person gets mail at a shelter or at someone else's home."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from app.applicants.models import Applicant
 from tests.support.applicants import applicant_body, register, rows_of
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 SHELTER = {
     "care_of": "Columbus House",

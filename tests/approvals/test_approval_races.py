@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +12,7 @@ from app.applicants.models import Decision
 from app.cards.models import Card
 from app.main import create_app
 from tests.support.applicants import ready_to_approve, rows_of
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Headers, Login
 
 CLERKS = 8
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -29,9 +28,7 @@ from tests.support.applicants import (
     today,
     upload_photo,
 )
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Headers, Login
 
 
 def _approve(client: TestClient, headers: Headers, applicant_id: str, **body: object) -> Any:

@@ -3,16 +3,12 @@ it for one-person branches (RESIDENT_ID_ALLOW_SELF_APPROVAL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings, settings
 from tests.support.applicants import dump_database, ready_to_approve
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 
 def test_the_registering_clerk_cannot_approve_and_nothing_changes(

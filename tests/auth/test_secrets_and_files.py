@@ -4,22 +4,15 @@ readable by their owner only."""
 
 from __future__ import annotations
 
-import socket
 import stat
 import subprocess
-import time
 from pathlib import Path
 
-import httpx2
 import pytest
 
+from tests.support.served import SERVE, free_port, serving
+
 CLI = ".venv/bin/resident-id"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(cli_env: dict[str, str], tmp_path: Path, **changes: str | None) -> dict[str, str]:
@@ -38,7 +31,7 @@ def _env(cli_env: dict[str, str], tmp_path: Path, **changes: str | None) -> dict
 
 def _serve(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [CLI, "serve", "--port", str(_free_port())],
+        [CLI, "serve", "--port", str(free_port())],
         env=env,
         capture_output=True,
         text=True,
@@ -105,26 +98,8 @@ def test_a_fresh_server_makes_its_secret_database_and_keys_owner_only(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = _env(cli_env, tmp_path, RESIDENT_ID_SECRET_KEY=None)
-    port = _free_port()
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [CLI, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving(SERVE, env, startup_seconds=120):
+        pass
     data, db = tmp_path / "data", tmp_path / "db"
     secret = data / "token-secret"
     assert len(secret.read_text().strip()) >= 32

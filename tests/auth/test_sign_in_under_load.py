@@ -4,12 +4,8 @@ never a 500."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import tempfile
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,11 +17,14 @@ from fastapi.testclient import TestClient
 from app.db import is_sqlite
 from tests.support.builders import make_user
 from tests.support.http import Headers
+from tests.support.served import UVICORN, serving
 
 ATTEMPTS = 400
 IN_FLIGHT = 64
 
 
+# Commits: it tests SQLite's write lock between two real connections.
+@pytest.mark.commits
 def test_a_read_proceeds_while_a_writer_holds_the_lock(
     client: TestClient, login: Callable[..., Headers], database_url: str
 ) -> None:
@@ -52,64 +51,20 @@ def test_a_read_proceeds_while_a_writer_holds_the_lock(
     assert answered_under_lock == [200]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(cli_env: dict[str, str]) -> Iterator[httpx2.Client]:
     """A real server with two worker processes; blocks last long enough to outlive the test."""
-    port = _free_port()
     env = {**cli_env, "RESIDENT_ID_SIGN_IN_BACKOFF_SECONDS": "600"}
-    log = tempfile.TemporaryFile()
     # uvicorn itself, as `resident-id serve --workers 2` runs it (app/cli/serve.py), but with
-    # kept-alive connections outliving serve's 5 s (below).
-    process = subprocess.Popen(
-        [
-            ".venv/bin/python",
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--no-access-log",
-            # Kept-alive connections wait longer than uvicorn's 5 s while the machine is busy;
-            # closing them then races the client's next request on them.
-            "--timeout-keep-alive",
-            "300",
-        ],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
+    # kept-alive connections waiting longer than serve's 5 s: while the machine is busy, closing
+    # them then races the client's next request on them.
+    command = [*UVICORN, "--workers", "2", "--no-access-log", "--timeout-keep-alive", "300"]
     limits = httpx2.Limits(max_connections=IN_FLIGHT + 8, max_keepalive_connections=IN_FLIGHT)
-    try:
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120) as http:
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    pass
-                if process.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(f"the server exited: {log.read().decode(errors='replace')}")
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-            yield http
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.seek(0)
-        output = log.read().decode(errors="replace")
-        log.close()
-    assert "Traceback" not in output, output
+    with (
+        serving(command, env, startup_seconds=180) as served,
+        httpx2.Client(base_url=served.url, limits=limits, timeout=120) as http,
+    ):
+        yield http
 
 
 def test_a_flood_of_wrong_passwords_gets_401_and_429_never_500(server: httpx2.Client) -> None:

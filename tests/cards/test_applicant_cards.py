@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,15 +13,8 @@ from app.audit.models import AuditEvent
 from app.cards import numbers
 from app.cards import service as cards
 from app.kit.types import utcnow
-from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
+from tests.support.builders import make_applicant, make_card, make_printed_card
+from tests.support.http import Login
 
 
 def test_a_clerk_lists_a_persons_cards_newest_first(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -18,16 +17,8 @@ from app.cards.printing.models import PrintJob
 from app.config import settings
 from app.kit.dates import add_months, add_years
 from app.kit.types import utcnow
-from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """Reads that never block the app's requests on SQLite (see reading_session)."""
-    yield from reading_session(database_url)
+from tests.support.builders import make_applicant, make_card, make_printed_card
+from tests.support.http import Login
 
 
 def _today() -> date:

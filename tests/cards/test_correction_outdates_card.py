@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,15 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
-from tests.support.builders import make_applicant, make_card, make_printed_card, reading_session
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
+from tests.support.builders import make_applicant, make_card, make_printed_card
+from tests.support.http import Login
 
 
 def _correct(client: TestClient, login: Login, applicant_id: str, body: dict[str, Any]) -> Any:

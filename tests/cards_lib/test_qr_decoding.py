@@ -5,7 +5,7 @@ cbor2 5 and cbor2 6 (.ci/run), whose decoders return different container types."
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import cbor2
@@ -13,26 +13,16 @@ import pytest
 
 from cards.base45 import b45decode, b45encode
 from cards.cose import sign1
-from cards.credential import CardClaims, decode_qr, issue_qr, verify_qr
+from cards.credential import decode_qr, issue_qr, verify_qr
 from cards.errors import CredentialError, Malformed
 from cards.keys import KeySet, SigningKey
 from cards.status_list import StatusList, issue_status_list_token, verify_status_list_token
+from tests.support.claims import card_claims
 
 KEY = SigningKey.generate()
 KEYS = KeySet([KEY.public_key])
 NOW = datetime.now(UTC)
-CLAIMS = CardClaims(
-    card_number="4000123412341234",
-    given_name="Ana",
-    family_name="Lopez",
-    date_of_birth=date(1990, 1, 2),
-    gender="F",
-    issuer="https://id.example.city",
-    issued_at=NOW,
-    expires_at=NOW + timedelta(days=365),
-    status_list_uri="https://id.example.city/v1/status-lists/1",
-    status_index=4242,
-)
+CLAIMS = card_claims(issued_at=NOW, expires_at=NOW + timedelta(days=365))
 
 
 def _cwt() -> dict[Any, Any]:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from app.auth.roles import Role
 from app.kit.links import LINKS
 from app.main import create_app
 from app.openapi import api_routes, roles_of
+from tests.support.served import serving
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -45,12 +44,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """A served app with one account per role and a merchant: its URL and each role's token."""
@@ -63,25 +56,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         # Fuzzing verifies far faster than a merchant: the limit would answer 429 to the rest.
         "RESIDENT_ID_VERIFY_RATE_PER_MINUTE": "1000000",
     }
-    port = _free_port()
-    log = (data / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(BIN / "resident-id"), "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, (data / "server.log").read_text()
-            time.sleep(0.5)
+    with serving(
+        [str(BIN / "resident-id"), "serve"],
+        env,
+        startup_seconds=120,
+        ready="/readyz",
+        tracebacks_fail=False,
+    ) as served:
+        url = served.url
         # Staff accounts name an existing branch (their default is city-hall).
         branch = subprocess.run(
             [str(BIN / "resident-id"), "branches", "add", "city-hall", "--name", "City Hall"],
@@ -119,10 +101,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         assert merchant.status_code == 201, merchant.text
         tokens["merchant"] = merchant.json()["api_key"]
         yield url, tokens
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def _operations_for(role: str) -> list[str]:

@@ -9,10 +9,9 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from app.config import settings
-from app.db import get_engine
+from app.db import session_factory
 from app.library.models import LibraryPayment
 from tests.library.conftest import FEES, LATE, LEASE_SECONDS
 from tests.support.http import Headers
@@ -91,7 +90,7 @@ def test_a_refund_of_an_accepted_fine_payment_is_listed_for_the_library_to_rever
 
 def _outbox() -> int:
     # A session of its own, closed at once: on SQLite an open one would hold the write lock.
-    with Session(get_engine()) as s:
+    with session_factory()(expire_on_commit=True) as s:
         return s.scalar(sa.select(sa.func.count()).select_from(LibraryPayment)) or 0
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,46 +18,19 @@ from tests.library.conftest import FEES
 from tests.support.http import Headers
 from tests.support.ledger_http import Holder, MerchantKey, with_key
 from tests.support.library import assert_books_agree, report
+from tests.support.served import SERVE, serving
 from tests.support.sip2_library import TestLibrary
 
 STARTUP_SECONDS = 90
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _server(env: dict[str, str]) -> Iterator[tuple[httpx2.Client, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [".venv/bin/resident-id", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    try:
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    pass
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise AssertionError(
-                        f"the server exited: {log.read().decode(errors='replace')}"
-                    )
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-            yield http, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-        log.close()
+    with (
+        serving(SERVE, env, startup_seconds=STARTUP_SECONDS, tracebacks_fail=False) as served,
+        httpx2.Client(base_url=served.url, timeout=60) as http,
+    ):
+        yield http, served.process
 
 
 def test_a_payment_charged_before_a_crash_is_sent_once_after_the_restart(

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.merchants.models import Merchant
-from tests.support.builders import reading_session
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
+from tests.support.http import Headers, Login
 
 
 def _create(client: TestClient, admin: Headers, **body: str) -> dict[str, str]:

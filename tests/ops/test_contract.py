@@ -5,7 +5,6 @@ booleans."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import jsonschema_rs
@@ -14,9 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.applicants import applicant_body
 from tests.support.builders import make_merchant
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Headers, Login
 
 
 @pytest.fixture

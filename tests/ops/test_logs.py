@@ -7,7 +7,7 @@ import io
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,16 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.ops.logs import json_formatter
 from tests.support.applicants import register
-from tests.support.builders import make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_merchant
+from tests.support.http import Login
 from tests.support.verification import signed_card
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.fixture

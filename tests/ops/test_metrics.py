@@ -4,25 +4,14 @@ sign-ins)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session
 
 from app.config import settings
-from tests.support.builders import make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_merchant
+from tests.support.http import Login
 from tests.support.verification import signed_card
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    # Reads without holding SQLite's write lock between the test's requests.
-    yield from reading_session(database_url)
 
 
 def _samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -3,22 +3,18 @@ client that follows next_cursor page by page gets every item once, in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
-from app.db import get_engine
+from app.db import session_factory
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
 from tests.support.applicants import register
 from tests.support.builders import make_merchant
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Headers, Login
 
 
 def _walk(
@@ -104,7 +100,7 @@ def test_verification_counts_page_by_day_and_merchant(client: TestClient, login:
     merchants = sorted([make_merchant(name="Ives")[0].id, make_merchant(name="Elm")[0].id])
     today = utcnow().date()  # the counts' days are UTC days (app.verification.router)
     days = [today - timedelta(days=n) for n in (2, 1, 0)]
-    with Session(get_engine()) as s, s.begin():
+    with session_factory()(expire_on_commit=True) as s, s.begin():
         for n, day in enumerate(days):
             for merchant_id in merchants:
                 s.add(VerificationCount(merchant_id=merchant_id, day=day, valid=n + 1))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,17 +12,11 @@ from sqlalchemy.orm import Session
 from app.config import settings
 from app.payments.models import Fee, LedgerTransfer
 from tests.support.applicants import born_years_ago, dump_database, ready_to_approve
-from tests.support.builders import make_applicant, make_printed_card, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_applicant, make_printed_card
+from tests.support.http import Headers, Login
 from tests.support.ledger_http import ledger_check
 
-Login = Callable[..., Headers]
 BRANCH = "fair-haven-library"
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _drawer(client: TestClient, login: Login, branch: str = BRANCH) -> dict[str, Any]:

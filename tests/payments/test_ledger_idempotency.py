@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.payments.models import IdempotencyRecord, LedgerTransfer
+from tests.support.builders import fresh_look
 from tests.support.http import Headers
 from tests.support.ledger_http import (
     Holder,
@@ -28,7 +29,7 @@ def _count(session: Session, model: Any) -> int:
     try:
         return session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
     finally:
-        session.rollback()  # hold no transaction while requests run (SQLite's single writer)
+        fresh_look(session)  # hold no transaction while requests run (SQLite's single writer)
 
 
 def test_a_retried_charge_replays_its_receipt_and_moves_nothing(

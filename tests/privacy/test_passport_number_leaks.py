@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,9 +19,10 @@ from tests.support.applicants import (
     today,
     upload_photo,
 )
-from tests.support.http import Headers
+from tests.support.http import Login
 
-Login = Callable[..., Headers]
+# Commits: it reads the database's own files, where only committed work is certain to be.
+pytestmark = pytest.mark.commits
 
 NUMBER = "X98765432"
 # Loggers that do not all pass their records up to the root logger, or start above DEBUG.

@@ -3,16 +3,13 @@ nothing is stored."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.applicants import applicant_body, dump_database, register
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 ADDRESS = applicant_body()["address"]
 

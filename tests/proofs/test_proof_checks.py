@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -20,9 +19,7 @@ from tests.support.applicants import (
     rows_of,
     today,
 )
-from tests.support.http import Headers
-
-Login = Callable[..., Headers]
+from tests.support.http import Login
 
 
 def test_a_check_keeps_points_requirements_clerk_and_time_only(

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,46 +15,22 @@ from fastapi.testclient import TestClient
 
 from app.config import settings
 from tests.support.http import Headers
+from tests.support.served import SERVE, serving
 
 # The test server gives a body this long to arrive.
 BODY_TIMEOUT = 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(database_url: str, data_dir: Path) -> Iterator[int]:
-    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "RESIDENT_ID_DATA_DIR": str(data_dir),
         "RESIDENT_ID_BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT),
     }
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [".venv/bin/resident-id", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                break
-        except httpx2.TransportError:
-            pass
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"the server exited: {log.read().decode(errors='replace')}")
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.1)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with serving(SERVE, env, tracebacks_fail=False) as served:
+        yield served.port
 
 
 def _connect(port: int) -> socket.socket:

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from app.db import get_engine, is_sqlite, normalize_url
 from app.kit.types import utcnow
 from app.models import metadata
+from tests.support.builders import reading_session
 from tests.support.http import Headers
 
 
@@ -102,21 +102,8 @@ def ready_to_approve(client: TestClient, headers: Headers, **overrides: Any) -> 
 
 @contextmanager
 def peek(database_url: str) -> Iterator[Session]:
-    """A look at the committed data that never holds the lock the app's requests need.
-
-    The app's SQLite engine opens every transaction with BEGIN IMMEDIATE (the write lock); a test
-    reading through it would block requests. A plain engine in WAL mode reads without a lock.
-    """
-    if not is_sqlite(database_url):
-        with Session(get_engine()) as s:
-            yield s
-        return
-    engine = sa.create_engine(normalize_url(database_url))
-    try:
-        with Session(engine) as s:
-            yield s
-    finally:
-        engine.dispose()
+    """A look at the data that never holds the lock the app's requests need (reading_session)."""
+    yield from reading_session(database_url)
 
 
 def dump_database(database_url: str) -> dict[str, list[tuple[Any, ...]]]:

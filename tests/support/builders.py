@@ -17,7 +17,7 @@ from app.branches.models import Branch
 from app.cards import service as cards
 from app.cards.models import Card, CardStatus
 from app.cards.printing.models import PrintJob, PrintJobStatus
-from app.db import get_engine, is_sqlite, normalize_url
+from app.db import is_sqlite, joined, normalize_url, session_factory
 from app.kit.types import utcnow
 from app.merchants.models import Merchant, MerchantStaff
 from app.merchants.service import hash_api_key
@@ -37,14 +37,14 @@ def make_user(role: str, *, username: str | None = None, branch: str = "city-hal
         branch=branch,
     )
     make_branch(branch)
-    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+    with session_factory()() as s, s.begin():
         s.add(user)
     return user
 
 
 def make_branch(code: str = "city-hall") -> None:
     """The branch (committed), unless it exists: staff accounts and drawers name only these."""
-    with Session(get_engine()) as s, s.begin():
+    with session_factory()(expire_on_commit=True) as s, s.begin():
         if s.get(Branch, code) is None:
             s.add(Branch(code=code, name=code.replace("-", " ").title()))
 
@@ -112,8 +112,9 @@ def reading_session(database_url: str) -> Iterator[Session]:
     SQLite goes through a plain engine: no transaction until the test writes, and in WAL mode a
     reader never blocks the server. Use it as a test module's `session` fixture.
     """
-    if not is_sqlite(database_url):
-        with Session(get_engine()) as s:
+    if joined() or not is_sqlite(database_url):
+        # In a test's rolled-back transaction there is one connection and so no lock to hold.
+        with session_factory()(expire_on_commit=True) as s:
             yield s
         return
     engine = sa.create_engine(normalize_url(database_url), connect_args={"timeout": 30})
@@ -133,7 +134,7 @@ def make_merchant(
         api_key_hash=hash_api_key(api_key),
         api_key_prefix=api_key[:12],
     )
-    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+    with session_factory()() as s, s.begin():
         s.add(merchant)
     return merchant, {"Authorization": f"Bearer {api_key}"}
 
@@ -145,6 +146,16 @@ def make_desk_staff(merchant: Merchant, *, username: str | None = None) -> Merch
         username=username or f"desk-{secrets.token_hex(3)}",
         password_hash=_TEST_HASH,
     )
-    with Session(get_engine(), expire_on_commit=False) as s, s.begin():
+    with session_factory()() as s, s.begin():
         s.add(staff)
     return staff
+
+
+def fresh_look(session: Session) -> None:
+    """End the test's own read, so that its next one sees what requests have done since.
+
+    A commit, not a rollback: in a test's rolled-back transaction the requests' savepoints nest
+    inside the one the test's read opened, so rolling that back would undo their work too. The
+    test's look writes nothing of its own, so committing it changes nothing else.
+    """
+    session.commit()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.served import free_port
+
 AVAHI_CONF = """[server]
 use-ipv4=yes
 use-ipv6=no
@@ -38,13 +40,6 @@ needs_ippeveprinter = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("ippeveprinter", "ipptool", "dbus-daemon", "avahi-daemon")),
     reason="make tools installs cups-ipp-utils, dbus and avahi-daemon",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -101,7 +96,7 @@ def ipp_printer(tmp_path: Path) -> Iterator[Simulator]:
                 )
             )
         time.sleep(1.0)
-        port = _free_port()
+        port = free_port()
         log_path = folder / "printer.log"
         with log_path.open("wb") as log:
             printer = subprocess.Popen(

@@ -8,7 +8,6 @@ worker accepts first: spread over the workers, as a load balancer's would be.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
-from tests.support.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant
+from tests.support.served import free_port
 from tests.support.verification import signed_card
 
 WORKERS = 4
@@ -36,17 +36,11 @@ LIMIT = 6
 SENT = WORKERS * LIMIT
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Served:
     """`resident-id serve --workers 4` on the test database, up once every worker has started."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         self._log: IO[bytes] = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [".venv/bin/resident-id", "serve", "--workers", str(WORKERS)]
@@ -87,11 +81,6 @@ class Served:
 
         with ThreadPoolExecutor(len(bodies)) as pool:
             return list(pool.map(send, bodies))
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ scanned online (HTTP) and offline (`resident-id verify`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cards.credential import decode_qr
 from cards.keys import b64url
-from tests.support.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant
 from tests.support.verification import (
     export_keys,
     export_status_list,
@@ -21,11 +20,6 @@ from tests.support.verification import (
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _online(client: TestClient, headers: dict[str, str], qr: str) -> dict[str, str]:

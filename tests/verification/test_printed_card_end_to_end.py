@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.keys import service as keys
 from tests.support.applicants import ready_to_approve
-from tests.support.builders import make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_merchant
+from tests.support.http import Headers, Login
 from tests.support.verification import export_keys, export_status_list, run_cli
-
-Login = Callable[..., Headers]
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,11 +25,6 @@ pytestmark = [
         reason="needs pdftoppm and zbarimg (make tools installs them)",
     ),
 ]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _scan(pdf: bytes, workdir: Path) -> str:

@@ -5,7 +5,7 @@ the same rate limit: charging is no uncounted, unlimited way to check cards."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,14 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from app.kit.types import utcnow
-from tests.support.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant
 from tests.support.http import Headers
 from tests.support.verification import signed_card
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _charge(client: TestClient, headers: Headers, qr: str) -> int:

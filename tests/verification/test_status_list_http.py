@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import cbor2
 import pytest
 from fastapi.testclient import TestClient
@@ -15,17 +13,10 @@ from cards.errors import StaleStatusList
 from cards.keys import KeySet
 from cards.status_list import verify_status_list_token
 from cards.verifier import OfflineVerifier
-from tests.support.builders import reading_session
-from tests.support.http import Headers
+from tests.support.http import Login
 from tests.support.verification import signed_card
 
-Login = Callable[..., Headers]
 LIST_URI = f"{settings.public_base_url}/v1/status-lists/{settings.status_list_id}"
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _fetch(client: TestClient) -> bytes:

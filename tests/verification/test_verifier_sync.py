@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,11 +21,9 @@ from app.cards.credentials import status_list_uri
 from app.kit.types import utcnow
 from cards.keys import SigningKey
 from cards.status_list import MEDIA_TYPE, StatusList, issue_status_list_token
-from tests.support.builders import reading_session
-from tests.support.http import Headers
+from tests.support.http import Login
+from tests.support.served import UVICORN, serving
 from tests.support.verification import current_key, run_cli, signed_card
-
-Login = Callable[..., Headers]
 
 pytestmark = pytest.mark.slow
 
@@ -37,39 +32,12 @@ EXIT_REFUSED = 6
 EXIT_UNREACHABLE = 8
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+def server(database_url: str) -> Iterator[str]:
     """The app served by uvicorn on the test database; answers its base URL."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     env = {**os.environ, "DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-    assert "Traceback" not in log.read_text()
+    with serving([*UVICORN, "--log-level", "warning"], env) as served:
+        yield served.url
 
 
 class _Files(BaseHTTPRequestHandler):
@@ -106,17 +74,6 @@ def rogue() -> Iterator[tuple[str, dict[str, tuple[str, bytes]]]]:
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture
-def offline_env(cli_env: dict[str, str]) -> dict[str, str]:
-    # `verify` must not need the database: point it at one that does not exist.
-    return {**cli_env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
 
 
 def _sync(env: dict[str, str], server: str, folder: Path) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ never someone else's name; a fuzz run over random and mutated texts proves it.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,17 +14,12 @@ from sqlalchemy.orm import Session
 
 from app.config import settings
 from cards.base45 import ALPHABET
-from tests.support.builders import make_merchant, reading_session
+from tests.support.builders import make_merchant
 from tests.support.http import Headers
 from tests.support.verification import bad_qr_texts, signed_card
 
 OUTCOMES = {"valid", "revoked", "expired", "invalid"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,21 +12,11 @@ from sqlalchemy.orm import Session
 from app.cards import numbers
 from app.config import settings
 from app.kit.types import utcnow
-from tests.support.builders import make_applicant, make_merchant, reading_session
+from tests.support.builders import make_applicant, make_merchant
 from tests.support.http import Headers
 from tests.support.verification import signed_card
 
 UNKNOWN = {"status": "invalid", "reason": "unknown_card"}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture
-def merchant() -> Headers:
-    return make_merchant()[1]
 
 
 def _by_number(client: TestClient, headers: Headers, number: str, born: str) -> Any:

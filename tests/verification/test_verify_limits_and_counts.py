@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,16 +14,9 @@ from app.kit.types import utcnow
 from app.main import create_app
 from app.verification import counts
 from app.verification.models import VerificationCount
-from tests.support.builders import make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.builders import fresh_look, make_merchant
+from tests.support.http import Headers, Login
 from tests.support.verification import signed_card
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _post(client: TestClient, headers: Headers, qr: str) -> int:
@@ -110,7 +102,7 @@ def test_counts_are_folded_into_the_table_in_batches(
 
     def stored() -> int:
         row = session.get(VerificationCount, (merchant.id, utcnow().date()))
-        session.rollback()
+        fresh_look(session)
         return row.valid if row is not None else 0
 
     assert _post(client, headers, qr) == 200
@@ -152,6 +144,8 @@ def test_only_overseers_read_everyones_counts(client: TestClient, login: Login) 
     assert client.get("/v1/verify/counts", headers=login("admin")).status_code == 403
 
 
+# Commits: requests from many threads at once, each on a connection of its own.
+@pytest.mark.commits
 def test_concurrent_verifications_are_all_counted(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,7 +177,7 @@ def test_counts_still_in_memory_are_saved_when_the_server_stops(
         assert _post(server, headers, qr) == 200
         assert _post(server, headers, "garbage") == 200
         assert session.get(VerificationCount, (merchant.id, utcnow().date())) is None
-        session.rollback()
+        fresh_look(session)
     row = session.get(VerificationCount, (merchant.id, utcnow().date()))
     assert row is not None
     assert (row.valid, row.invalid) == (1, 1)

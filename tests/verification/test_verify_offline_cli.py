@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.kit.types import utcnow
-from tests.support.builders import reading_session
-from tests.support.http import Headers
+from tests.support.http import Login
 from tests.support.verification import (
     bad_qr_texts,
     export_keys,
@@ -22,20 +20,7 @@ from tests.support.verification import (
     signed_card,
 )
 
-Login = Callable[..., Headers]
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture
-def offline_env(cli_env: dict[str, str]) -> dict[str, str]:
-    # `verify` must not need the database: point it at one that does not exist.
-    return {**cli_env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
 
 
 def test_a_printed_card_verifies_offline_then_reads_revoked_once_the_new_list_is_synced(

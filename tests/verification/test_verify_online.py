@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -18,23 +16,10 @@ from app.verification.models import VerificationCount
 from app.verification.service import check_card_qr
 from cards.credential import issue_qr
 from cards.keys import SigningKey
-from tests.support.builders import make_merchant, reading_session
-from tests.support.http import Headers
+from tests.support.http import Headers, Login
 from tests.support.verification import claims, current_key, signed_card
 
-Login = Callable[..., Headers]
-
 HOLDER_FIELDS = {"given_name", "family_name", "date_of_birth", "expires_on"}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
-@pytest.fixture
-def merchant() -> Headers:
-    return make_merchant()[1]
 
 
 def _verify(client: TestClient, headers: Headers, qr: str) -> dict[str, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
 import httpx2
 import pytest
@@ -22,24 +21,19 @@ from app.config import Settings, settings, shown_settings
 from app.keys.service import ensure_signing_key
 from app.merchants.models import Merchant
 from app.merchants.service import hash_api_key
-from tests.support.builders import make_branch, make_merchant, make_user, reading_session
+from tests.support.builders import fresh_look, make_branch, make_merchant, make_user
 from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "auditor")
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
 def _user(session: Session, username: str) -> User | None:
-    session.rollback()
+    fresh_look(session)
     return session.scalars(sa.select(User).where(User.username == username)).one_or_none()
 
 
 def _actions(session: Session) -> list[str]:
-    session.rollback()
+    fresh_look(session)
     return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))
 
 
@@ -199,7 +193,7 @@ def test_bad_changes_to_an_account_change_nothing(client: TestClient, session: S
 
 
 def test_the_last_admin_cannot_disable_themselves(client: TestClient, session: Session) -> None:
-    session.rollback()
+    fresh_look(session)
     admins = session.scalars(sa.select(User).where(User.role == "admin")).all()
     assert admins == []
     name = signed_in(client, "admin")
@@ -244,7 +238,7 @@ def test_signed_out_the_admin_pages_ask_to_sign_in(client: TestClient) -> None:
 
 
 def _merchant(session: Session, name: str) -> Merchant | None:
-    session.rollback()
+    fresh_look(session)
     return session.scalars(sa.select(Merchant).where(Merchant.name == name)).one_or_none()
 
 
@@ -324,7 +318,7 @@ def test_a_bad_merchant_shows_its_errors_and_adds_nothing(
     words = html.unescape(text_of(page))
     assert words.count("Enter the merchant's name (up to 120 characters).") == 2
     assert words.count("Choose a category.") == 2
-    session.rollback()
+    fresh_look(session)
     assert session.scalar(sa.select(sa.func.count()).select_from(Merchant)) == 0
 
 
@@ -341,7 +335,7 @@ def test_an_admin_adds_a_branch_and_a_taken_code_is_refused(
     page = post_form(client, "/console/admin/branches", "/console/admin/branches", form)
     assert "The branch fair-haven is added." in text_of(page)
     assert "182 Grand Ave" in page.text
-    session.rollback()
+    fresh_look(session)
     branch = session.get(Branch, "fair-haven")
     assert branch is not None
     assert branch.opening_hours is None
@@ -356,7 +350,7 @@ def test_an_admin_adds_a_branch_and_a_taken_code_is_refused(
     )
     assert page.status_code == 422
     assert "Enter a code of letters, digits, - and _" in text_of(page)
-    session.rollback()
+    fresh_look(session)
     assert session.get(Branch, "no spaces") is None
 
 

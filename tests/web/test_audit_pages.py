@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -20,15 +19,10 @@ from app.audit.models import AuditEvent
 from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.verification.repository import add_counts
-from tests.support.builders import make_merchant, make_printed_card, make_user, reading_session
+from tests.support.builders import fresh_look, make_merchant, make_printed_card, make_user
 from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 OTHER_ROLES = ("clerk", "supervisor", "printer", "admin")
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _note(session: Session, actor: str, action: str, subject: str) -> None:
@@ -118,7 +112,7 @@ def test_verifying_the_chain_says_up_to_which_entry_and_when(
     words = text_of(page)
     assert "The chain was verified." in words
     assert "Verified up to entry 2 on" in words
-    session.rollback()
+    fresh_look(session)
     last = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
     assert last is not None
     assert (last.action, last.seq) == ("audit.verify", 3)
@@ -233,7 +227,7 @@ def test_a_ledger_with_problems_says_how_many(client: TestClient, session: Sessi
 
 
 def _actions(session: Session) -> list[str]:
-    session.rollback()
+    fresh_look(session)
     return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))
 
 

@@ -5,10 +5,9 @@ wait on the webapi branch of issue 10 (marked xfail strict: the lead removes the
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -18,7 +17,7 @@ from app.applicants.models import Applicant
 from app.kit.dates import city_day
 from app.kit.types import utcnow
 from tests.support.applicants import ready_to_approve
-from tests.support.builders import make_applicant, make_printed_card, reading_session
+from tests.support.builders import fresh_look, make_applicant, make_printed_card
 from tests.support.console import post_form, signed_in, text_of
 
 PERSON = {
@@ -31,11 +30,6 @@ PERSON = {
 }
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
-
-
 def _pending(session: Session) -> str:
     applicant_id = make_applicant(session, status="pending").id
     session.commit()
@@ -43,7 +37,7 @@ def _pending(session: Session) -> str:
 
 
 def _applicants(session: Session) -> int:
-    session.rollback()
+    fresh_look(session)
     return int(session.scalar(sa.select(sa.func.count()).select_from(Applicant)) or 0)
 
 
@@ -249,7 +243,7 @@ def test_a_person_without_a_fixed_address_registers_and_the_page_says_so(
     answer = post_form(client, "/console/register", "/console/register", form)
     assert answer.status_code == 200, answer.text
     assert "No fixed address" in text_of(answer)
-    session.rollback()
+    fresh_look(session)
     row = session.execute(sa.select(Applicant.street, Applicant.care_of)).one()
     assert tuple(row) == (None, None)
 

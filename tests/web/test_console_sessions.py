@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -17,18 +15,12 @@ from app.config import settings
 from app.kit.types import utcnow
 from app.main import create_app
 from app.web.models import WebSession
-from tests.support.builders import TEST_PASSWORD, make_user, reading_session
+from tests.support.builders import TEST_PASSWORD, fresh_look, make_user
 from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    # Never holds SQLite's write lock while the app serves (see tests.support.builders.reading_session).
-    yield from reading_session(database_url)
-
-
 def _count(session: Session, model: type[object]) -> int:
-    session.rollback()  # a fresh look, not the snapshot of an earlier read
+    fresh_look(session)
     return int(session.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
 

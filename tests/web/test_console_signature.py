@@ -4,7 +4,6 @@ or no file is refused at the field and keeps nothing."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -13,13 +12,8 @@ from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Signature
-from tests.support.builders import make_applicant, reading_session
+from tests.support.builders import fresh_look, make_applicant
 from tests.support.console import post_form, signed_in, text_of
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _scan(ink: bool) -> bytes:
@@ -32,7 +26,7 @@ def _scan(ink: bool) -> bytes:
 
 
 def _signatures(session: Session) -> int:
-    session.rollback()
+    fresh_look(session)
     return int(session.scalar(sa.select(sa.func.count()).select_from(Signature)) or 0)
 
 

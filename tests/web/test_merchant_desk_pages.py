@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,17 +14,12 @@ from sqlalchemy.orm import Session
 
 from app.cards import numbers
 from app.config import settings
-from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
+from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
 from tests.support.console import csrf_of, post_form, text_of
 from tests.support.desk import desk_signed_in
 from tests.support.http import Headers
 from tests.support.ledger_http import load
 from tests.support.verification import signed_card
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _charge_form(page: str) -> dict[str, str]:

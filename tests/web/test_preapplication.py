@@ -24,7 +24,7 @@ from app.kit.types import utcnow
 from app.main import create_app
 from app.models import metadata
 from app.preapplications.models import PreApplication
-from tests.support.builders import reading_session
+from tests.support.builders import fresh_look
 from tests.support.console import csrf_of, post_form, signed_in, text_of
 
 RESIDENT = {
@@ -42,11 +42,6 @@ RESIDENT = {
     "emergency_contact_phone": "203 555 0142",
 }
 CODE = re.compile(r"\b([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})\b")
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.fixture
@@ -89,7 +84,7 @@ def _open(clerk: TestClient, code: str) -> httpx2.Response:
 
 
 def _count(session: Session, model: type[PreApplication] | type[Applicant]) -> int:
-    session.rollback()
+    fresh_look(session)
     return int(session.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
 
@@ -157,7 +152,7 @@ def test_submissions_are_limited_per_client(
     assert "Too many pre-applications were sent from this connection" in _words(refused)
     assert _count(session, PreApplication) == 2
     # The count is kept under a keyed hash: the table holds no address.
-    session.rollback()
+    fresh_look(session)
     keys = list(session.scalars(sa.select(SignInThrottle.key)))
     assert len(keys) == 1
     assert keys[0].startswith("preapply:")
@@ -199,7 +194,7 @@ def test_an_unknown_field_is_refused_and_keeps_nothing(
 
 def _cells(session: Session) -> Iterator[tuple[str, str]]:
     """Every value in every table, as text (bytes as hex too), with its table's name."""
-    session.rollback()
+    fresh_look(session)
     for table in metadata.sorted_tables:
         for row in session.execute(sa.select(table)):
             for value in row:
@@ -219,11 +214,11 @@ def test_after_the_retention_period_the_purge_leaves_no_trace_in_any_table(
     cli_env: dict[str, str],
 ) -> None:
     code = _code_of(_send(client, RESIDENT))
-    session.rollback()
+    fresh_look(session)
     row = session.execute(sa.select(PreApplication)).scalar_one()
     traces = {row.id, row.sealed.hex(), code, code.replace("-", "")}
     traces |= {v for k, v in RESIDENT.items() if k not in ("gender", "language_1", "address_city")}
-    session.rollback()
+    fresh_look(session)
 
     # Nothing is stored in the clear while it waits, either.
     kept = [(t, v) for t, v in _cells(session) for n in RESIDENT.values() if len(n) > 3 and n in v]

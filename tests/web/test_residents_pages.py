@@ -11,10 +11,9 @@ from typing import Any
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from app.branches.models import Branch
-from app.db import get_engine
+from app.db import session_factory
 from tests.support.console import csrf_of, text_of
 
 ENOUGH = ["us_passport", "utility_bill"]
@@ -172,7 +171,7 @@ def _branch_with_hours() -> tuple[str, str, str]:
     code = f"library-{secrets.token_hex(3)}"
     address = "133 Elm Street, New Haven"
     hours = "Mon–Fri 9:00–17:00; Sat 10:00–14:00"
-    with Session(get_engine()) as s:
+    with session_factory()(expire_on_commit=True) as s:
         s.add(Branch(code=code, name=f"Main Library {code}", address=address, opening_hours=hours))
         s.commit()
     return code, address, hours

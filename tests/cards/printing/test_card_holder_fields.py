@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,9 @@ from app.applicants.models import Applicant
 from app.cards.printing.models import PrintJob
 from tests.support.applicants import register
 from tests.support.builders import make_card
-from tests.support.http import Headers
+from tests.support.http import Login
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("signing_key")]
-Login = Callable[..., Headers]
 
 
 def _signature_png() -> bytes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from app.cards import numbers
 from app.cards.printing.models import PrintJob
 from app.config import settings
 from tests.support.builders import make_applicant, make_card
-from tests.support.http import Headers
+from tests.support.http import Login
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,7 +26,6 @@ pytestmark = [
         not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="make tools"
     ),
 ]
-Login = Callable[..., Headers]
 LEGACY = "4000123412341234"  # 16 digits with a valid Luhn check digit, as cards were issued
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from app.applicants.models import Photo
 from app.cards import numbers
 from app.cards.printing.models import PrintJob
 from tests.support.builders import make_applicant, make_card
-from tests.support.http import Headers
+from tests.support.http import Login
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,8 +27,6 @@ pytestmark = [
         not (shutil.which("pdftotext") and shutil.which("pdfimages")), reason="poppler-utils"
     ),
 ]
-
-Login = Callable[..., Headers]
 
 
 def _card_pdf(

@@ -4,7 +4,7 @@ name, return address, title and optional fields come out of its own PDF."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,10 +21,9 @@ from cards.document import CardDocument
 from cards.render import render_card
 from cards.theme import ThemeError, load_theme
 from tests.support.builders import make_applicant, make_card
-from tests.support.http import Headers
+from tests.support.http import Login
 
 pytestmark = pytest.mark.slow
-Login = Callable[..., Headers]
 
 CITY = """
 city_name = "{city}"

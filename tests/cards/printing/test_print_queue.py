@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -16,9 +15,8 @@ from app.cards.models import Card
 from app.cards.printing.models import PrintJob
 from app.kit.types import utcnow
 from tests.support.builders import make_applicant, make_card, make_printed_card
-from tests.support.http import Headers
+from tests.support.http import Headers, Login
 
-Login = Callable[..., Headers]
 # PDFs carry a signed QR: the city needs a signing key first.
 pytestmark = pytest.mark.usefixtures("signing_key")
 

@@ -7,11 +7,10 @@ another process, as a city's printer room would.
 from __future__ import annotations
 
 import shutil
-import socket
 import stat
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,22 +27,14 @@ from cards.credential import verify_qr
 from cards.keys import KeySet
 from tests.support.applicants import ready_to_approve
 from tests.support.builders import TEST_PASSWORD, make_card, make_user
-from tests.support.http import Headers
+from tests.support.http import Login
 from tests.support.ipp_printer import JAMS, PRINTS, Simulator, needs_ippeveprinter
+from tests.support.served import free_port
 
 pytestmark = pytest.mark.slow
 
-Login = Callable[..., Headers]
-
 
 COMMAND = ".venv/bin/resident-id"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -83,7 +74,7 @@ def server(cli_env: dict[str, str], tmp_path: Path, session: Session) -> Iterato
     """A server on a free port, not started yet; stopped after the test."""
     ensure_signing_key(session)  # PostgreSQL deployments make their first key by command
     session.commit()
-    port = _free_port()
+    port = free_port()
     srv = Server(f"http://127.0.0.1:{port}", port, cli_env, tmp_path / "server.log")
     yield srv
     srv.stop()

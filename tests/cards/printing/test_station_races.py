@@ -18,9 +18,8 @@ from app.audit.models import AuditEvent
 from app.cards.printing.models import PrintJob
 from app.cli.station import Credentials, Journal, Output, Server, Station, StationStopped
 from tests.support.builders import make_card
-from tests.support.http import Headers
+from tests.support.http import Login
 
-Login = Callable[..., Headers]
 # PDFs carry a signed QR: the city needs a signing key first.
 pytestmark = pytest.mark.usefixtures("signing_key")
 

@@ -12,10 +12,8 @@ from fastapi.testclient import TestClient
 from app.kit.dates import city_day
 from app.kit.types import utcnow
 from tests.support.builders import make_merchant
-from tests.support.http import Headers
+from tests.support.http import Headers, Login
 from tests.support.ledger_http import Holder, MerchantKey, balance, charge, refund
-
-Login = Callable[..., Headers]
 
 
 def _charged(client: TestClient, merchant: MerchantKey, holder: Holder, cents: int) -> Any:

@@ -8,11 +8,7 @@ PostgreSQL also through a real server process with 50 and more requests in fligh
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import tempfile
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +17,9 @@ from pathlib import Path
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from app.config import settings
-from app.db import get_engine
+from app.db import session_factory
 from app.payments.ledger import checks
 from tests.support.http import Headers
 from tests.support.ledger_http import (
@@ -37,6 +32,10 @@ from tests.support.ledger_http import (
     new_key,
     refund,
 )
+from tests.support.served import SERVE, serving
+
+# Commits: concurrent requests from many threads, each on a connection of its own, and a served app.
+pytestmark = pytest.mark.commits
 
 
 def at_once(count: int, call: Callable[[int], httpx2.Response]) -> list[httpx2.Response]:
@@ -59,7 +58,7 @@ def statuses(responses: list[httpx2.Response]) -> Counter[int]:
 
 
 def assert_books_hold() -> None:
-    with Session(get_engine()) as session:
+    with session_factory()(expire_on_commit=True) as session:
         report = checks.check(session)
     assert report.problems == []
     assert report.debits_cents == report.credits_cents > 0
@@ -185,41 +184,15 @@ def test_the_daily_limit_in_process(
 IN_FLIGHT = 60
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(database_url: str, data_dir: Path) -> Iterator[httpx2.Client]:
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "RESIDENT_ID_DATA_DIR": str(data_dir)}
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [".venv/bin/resident-id", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
     limits = httpx2.Limits(max_connections=IN_FLIGHT + 10, max_keepalive_connections=IN_FLIGHT)
-    with httpx2.Client(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=60) as http:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if http.get("/healthz").status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"the server exited: {log.read().decode(errors='replace')}")
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    with (
+        serving(SERVE, env, tracebacks_fail=False) as served,
+        httpx2.Client(base_url=served.url, limits=limits, timeout=60) as http,
+    ):
         yield http
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
 
 
 @pytest.mark.postgres

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import settings
+from app.db import session_factory
 from app.kit.dates import city_day, day_bounds
 from tests.support.http import Headers
 from tests.support.ledger_http import Holder, MerchantKey, balance, load, with_key
@@ -177,12 +178,10 @@ def test_a_stay_before_the_card_was_issued_is_refused(
     holder = loaded(1000)
     # The fixture's cards were issued 30 days ago; meters keep charges 14 days, so move the
     # issue date to an hour ago through the database.
-    from sqlalchemy.orm import Session
 
     from app.cards.models import Card
-    from app.db import get_engine
 
-    with Session(get_engine()) as s, s.begin():
+    with session_factory()(expire_on_commit=True) as s, s.begin():
         card = s.get(Card, holder.card_id)
         assert card is not None
         card.issued_at = datetime.now(UTC) - timedelta(hours=1)

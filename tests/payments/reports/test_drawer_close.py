@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,8 +20,8 @@ from app.main import create_app
 from app.payments.models import DrawerClose
 from tests.payments.conftest import BRANCH
 from tests.support.applicants import dump_database, rows_of
-from tests.support.builders import make_applicant, make_branch, make_printed_card, reading_session
-from tests.support.http import Headers
+from tests.support.builders import make_applicant, make_branch, make_printed_card
+from tests.support.http import Headers, Login
 from tests.support.ledger_http import (
     Holder,
     MerchantKey,
@@ -30,13 +30,6 @@ from tests.support.ledger_http import (
     load,
     refund,
 )
-
-Login = Callable[..., Headers]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _today() -> str:

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from tests.support.served import UVICORN, serving
 from tests.web.browser.media import write_fake_camera
 
 CHROMIUM = os.environ.get("RESIDENT_ID_CHROMIUM", "/usr/bin/chromium")
@@ -43,42 +39,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"screenshots of every screen: {SCREENSHOTS}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+def server(database_url: str) -> Iterator[str]:
     """The app served by uvicorn on the test database; answers its base URL."""
     built = ROOT / "app" / "web" / "static" / "vendor" / ".built"
     assert built.exists(), "the web assets are not built: run `make web` (make test does)"
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     env = {**os.environ, "DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-    errors = log.read_text()
-    assert "Traceback" not in errors, errors[-3000:]
+    with serving([*UVICORN, "--log-level", "warning"], env) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")

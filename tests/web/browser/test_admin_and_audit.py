@@ -5,7 +5,6 @@ number, verifies the chain, and reads the verification chart. axe on every scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from app.keys.service import ensure_signing_key
 from app.kit.dates import city_day
 from app.kit.types import utcnow
 from app.verification.repository import add_counts
-from tests.support.builders import make_merchant, make_printed_card, make_user, reading_session
+from tests.support.builders import make_merchant, make_printed_card, make_user
 from tests.web.browser.screens import Screens, open_as
 
 SAYS = {
@@ -43,11 +42,6 @@ SAYS = {
         "chart": "verificaciones en estos días.",
     },
 }
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def _submit(page: Page, action: str) -> None:

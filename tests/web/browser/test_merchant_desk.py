@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from app.keys import service as keys
 from app.kit.types import utcnow
 from cards.status_list import StatusList, issue_status_list_token
 from tests.support.applicants import ready_to_approve
-from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant, reading_session
+from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
 from tests.support.http import Headers
 from tests.support.ledger_http import load
 from tests.support.verification import signed_card
@@ -66,11 +66,6 @@ SAYS = {
         "no_charge": "Los cobros necesitan la red.",
     },
 }
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 def desk_as(

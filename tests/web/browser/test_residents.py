@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy.orm import Session
 
 from app.branches.models import Branch
-from app.db import get_engine
+from app.db import session_factory
 from tests.web.browser.screens import Screens
 
 WORDS = {
@@ -50,7 +49,7 @@ def _tick(page: Page, name: str) -> None:
 def branch() -> str:
     """A branch with an address and opening hours, as an administrator would add it."""
     code = f"library-{secrets.token_hex(3)}"
-    with Session(get_engine()) as s:
+    with session_factory()(expire_on_commit=True) as s:
         s.add(
             Branch(
                 code=code,

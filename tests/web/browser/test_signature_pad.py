@@ -3,22 +3,16 @@ into the form's file field, is saved, and comes back as the ink the card prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session
 
-from tests.support.builders import make_applicant, reading_session
+from tests.support.builders import make_applicant
 from tests.web.browser.screens import Screens, open_as, wait_until
 
 SAVED = {"en": "The signature is saved.", "es": "La firma está guardada."}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    yield from reading_session(database_url)
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
