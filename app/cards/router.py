@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Depends
 
 from app.access.deps import allow
-from app.approvals import renewals
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import listing, numbers, service
@@ -14,8 +13,6 @@ from app.cards.printing.schemas import PrintJobRead
 from app.cards.schemas import (
     CardList,
     CardRead,
-    RenewRequest,
-    ReplaceRequest,
     ReprintRequest,
     RevokeRequest,
 )
@@ -57,38 +54,6 @@ def revoke_card(
 ) -> CardRead:
     """Revoke a card (lost, stolen, damaged, ...): verifiers see it on the revocation list."""
     card = service.revoke(session, number, body.reason, actor=principal.actor)
-    return service.read(session, card)
-
-
-@router.post(
-    "/v1/cards/{number}/replace",
-    status_code=201,
-    response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def replace_card(
-    session: SessionDep, principal: CounterStaff, number: str, body: ReplaceRequest
-) -> CardRead:
-    """Revoke a card and issue its replacement: a new number, the same expiry, fee or waiver."""
-    card = renewals.replace(session, number, body.reason, body.fee_waiver, actor=principal.actor)
-    return service.read(session, card)
-
-
-@router.post(
-    "/v1/cards/{number}/renew",
-    status_code=201,
-    response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def renew_card(
-    session: SessionDep,
-    principal: CounterStaff,
-    number: str,
-    body: Annotated[RenewRequest | None, Body()] = None,
-) -> CardRead:
-    """Renew a card from 60 days before its expiry to 6 months after (409 outside, with dates)."""
-    waiver = body.fee_waiver if body else None
-    card = renewals.renew(session, number, waiver, actor=principal.actor)
     return service.read(session, card)
 
 
