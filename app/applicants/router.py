@@ -6,7 +6,13 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from app.access.deps import allow
 from app.applicants import images, service
-from app.applicants.errors import PhotoTooLarge
+from app.applicants.errors import (
+    ApplicantNotFound,
+    NotAnImage,
+    PhotoTooLarge,
+    SearchTooBroad,
+    SignatureNotFound,
+)
 from app.applicants.schemas import (
     ApplicantCreate,
     ApplicantCreated,
@@ -21,7 +27,7 @@ from app.config import settings
 from app.db import SessionDep
 from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, BadCursor, RequestTooLarge, ValidationError, responses
 from app.kit.paging import CursorQuery, Page
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
@@ -35,7 +41,7 @@ PhotoReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, R
     "",
     status_code=201,
     response_model=ApplicantCreated,
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError),
 )
 def register_applicant(
     session: SessionDep, staff: CounterStaff, body: ApplicantCreate
@@ -44,7 +50,11 @@ def register_applicant(
     return service.register(session, body, actor=staff.actor)
 
 
-@router.get("", response_model=Page[ApplicantMatch], responses=responses(401, 403, 422))
+@router.get(
+    "",
+    response_model=Page[ApplicantMatch],
+    responses=responses(*GUARDED, ValidationError, SearchTooBroad, BadCursor),
+)
 def search_applicants(
     session: SessionDep,
     staff: CounterStaff,
@@ -60,7 +70,11 @@ def search_applicants(
     )
 
 
-@router.get("/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404))
+@router.get(
+    "/{applicant_id}",
+    response_model=ApplicantRead,
+    responses=responses(*GUARDED, ApplicantNotFound),
+)
 def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) -> ApplicantRead:
     """An applicant's full record (the read is written to the audit trail)."""
     return service.read(session, applicant_id, actor=staff.actor)
@@ -69,7 +83,9 @@ def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) 
 @router.put(
     "/{applicant_id}/photo",
     response_model=PhotoRead,
-    responses=responses(401, 403, 404, 413, 422),
+    responses=responses(
+        *GUARDED, ApplicantNotFound, PhotoTooLarge, RequestTooLarge, ValidationError, NotAnImage
+    ),
     openapi_extra=max_body(settings.body_max_bytes_photo),
 )
 def upload_photo(
@@ -88,7 +104,9 @@ def upload_photo(
 @router.put(
     "/{applicant_id}/signature",
     response_model=SignatureRead,
-    responses=responses(401, 403, 404, 413, 422),
+    responses=responses(
+        *GUARDED, ApplicantNotFound, PhotoTooLarge, RequestTooLarge, ValidationError, NotAnImage
+    ),
 )
 def upload_signature(
     session: SessionDep,
@@ -106,7 +124,10 @@ def upload_signature(
 @router.get(
     "/{applicant_id}/signature",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **responses(401, 403, 404)},
+    responses={
+        200: {"content": {"image/png": {}}},
+        **responses(*GUARDED, ApplicantNotFound, SignatureNotFound),
+    },
 )
 def download_signature(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's signature as a PNG (ink on transparency)."""

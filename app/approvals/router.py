@@ -8,14 +8,31 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 
 from app.access.deps import allow
+from app.applicants.errors import (
+    AlreadyApproved,
+    AlreadyDenied,
+    ApplicantNotFound,
+    FeeSettlementUnclear,
+    RequirementsNotMet,
+    SelfApprovalRefused,
+    WaiverNotApplicable,
+)
 from app.applicants.schemas import ApprovalRead, ApproveRequest, DenialRead, DenyRequest
 from app.approvals import decision, renewals
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import service as cards
+from app.cards.errors import (
+    CardExpired,
+    CardNotFound,
+    CardNotPrinted,
+    CardRevoked,
+    CardSuperseded,
+    OutsideRenewalWindow,
+)
 from app.cards.schemas import CardRead, RenewRequest, ReplaceRequest
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 
 router = APIRouter()
 
@@ -27,7 +44,16 @@ CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
     tags=["applicants"],
     status_code=201,
     response_model=ApprovalRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED,
+        SelfApprovalRefused,
+        ApplicantNotFound,
+        AlreadyApproved,
+        RequirementsNotMet,
+        ValidationError,
+        WaiverNotApplicable,
+        FeeSettlementUnclear,
+    ),
 )
 def approve_applicant(
     session: SessionDep,
@@ -47,7 +73,9 @@ def approve_applicant(
     "/v1/applicants/{applicant_id}/deny",
     tags=["applicants"],
     response_model=DenialRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED, ApplicantNotFound, AlreadyApproved, AlreadyDenied, ValidationError
+    ),
 )
 def deny_applicant(
     session: SessionDep, staff: CounterStaff, applicant_id: str, body: DenyRequest
@@ -61,7 +89,16 @@ def deny_applicant(
     tags=["cards"],
     status_code=201,
     response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED,
+        CardNotFound,
+        CardRevoked,
+        CardExpired,
+        CardNotPrinted,
+        CardSuperseded,
+        ValidationError,
+        WaiverNotApplicable,
+    ),
 )
 def replace_card(
     session: SessionDep, principal: CounterStaff, number: str, body: ReplaceRequest
@@ -76,7 +113,16 @@ def replace_card(
     tags=["cards"],
     status_code=201,
     response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED,
+        CardNotFound,
+        CardRevoked,
+        CardNotPrinted,
+        CardSuperseded,
+        OutsideRenewalWindow,
+        ValidationError,
+        WaiverNotApplicable,
+    ),
 )
 def renew_card(
     session: SessionDep,

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Response
 
 from app.access.deps import allow
 from app.applicants import images
+from app.applicants.errors import ApplicantNotFound, PhotoNotFound, PhotoNotInPrintQueue
 from app.applicants.schemas import ApplicantCorrected, ApplicantUpdate
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import corrections
 from app.cards.printing import queue
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
 
@@ -26,7 +27,9 @@ PhotoReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, R
 
 
 @router.patch(
-    "/{applicant_id}", response_model=ApplicantCorrected, responses=responses(401, 403, 404, 422)
+    "/{applicant_id}",
+    response_model=ApplicantCorrected,
+    responses=responses(*GUARDED, ApplicantNotFound, ValidationError),
 )
 def correct_applicant(
     session: SessionDep, staff: CounterStaff, applicant_id: str, body: ApplicantUpdate
@@ -39,7 +42,10 @@ def correct_applicant(
 @router.get(
     "/{applicant_id}/photo",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}, **responses(401, 403, 404)},
+    responses={
+        200: {"content": {"image/jpeg": {}}},
+        **responses(*GUARDED, PhotoNotInPrintQueue, ApplicantNotFound, PhotoNotFound),
+    },
 )
 def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's normalised photo as JPEG."""
