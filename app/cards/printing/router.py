@@ -23,6 +23,7 @@ from app.cards.printing.schemas import (
     PublishedPrintJobStatus,
 )
 from app.db import SessionDep, writes
+from app.keys.errors import NoSigningKey, SigningKeyUnavailable
 from app.kit.errors import GUARDED, ResidentIdError, ValidationError, responses
 
 router = APIRouter(tags=["printing"])
@@ -36,11 +37,14 @@ _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "The card PDF."}
 }
 
-# Why a job's PDF is refused, and why a job cannot be marked printed or failed.
+# Why a job's PDF is refused (its QR is signed as it is drawn), and why a job cannot be marked
+# printed or failed.
 _UNPRINTABLE: tuple[type[ResidentIdError], ...] = (
     PrintJobNotFound,
     PrintJobCancelled,
     CardNotPrintable,
+    NoSigningKey,
+    SigningKeyUnavailable,
 )
 _DONE: tuple[type[ResidentIdError], ...] = (
     PrintJobNotFound,
