@@ -14,11 +14,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__, web
+from app.access.auth_router import router as auth_router
+from app.access.branches_router import router as branches_router
+from app.access.merchants_router import router as merchants_router
 from app.applicants.router import router as applicants_router
-from app.audit.router import router as audit_router
-from app.auth.router import router as auth_router
+from app.approvals.router import router as approvals_router
+from app.audit_trail.router import router as audit_router
 from app.auth.tokens import token_secret
-from app.branches.router import router as branches_router
+from app.cards.applicants_router import router as applicant_cards_router
 from app.cards.printing.router import router as printing_router
 from app.cards.router import router as cards_router
 from app.config import settings
@@ -37,7 +40,6 @@ from app.kit.headers import SecurityHeaders
 from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router
-from app.merchants.router import router as merchants_router
 from app.openapi import allowed_methods, document_contract
 from app.ops.logs import configure_logging
 from app.ops.requests import RequestContext
@@ -51,8 +53,10 @@ log = logging.getLogger("resident_id")
 ROUTERS = (
     auth_router,
     applicants_router,
+    applicant_cards_router,
     proofs_router,
     cards_router,
+    approvals_router,
     keys_router,
     printing_router,
     merchants_router,

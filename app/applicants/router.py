@@ -2,40 +2,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from app.access.deps import allow
 from app.applicants import images, service
-from app.applicants.errors import PhotoTooLarge
+from app.applicants.errors import (
+    ApplicantNotFound,
+    NotAnImage,
+    PhotoTooLarge,
+    SearchTooBroad,
+    SignatureNotFound,
+)
 from app.applicants.schemas import (
-    ApplicantCorrected,
     ApplicantCreate,
     ApplicantCreated,
     ApplicantMatch,
     ApplicantRead,
-    ApplicantUpdate,
-    ApprovalRead,
-    ApproveRequest,
-    DenialRead,
-    DenyRequest,
     PhotoRead,
     SignatureRead,
 )
-from app.approvals import decision
 from app.auth.principal import Principal
 from app.auth.roles import Role
-from app.cards import corrections
-from app.cards.printing import queue
 from app.config import settings
 from app.db import SessionDep
 from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, BadCursor, RequestTooLarge, ValidationError, responses
 from app.kit.paging import CursorQuery, Page
 
 router = APIRouter(prefix="/v1/applicants", tags=["applicants"])
 
-# The full record is for counter staff only; the printer also needs the photo to print the card.
+# The full record is for counter staff; the printer also needs the signature for the card.
 CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
 PhotoReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, Role.PRINTER))]
 
@@ -44,7 +41,7 @@ PhotoReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, R
     "",
     status_code=201,
     response_model=ApplicantCreated,
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError),
 )
 def register_applicant(
     session: SessionDep, staff: CounterStaff, body: ApplicantCreate
@@ -53,7 +50,11 @@ def register_applicant(
     return service.register(session, body, actor=staff.actor)
 
 
-@router.get("", response_model=Page[ApplicantMatch], responses=responses(401, 403, 422))
+@router.get(
+    "",
+    response_model=Page[ApplicantMatch],
+    responses=responses(*GUARDED, ValidationError, SearchTooBroad, BadCursor),
+)
 def search_applicants(
     session: SessionDep,
     staff: CounterStaff,
@@ -69,27 +70,22 @@ def search_applicants(
     )
 
 
-@router.get("/{applicant_id}", response_model=ApplicantRead, responses=responses(401, 403, 404))
+@router.get(
+    "/{applicant_id}",
+    response_model=ApplicantRead,
+    responses=responses(*GUARDED, ApplicantNotFound),
+)
 def read_applicant(session: SessionDep, staff: CounterStaff, applicant_id: str) -> ApplicantRead:
     """An applicant's full record (the read is written to the audit trail)."""
     return service.read(session, applicant_id, actor=staff.actor)
 
 
-@router.patch(
-    "/{applicant_id}", response_model=ApplicantCorrected, responses=responses(401, 403, 404, 422)
-)
-def correct_applicant(
-    session: SessionDep, staff: CounterStaff, applicant_id: str, body: ApplicantUpdate
-) -> ApplicantCorrected:
-    """Correct an applicant's record: only the fields sent change; null clears optional ones.
-    `card_needs_replacement` says a name or date of birth changed under an active card."""
-    return corrections.correct(session, applicant_id, body, actor=staff.actor)
-
-
 @router.put(
     "/{applicant_id}/photo",
     response_model=PhotoRead,
-    responses=responses(401, 403, 404, 413, 422),
+    responses=responses(
+        *GUARDED, ApplicantNotFound, PhotoTooLarge, RequestTooLarge, ValidationError, NotAnImage
+    ),
     openapi_extra=max_body(settings.body_max_bytes_photo),
 )
 def upload_photo(
@@ -105,24 +101,12 @@ def upload_photo(
     return images.upload_photo(session, applicant_id, data, actor=staff.actor)
 
 
-@router.get(
-    "/{applicant_id}/photo",
-    response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}, **responses(401, 403, 404)},
-)
-def download_photo(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
-    """The applicant's normalised photo as JPEG."""
-    if staff.role is Role.PRINTER:
-        jpeg = queue.photo_for_printer(session, applicant_id, actor=staff.actor)
-    else:
-        jpeg = images.download_photo(session, applicant_id, actor=staff.actor)
-    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
-
-
 @router.put(
     "/{applicant_id}/signature",
     response_model=SignatureRead,
-    responses=responses(401, 403, 404, 413, 422),
+    responses=responses(
+        *GUARDED, ApplicantNotFound, PhotoTooLarge, RequestTooLarge, ValidationError, NotAnImage
+    ),
 )
 def upload_signature(
     session: SessionDep,
@@ -140,41 +124,12 @@ def upload_signature(
 @router.get(
     "/{applicant_id}/signature",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **responses(401, 403, 404)},
+    responses={
+        200: {"content": {"image/png": {}}},
+        **responses(*GUARDED, ApplicantNotFound, SignatureNotFound),
+    },
 )
 def download_signature(session: SessionDep, staff: PhotoReaders, applicant_id: str) -> Response:
     """The applicant's signature as a PNG (ink on transparency)."""
     png = images.download_signature(session, applicant_id, actor=staff.actor)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
-
-
-@router.post(
-    "/{applicant_id}/approve",
-    status_code=201,
-    response_model=ApprovalRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def approve_applicant(
-    session: SessionDep,
-    staff: CounterStaff,
-    applicant_id: str,
-    body: Annotated[ApproveRequest | None, Body()] = None,
-) -> ApprovalRead:
-    """Approve when every rule holds (409 lists each unmet one); issues the card to print; 403
-    for the clerk who registered the applicant (unless self-approval is allowed). A fee
-    is taken in cash into the clerk's branch drawer (`fee_paid`), or waived (`fee_waiver`)."""
-    waiver = body.fee_waiver if body else None
-    paid = body.fee_paid if body else None
-    return decision.approve(session, applicant_id, waiver, actor=staff.actor, fee_paid=paid)
-
-
-@router.post(
-    "/{applicant_id}/deny",
-    response_model=DenialRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def deny_applicant(
-    session: SessionDep, staff: CounterStaff, applicant_id: str, body: DenyRequest
-) -> DenialRead:
-    """Deny an application with a reason code."""
-    return decision.deny(session, applicant_id, body.reason, actor=staff.actor)

@@ -2,25 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Depends
 
 from app.access.deps import allow
-from app.approvals import renewals
+from app.applicants.errors import ApplicantNotFound
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards import listing, numbers, service
+from app.cards.errors import CardExpired, CardNotFound, CardNotPrinted, CardRevoked, PrintJobOpen
 from app.cards.printing import service as printing
 from app.cards.printing.schemas import PrintJobRead
 from app.cards.schemas import (
     CardList,
     CardRead,
-    RenewRequest,
-    ReplaceRequest,
     ReprintRequest,
     RevokeRequest,
 )
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 
 router = APIRouter(tags=["cards"])
 
@@ -31,7 +30,9 @@ Readers = Annotated[
 CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
 
 
-@router.get("/v1/cards/{number}", response_model=CardRead, responses=responses(401, 403, 404))
+@router.get(
+    "/v1/cards/{number}", response_model=CardRead, responses=responses(*GUARDED, CardNotFound)
+)
 def get_card(session: SessionDep, principal: Readers, number: str) -> CardRead:
     """A card by its number (spaces and dashes allowed); `expired` is computed from expires_on."""
     return service.read(session, service.get_card(session, number, actor=principal.actor))
@@ -40,7 +41,7 @@ def get_card(session: SessionDep, principal: Readers, number: str) -> CardRead:
 @router.get(
     "/v1/applicants/{applicant_id}/cards",
     response_model=CardList,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, ApplicantNotFound),
 )
 def applicant_cards(session: SessionDep, staff: CounterStaff, applicant_id: str) -> CardList:
     """A person's cards, newest first: number, status, expiry, when issued."""
@@ -50,7 +51,7 @@ def applicant_cards(session: SessionDep, staff: CounterStaff, applicant_id: str)
 @router.post(
     "/v1/cards/{number}/revoke",
     response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(*GUARDED, CardNotFound, CardRevoked, ValidationError),
 )
 def revoke_card(
     session: SessionDep, principal: CounterStaff, number: str, body: RevokeRequest
@@ -61,42 +62,18 @@ def revoke_card(
 
 
 @router.post(
-    "/v1/cards/{number}/replace",
-    status_code=201,
-    response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def replace_card(
-    session: SessionDep, principal: CounterStaff, number: str, body: ReplaceRequest
-) -> CardRead:
-    """Revoke a card and issue its replacement: a new number, the same expiry, fee or waiver."""
-    card = renewals.replace(session, number, body.reason, body.fee_waiver, actor=principal.actor)
-    return service.read(session, card)
-
-
-@router.post(
-    "/v1/cards/{number}/renew",
-    status_code=201,
-    response_model=CardRead,
-    responses=responses(401, 403, 404, 409, 422),
-)
-def renew_card(
-    session: SessionDep,
-    principal: CounterStaff,
-    number: str,
-    body: Annotated[RenewRequest | None, Body()] = None,
-) -> CardRead:
-    """Renew a card from 60 days before its expiry to 6 months after (409 outside, with dates)."""
-    waiver = body.fee_waiver if body else None
-    card = renewals.renew(session, number, waiver, actor=principal.actor)
-    return service.read(session, card)
-
-
-@router.post(
     "/v1/cards/{number}/reprint",
     status_code=201,
     response_model=PrintJobRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED,
+        CardNotFound,
+        CardRevoked,
+        CardExpired,
+        CardNotPrinted,
+        PrintJobOpen,
+        ValidationError,
+    ),
 )
 def reprint_card(
     session: SessionDep, principal: CounterStaff, number: str, body: ReprintRequest

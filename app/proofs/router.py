@@ -5,11 +5,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response
 
 from app.access.deps import allow, public
+from app.applicants.errors import ApplicantNotFound
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 from app.proofs import languages, service
+from app.proofs.errors import (
+    ApplicationClosed,
+    DocumentDateInFuture,
+    DocumentDateRequired,
+    DocumentTooOld,
+    ProofCheckNotFound,
+    UnknownDocument,
+)
 from app.proofs.schemas import (
     DocumentRead,
     EligibilityRead,
@@ -34,7 +43,7 @@ def list_documents() -> list[DocumentRead]:
     "/v1/eligibility",
     response_model=EligibilityRead,
     dependencies=[Depends(public())],
-    responses=responses(422),
+    responses=responses(ValidationError, UnknownDocument),
 )
 def check_eligibility(
     body: EligibilityRequest,
@@ -53,7 +62,16 @@ def check_eligibility(
     "/v1/applicants/{applicant_id}/proofs",
     status_code=201,
     response_model=ProofCheckRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED,
+        ApplicantNotFound,
+        ApplicationClosed,
+        ValidationError,
+        UnknownDocument,
+        DocumentDateRequired,
+        DocumentDateInFuture,
+        DocumentTooOld,
+    ),
 )
 def record_proof(
     session: SessionDep, staff: CounterStaff, applicant_id: str, body: ProofCheckCreate
@@ -65,7 +83,7 @@ def record_proof(
 @router.get(
     "/v1/applicants/{applicant_id}/proofs",
     response_model=ProofSummary,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, ApplicantNotFound),
 )
 def list_proofs(session: SessionDep, staff: CounterStaff, applicant_id: str) -> ProofSummary:
     """The proof checks recorded for an applicant, and what their documents still lack."""
@@ -76,7 +94,7 @@ def list_proofs(session: SessionDep, staff: CounterStaff, applicant_id: str) -> 
     "/v1/applicants/{applicant_id}/proofs/{check_id}",
     status_code=204,
     response_class=Response,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(*GUARDED, ApplicantNotFound, ProofCheckNotFound, ApplicationClosed),
 )
 def withdraw_proof(
     session: SessionDep, staff: CounterStaff, applicant_id: str, check_id: str

@@ -9,6 +9,12 @@ from app.access.deps import allow
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.cards.printing import service
+from app.cards.printing.errors import (
+    CardNotPrintable,
+    PrintJobAlreadyPrinted,
+    PrintJobCancelled,
+    PrintJobNotFound,
+)
 from app.cards.printing.schemas import (
     BatchLayout,
     BatchRequest,
@@ -17,7 +23,8 @@ from app.cards.printing.schemas import (
     PublishedPrintJobStatus,
 )
 from app.db import SessionDep, writes
-from app.kit.errors import responses
+from app.keys.errors import NoSigningKey, SigningKeyUnavailable
+from app.kit.errors import GUARDED, ResidentIdError, ValidationError, responses
 
 router = APIRouter(tags=["printing"])
 
@@ -30,6 +37,21 @@ _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "The card PDF."}
 }
 
+# Why a job's PDF is refused (its QR is signed as it is drawn), and why a job cannot be marked
+# printed or failed.
+_UNPRINTABLE: tuple[type[ResidentIdError], ...] = (
+    PrintJobNotFound,
+    PrintJobCancelled,
+    CardNotPrintable,
+    NoSigningKey,
+    SigningKeyUnavailable,
+)
+_DONE: tuple[type[ResidentIdError], ...] = (
+    PrintJobNotFound,
+    PrintJobAlreadyPrinted,
+    PrintJobCancelled,
+)
+
 
 def _pdf(body: bytes, name: str) -> Response:
     return Response(
@@ -40,7 +62,11 @@ def _pdf(body: bytes, name: str) -> Response:
     )
 
 
-@router.get("/v1/print-jobs", response_model=list[PrintJobRead], responses=responses(401, 403, 422))
+@router.get(
+    "/v1/print-jobs",
+    response_model=list[PrintJobRead],
+    responses=responses(*GUARDED, ValidationError),
+)
 def list_print_jobs(
     session: SessionDep,
     _principal: QueueWatchers,
@@ -54,7 +80,7 @@ def list_print_jobs(
 @router.get(
     "/v1/print-jobs/{job_id}/card.pdf",
     response_class=Response,
-    responses={**_PDF, **responses(401, 403, 404, 409)},
+    responses={**_PDF, **responses(*GUARDED, *_UNPRINTABLE)},
 )
 @writes  # signing the card's QR keeps its key published until the card expires
 def print_job_pdf(session: SessionDep, principal: Printer, job_id: str) -> Response:
@@ -65,7 +91,7 @@ def print_job_pdf(session: SessionDep, principal: Printer, job_id: str) -> Respo
 @router.post(
     "/v1/print-jobs/batch.pdf",
     response_class=Response,
-    responses={**_PDF, **responses(401, 403, 404, 409, 422)},
+    responses={**_PDF, **responses(*GUARDED, *_UNPRINTABLE, ValidationError)},
 )
 def print_batch_pdf(
     session: SessionDep, principal: Printer, body: BatchRequest, layout: BatchLayout = "cards"
@@ -78,7 +104,7 @@ def print_batch_pdf(
 @router.post(
     "/v1/print-jobs/{job_id}/printed",
     response_model=PrintJobRead,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(*GUARDED, *_DONE),
 )
 def mark_printed(session: SessionDep, principal: Printer, job_id: str) -> PrintJobRead:
     """The card came out of the printer: it becomes active. A second call answers 409."""
@@ -88,7 +114,7 @@ def mark_printed(session: SessionDep, principal: Printer, job_id: str) -> PrintJ
 @router.post(
     "/v1/print-jobs/{job_id}/failed",
     response_model=PrintJobRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(*GUARDED, *_DONE, ValidationError),
 )
 def mark_failed(
     session: SessionDep, principal: Printer, job_id: str, body: PrintFailure

@@ -9,11 +9,22 @@ from fastapi.responses import JSONResponse
 
 from app.db import SessionDep
 from app.kit.bounds import Day
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 from app.payments.charges import days as charge_days
 from app.payments.charges import refunds
 from app.payments.charges import service as charges
 from app.payments.deps import IdempotencyKey, Merchants, Refunders, answered
+from app.payments.errors import (
+    CardNotAccepted,
+    ChargeNotFound,
+    DailySpendLimitReached,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+    InsufficientBalance,
+    NotYourCharge,
+    RefundExceedsCharge,
+    RefundNotRefundable,
+)
 from app.payments.schemas import (
     ChargeCreate,
     ChargeDayRead,
@@ -21,6 +32,7 @@ from app.payments.schemas import (
     RefundCreate,
     RefundRead,
 )
+from app.verification.errors import RateLimited
 
 router = APIRouter(tags=["stored value"])
 
@@ -29,7 +41,16 @@ router = APIRouter(tags=["stored value"])
     "/v1/charges",
     status_code=201,
     response_model=ChargeRead,
-    responses=responses(400, 401, 402, 403, 422, 429),
+    responses=responses(
+        IdempotencyKeyRequired,
+        *GUARDED,
+        InsufficientBalance,
+        DailySpendLimitReached,
+        CardNotAccepted,
+        ValidationError,
+        IdempotencyKeyReused,
+        RateLimited,
+    ),
 )
 def create_charge(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: ChargeCreate
@@ -40,7 +61,9 @@ def create_charge(
     return answered(charges.charge_once(session, merchant, key, body))
 
 
-@router.get("/v1/charges", response_model=ChargeDayRead, responses=responses(401, 403, 422))
+@router.get(
+    "/v1/charges", response_model=ChargeDayRead, responses=responses(*GUARDED, ValidationError)
+)
 def my_charges(
     session: SessionDep,
     merchant: Merchants,
@@ -57,7 +80,16 @@ def my_charges(
     "/v1/charges/{charge_id}/refunds",
     status_code=201,
     response_model=RefundRead,
-    responses=responses(400, 401, 403, 404, 409, 422),
+    responses=responses(
+        IdempotencyKeyRequired,
+        *GUARDED,
+        NotYourCharge,
+        ChargeNotFound,
+        RefundExceedsCharge,
+        ValidationError,
+        RefundNotRefundable,
+        IdempotencyKeyReused,
+    ),
 )
 def refund_charge(
     session: SessionDep,

@@ -6,10 +6,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.cards import numbers
+from app.cards.errors import CardExpired, CardNotFound, CardRevoked
 from app.db import SessionDep
-from app.kit.errors import responses
+from app.kit.errors import GUARDED, ValidationError, responses
 from app.payments import idempotency
 from app.payments.deps import CardReaders, CounterStaff, IdempotencyKey, answered
+from app.payments.errors import BalanceCapExceeded, IdempotencyKeyRequired, IdempotencyKeyReused
 from app.payments.loads import service as loads
 from app.payments.schemas import BalanceRead, LoadCreate, LoadRead
 
@@ -20,7 +22,16 @@ router = APIRouter(tags=["stored value"])
     "/v1/cards/{number}/loads",
     status_code=201,
     response_model=LoadRead,
-    responses=responses(400, 401, 403, 404, 409, 422),
+    responses=responses(
+        IdempotencyKeyRequired,
+        *GUARDED,
+        CardNotFound,
+        BalanceCapExceeded,
+        CardRevoked,
+        CardExpired,
+        ValidationError,
+        IdempotencyKeyReused,
+    ),
 )
 def load_card(
     session: SessionDep, clerk: CounterStaff, key: IdempotencyKey, number: str, body: LoadCreate
@@ -42,7 +53,7 @@ def load_card(
 @router.get(
     "/v1/cards/{number}/balance",
     response_model=BalanceRead,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, CardNotFound),
 )
 def card_balance(session: SessionDep, reader: CardReaders, number: str) -> BalanceRead:
     """The stored value of the card's holder."""

@@ -11,10 +11,31 @@ from app.config import settings
 from app.db import SessionDep
 from app.kit.bodylimit import max_body
 from app.kit.bounds import DayQuery
-from app.kit.errors import responses
+from app.kit.errors import (
+    GUARDED,
+    BadCursor,
+    RequestTooLarge,
+    ResidentIdError,
+    Unprocessable,
+    ValidationError,
+    responses,
+)
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.payments import idempotency
 from app.payments.deps import Admins, Auditors, IdempotencyKey, Merchants, ZoneReaders, answered
+from app.payments.errors import (
+    CardNotAccepted,
+    DailySpendLimitReached,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+    InsufficientBalance,
+    NotAParkingMerchant,
+    SessionEnded,
+    SessionNotFound,
+    StayTooLong,
+    ZoneClosed,
+    ZoneNotFound,
+)
 from app.payments.parking import offline, offline_report, sessions, zones
 from app.payments.parking.schemas import (
     ZONE_CODE_PATTERN,
@@ -30,13 +51,26 @@ from app.payments.parking.schemas import (
 
 router = APIRouter(tags=["parking"])
 
+# What a charged parking request can answer before its own refusals: the key, the guard, the
+# merchant's kind, and the card holder's money.
+_CHARGED: tuple[type[ResidentIdError], ...] = (
+    IdempotencyKeyRequired,
+    *GUARDED,
+    NotAParkingMerchant,
+    InsufficientBalance,
+    DailySpendLimitReached,
+)
+
 ZoneCodePath = Annotated[str, Path(pattern=ZONE_CODE_PATTERN)]
 
 
 @router.put(
     "/v1/parking/zones/{code}",
     response_model=ZoneRead,
-    responses={201: {"model": ZoneRead, "description": "Created"}, **responses(401, 403, 422)},
+    responses={
+        201: {"model": ZoneRead, "description": "Created"},
+        **responses(*GUARDED, ValidationError),
+    },
 )
 def put_zone(
     session: SessionDep, admin: Admins, code: ZoneCodePath, body: ZoneUpsert, response: Response
@@ -47,7 +81,11 @@ def put_zone(
     return zone
 
 
-@router.get("/v1/parking/zones", response_model=Page[ZoneRead], responses=responses(401, 403, 422))
+@router.get(
+    "/v1/parking/zones",
+    response_model=Page[ZoneRead],
+    responses=responses(*GUARDED, ValidationError, BadCursor),
+)
 def list_zones(
     session: SessionDep, reader: ZoneReaders, limit: LimitQuery = 100, cursor: CursorQuery = None
 ) -> Page[ZoneRead]:
@@ -59,7 +97,15 @@ def list_zones(
     "/v1/parking/sessions",
     status_code=201,
     response_model=SessionRead,
-    responses=responses(400, 401, 402, 403, 404, 409, 422),
+    responses=responses(
+        *_CHARGED,
+        CardNotAccepted,
+        ZoneNotFound,
+        ZoneClosed,
+        ValidationError,
+        StayTooLong,
+        IdempotencyKeyReused,
+    ),
 )
 def start_session(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: SessionStart
@@ -81,7 +127,7 @@ def start_session(
 @router.get(
     "/v1/parking/sessions/{session_id}",
     response_model=SessionRead,
-    responses=responses(401, 403, 404),
+    responses=responses(*GUARDED, NotAParkingMerchant, SessionNotFound),
 )
 def get_session(session: SessionDep, merchant: Merchants, session_id: str) -> SessionRead:
     """One of this merchant's sessions: its zone and times."""
@@ -92,7 +138,9 @@ def get_session(session: SessionDep, merchant: Merchants, session_id: str) -> Se
     "/v1/parking/sessions/{session_id}/extend",
     status_code=201,
     response_model=SessionRead,
-    responses=responses(400, 401, 402, 403, 404, 409, 422),
+    responses=responses(
+        *_CHARGED, SessionNotFound, SessionEnded, ValidationError, StayTooLong, IdempotencyKeyReused
+    ),
 )
 def extend_session(
     session: SessionDep,
@@ -119,7 +167,14 @@ def extend_session(
     "/v1/parking/offline-charges",
     status_code=200,
     response_model=OfflineUploadRead,
-    responses=responses(400, 401, 403, 413, 422),
+    responses=responses(
+        IdempotencyKeyRequired,
+        *GUARDED,
+        NotAParkingMerchant,
+        RequestTooLarge,
+        ValidationError,
+        IdempotencyKeyReused,
+    ),
     openapi_extra=max_body(settings.body_max_bytes_offline_upload),
 )
 def upload_offline_charges(
@@ -143,7 +198,7 @@ def upload_offline_charges(
 @router.get(
     "/v1/parking/offline-report",
     response_model=OfflineReport,
-    responses=responses(401, 403, 422),
+    responses=responses(*GUARDED, ValidationError, Unprocessable),
 )
 def offline_totals(
     session: SessionDep,

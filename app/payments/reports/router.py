@@ -7,11 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from app.branches.errors import BranchNotFound
 from app.branches.schemas import BRANCH_CODE_PATTERN
+from app.cards.errors import CardNotFound
 from app.db import SessionDep
 from app.kit.bounds import MAX_BIGINT, DayQuery
-from app.kit.errors import BadCursor, responses
+from app.kit.errors import GUARDED, BadCursor, ValidationError, responses
+from app.merchants.errors import MerchantNotFound
 from app.payments.deps import Bookkeepers, CardReaders, DrawerClosers, DrawerReaders, Merchants
+from app.payments.errors import DayNotStarted, DrawerAlreadyClosed, NotYourBranch
 from app.payments.reports import drawer_close, drawers, statements
 from app.payments.schemas import (
     DrawerCloseCreate,
@@ -27,7 +31,7 @@ router = APIRouter(tags=["stored value"])
 @router.get(
     "/v1/merchants/{merchant_id}/settlements",
     response_model=SettlementRead,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(*GUARDED, MerchantNotFound, ValidationError),
 )
 def merchant_settlement(
     session: SessionDep, reader: Bookkeepers, merchant_id: str, date: DayQuery = None
@@ -37,7 +41,9 @@ def merchant_settlement(
 
 
 @router.get(
-    "/v1/settlements/mine", response_model=SettlementRead, responses=responses(401, 403, 422)
+    "/v1/settlements/mine",
+    response_model=SettlementRead,
+    responses=responses(*GUARDED, ValidationError),
 )
 def my_settlement(
     session: SessionDep, merchant: Merchants, date: DayQuery = None
@@ -49,7 +55,7 @@ def my_settlement(
 @router.get(
     "/v1/branches/{branch}/drawer",
     response_model=DrawerRead,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(*GUARDED, BranchNotFound, ValidationError),
 )
 def branch_drawer(
     session: SessionDep,
@@ -66,7 +72,9 @@ def branch_drawer(
     "/v1/branches/{branch}/drawer/close",
     status_code=201,
     response_model=DrawerCloseRead,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(
+        *GUARDED, NotYourBranch, BranchNotFound, DrawerAlreadyClosed, ValidationError, DayNotStarted
+    ),
 )
 def close_branch_drawer(
     session: SessionDep,
@@ -82,7 +90,7 @@ def close_branch_drawer(
 @router.get(
     "/v1/cards/{number}/transactions",
     response_model=StatementRead,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(*GUARDED, CardNotFound, ValidationError, BadCursor),
 )
 def card_transactions(
     session: SessionDep,

@@ -1,3 +1,6 @@
+"""Signing in, one's own password, and staff accounts over HTTP. Here, not in app/auth, because
+the route guard sits above auth: it reads auth's tokens."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,3 +1,6 @@
+"""The audit trail's pages and its chain check over HTTP, for auditors. Here, not in app/audit,
+because the route guard sits above audit (every domain the guard reads writes to the trail)."""
+
 from __future__ import annotations
 
 import json

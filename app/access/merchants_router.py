@@ -1,3 +1,6 @@
+"""Merchants, their API keys and desk staff over HTTP. Here, not in app/merchants, because the
+route guard sits above merchants: it reads their API keys."""
+
 from __future__ import annotations
 
 from typing import Annotated

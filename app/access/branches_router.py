@@ -1,4 +1,5 @@
-"""Branches: administrators add them; staff read the list."""
+"""Branches: administrators add them; staff read the list. Here, not in app/branches, because
+the route guard sits above branches (a staff account names its branch)."""
 
 from __future__ import annotations
 
