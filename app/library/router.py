@@ -31,6 +31,13 @@ from app.library.schemas import (
 )
 from app.payments import idempotency
 from app.payments.deps import IdempotencyKey, Merchants, answered
+from app.payments.errors import (
+    CardNotAccepted,
+    DailySpendLimitReached,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+    InsufficientBalance,
+)
 
 router = APIRouter(tags=["library"])
 
@@ -66,7 +73,17 @@ def list_fines(session: SessionDep, merchant: Merchants, card: CardNumber) -> Fi
     "/v1/library/fines/payments",
     status_code=201,
     response_model=FinesPaymentRead,
-    responses=responses(400, 402, *GUARDED, NotALibrary, LibraryNotConnected, ValidationError),
+    responses=responses(
+        IdempotencyKeyRequired,
+        *GUARDED,
+        NotALibrary,
+        CardNotAccepted,
+        InsufficientBalance,
+        DailySpendLimitReached,
+        LibraryNotConnected,
+        ValidationError,
+        IdempotencyKeyReused,
+    ),
 )
 def pay_fines(
     session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: FinesPaymentCreate
