@@ -23,10 +23,11 @@ from app.cards.models import Card
 from app.cards.validity import usable
 from app.kit.types import utcnow
 from app.verification import counts
+from app.verification.models import Outcome
 from app.verification.schemas import VerifyResult
 from app.verification.service import outcome_of
 
-UNKNOWN = VerifyResult(status="invalid", reason="unknown_card")
+UNKNOWN = VerifyResult(status=Outcome.INVALID, reason="unknown_card")
 
 
 def _card_and_holder(session: Session, number: str) -> tuple[Card, Applicant] | None:
@@ -43,7 +44,7 @@ def check_number(session: Session, number: str, date_of_birth: date) -> VerifyRe
     card, holder = found
     claims = claims_for(card, holder)
     shown = VerifyResult(
-        status="valid",
+        status=Outcome.VALID,
         given_name=claims.given_name or None,
         family_name=claims.family_name,
         date_of_birth=claims.date_of_birth,
