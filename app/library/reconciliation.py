@@ -10,7 +10,7 @@ from app.config import settings
 from app.kit.dates import city_day, day_bounds
 from app.kit.types import utcnow
 from app.library import repository
-from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
+from app.library.models import LibraryPayment, LibraryPaymentStatus
 from app.library.schemas import (
     CountAndCents,
     LibraryPaymentRead,
@@ -79,9 +79,9 @@ def report(session: Session, day: date | None = None) -> ReconciliationRead:
         timezone=settings.city_timezone,
         totals=ReconciliationTotals(
             sent=_total([p for p in payments if p.sends > 0]),
-            accepted=_total([p for p in payments if p.status == ACCEPTED]),
-            refused=_total([p for p in payments if p.status == REFUSED]),
-            pending=_total([p for p in payments if p.status == PENDING]),
+            accepted=_total([p for p in payments if p.status == LibraryPaymentStatus.ACCEPTED]),
+            refused=_total([p for p in payments if p.status == LibraryPaymentStatus.REFUSED]),
+            pending=_total([p for p in payments if p.status == LibraryPaymentStatus.PENDING]),
         ),
         payments=_reads(session, payments),
         refused_waiting=_reads(session, _refused_waiting(session)),

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
+from app.library.models import LibraryPayment, LibraryPaymentStatus
 
 
 def add(session: Session, payment: LibraryPayment) -> None:
@@ -26,7 +26,7 @@ def due(session: Session, now: datetime, limit: int) -> list[str]:
     query = (
         sa.select(LibraryPayment.id)
         .where(
-            LibraryPayment.status == PENDING,
+            LibraryPayment.status == LibraryPaymentStatus.PENDING,
             LibraryPayment.next_attempt_at <= now,
         )
         .order_by(LibraryPayment.next_attempt_at, LibraryPayment.id)
@@ -44,7 +44,7 @@ def claim(
         sa.update(LibraryPayment)
         .where(
             LibraryPayment.id == payment_id,
-            LibraryPayment.status == PENDING,
+            LibraryPayment.status == LibraryPaymentStatus.PENDING,
             LibraryPayment.next_attempt_at <= now,
         )
         .values(next_attempt_at=until)
@@ -67,7 +67,7 @@ def in_period(session: Session, start: datetime, end: datetime) -> list[LibraryP
 def refused(session: Session) -> list[LibraryPayment]:
     query = (
         sa.select(LibraryPayment)
-        .where(LibraryPayment.status == REFUSED)
+        .where(LibraryPayment.status == LibraryPaymentStatus.REFUSED)
         .order_by(LibraryPayment.created_at, LibraryPayment.id)
     )
     return list(session.scalars(query))
@@ -91,7 +91,7 @@ def accepted_by_charge(session: Session, charge_ids: Sequence[str]) -> dict[str,
     if not charge_ids:
         return {}
     query = sa.select(LibraryPayment).where(
-        LibraryPayment.status == ACCEPTED,
+        LibraryPayment.status == LibraryPaymentStatus.ACCEPTED,
         LibraryPayment.charge_id.in_(charge_ids),
     )
     return {payment.charge_id: payment for payment in session.scalars(query)}
