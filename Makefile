@@ -88,7 +88,7 @@ translations: $(STAMP)
 
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o app/web/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i app/web/translations/messages.pot -d app/web/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i app/web/translations/messages.pot -d app/web/translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 web: $(WEB_STAMP) translations
 

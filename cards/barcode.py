@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.layout import Style
+from cards.numbers import grouped
 
 NARROW = 0.254 * mm  # 10 mil
 RATIO = 3.0  # wide elements three times the narrow: the most forgiving Codabar allows
@@ -32,7 +33,7 @@ def draw_codabar(
     c.setFillColorRGB(0, 0, 0)
     symbol.drawOn(c, left, y)
     c.setFillColorRGB(0, 0, 0)
-    digits = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    digits = grouped(number)
     width = style.width(digits, DIGITS_SIZE)
     style.draw(c, digits, DIGITS_SIZE, centre_x - width / 2, y - DIGITS_SIZE * 0.95)
     return float(symbol.width)

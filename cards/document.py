@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from cards.numbers import grouped
+
 
 @dataclass(frozen=True)
 class CardDocument:
@@ -30,4 +32,4 @@ class CardDocument:
 
     @property
     def grouped_number(self) -> str:
-        return " ".join(self.card_number[i : i + 4] for i in range(0, len(self.card_number), 4))
+        return grouped(self.card_number)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -65,6 +66,11 @@ def search(
     return list(session.scalars(keyset(query, order, after, limit)))
 
 
+def by_ids(session: Session, applicant_ids: Sequence[str]) -> dict[str, Applicant]:
+    query = sa.select(Applicant).where(Applicant.id.in_(applicant_ids))
+    return {applicant.id: applicant for applicant in session.scalars(query)}
+
+
 def born_on(session: Session, day: date, *, limit: int = 500) -> list[Applicant]:
     query = sa.select(Applicant).where(Applicant.date_of_birth == day).order_by(Applicant.id)
     return list(session.scalars(query.limit(limit)))
@@ -110,3 +116,15 @@ def replace_signature(session: Session, new: Signature) -> None:
         return
     old.png, old.uploaded_by, old.uploaded_at = new.png, new.uploaded_by, new.uploaded_at
     session.flush()
+
+
+def latest_approvers(session: Session, applicant_ids: Sequence[str]) -> dict[str, str]:
+    """Who made the latest approval of each applicant (`decided_by`), by applicant id; applicants
+    never approved are left out."""
+    query = (
+        sa.select(Decision.applicant_id, Decision.decided_by)
+        .where(Decision.outcome == "approved", Decision.applicant_id.in_(applicant_ids))
+        .order_by(Decision.decided_at, Decision.id)
+    )
+    # Oldest first, so each applicant's latest approval is the one left in the dict.
+    return dict(session.execute(query).all())

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.cards import numbers
 from app.cards.schemas import CardList, CardSummary
 from app.cards.service import cards_of_applicant
 from app.cards.validity import effective_status
 from app.kit.types import utcnow
+from cards.numbers import grouped
 
 
 def applicant_cards(session: Session, applicant_id: str, *, actor: str) -> CardList:
@@ -24,7 +24,7 @@ def applicant_cards(session: Session, applicant_id: str, *, actor: str) -> CardL
         items=[
             CardSummary(
                 number=card.number,
-                number_grouped=numbers.grouped(card.number),
+                number_grouped=grouped(card.number),
                 status=effective_status(card, today),
                 issued_at=card.issued_at,
                 expires_on=card.expires_on,

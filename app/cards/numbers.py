@@ -53,10 +53,6 @@ def new_card_number(institution: str | None = None) -> str:
     return body + luhn_check_digit(body)
 
 
-def grouped(number: str) -> str:
-    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
-
-
 def normalize(text: str) -> str:
     """Accept a number as people type it: spaces and dashes ignored."""
     return text.replace(" ", "").replace("-", "")

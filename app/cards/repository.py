@@ -86,6 +86,16 @@ def of_applicants(session: Session, applicant_ids: Sequence[str]) -> dict[str, l
     return out
 
 
+def issued_since(session: Session, start: datetime) -> list[Card]:
+    """Cards issued from `start` on and not revoked, oldest first."""
+    query = (
+        sa.select(Card)
+        .where(Card.issued_at >= start, Card.status != CardStatus.REVOKED)
+        .order_by(Card.issued_at, Card.id)
+    )
+    return list(session.scalars(query))
+
+
 # The revocation list's rows: verification builds and signs the list from these.
 def list_exists(session: Session, list_id: str) -> bool:
     query = sa.exists().where(Card.status_list_id == list_id)

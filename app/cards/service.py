@@ -33,6 +33,7 @@ from app.cards.validity import effective_status
 from app.config import settings
 from app.kit.dates import add_months, add_years, age_on
 from app.kit.types import utcnow
+from cards.numbers import grouped
 
 
 def validity_end(date_of_birth: date, issued: date) -> date:
@@ -140,7 +141,7 @@ def _read(
     opens, closes = renewal_window(card)
     return CardRead(
         number=card.number,
-        number_grouped=numbers.grouped(card.number),
+        number_grouped=grouped(card.number),
         status=effective_status(card, utcnow().date()),
         applicant_id=card.applicant_id,
         issued_at=card.issued_at,
@@ -196,7 +197,7 @@ def withdraw(session: Session, card: Card, reason: str, *, actor: str) -> None:
 def revoke(session: Session, number: str, reason: str, *, actor: str) -> Card:
     card = find(session, number, for_update=True)
     if card.status == CardStatus.REVOKED:
-        raise CardRevoked(f"card {numbers.grouped(card.number)} is already revoked")
+        raise CardRevoked(f"card {grouped(card.number)} is already revoked")
     withdraw(session, card, reason, actor=actor)
     return card
 
@@ -205,8 +206,8 @@ def _refuse_if_superseded(session: Session, card: Card) -> None:
     newer = repository.successor(session, card.id)
     if newer is not None and newer.status != CardStatus.REVOKED:
         raise CardSuperseded(
-            f"card {numbers.grouped(newer.number)} already replaces card "
-            f"{numbers.grouped(card.number)}: act on that one"
+            f"card {grouped(newer.number)} already replaces card "
+            f"{grouped(card.number)}: act on that one"
         )
 
 
@@ -215,11 +216,11 @@ def replaceable(session: Session, number: str) -> tuple[Card, Applicant]:
     old = find(session, number, for_update=True)
     state = effective_status(old, utcnow().date())
     if state == CardStatus.REVOKED:
-        raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked: replace its successor")
+        raise CardRevoked(f"card {grouped(old.number)} is revoked: replace its successor")
     if state == CardStatus.EXPIRED:
-        raise CardExpired(f"card {numbers.grouped(old.number)} has expired: renew it instead")
+        raise CardExpired(f"card {grouped(old.number)} has expired: renew it instead")
     if state == CardStatus.PENDING_PRINT:
-        raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
+        raise CardNotPrinted(f"card {grouped(old.number)} has not been printed yet")
     _refuse_if_superseded(session, old)
     return old, applicants.find(session, old.applicant_id)
 
@@ -253,12 +254,12 @@ def renewable(session: Session, number: str) -> tuple[Card, Applicant, date]:
     old = find(session, number, for_update=True)
     today = utcnow().date()
     if old.status == CardStatus.REVOKED:
-        raise CardRevoked(f"card {numbers.grouped(old.number)} is revoked and cannot be renewed")
+        raise CardRevoked(f"card {grouped(old.number)} is revoked and cannot be renewed")
     if old.status == CardStatus.PENDING_PRINT:
-        raise CardNotPrinted(f"card {numbers.grouped(old.number)} has not been printed yet")
+        raise CardNotPrinted(f"card {grouped(old.number)} has not been printed yet")
     opens, closes = renewal_window(old)
     if not opens <= today <= closes:
-        raise OutsideRenewalWindow(numbers.grouped(old.number), opens, closes)
+        raise OutsideRenewalWindow(grouped(old.number), opens, closes)
     _refuse_if_superseded(session, old)
     # Renewing early costs nothing: the new validity runs from the old card's expiry.
     return old, applicants.find(session, old.applicant_id), max(today, old.expires_on)

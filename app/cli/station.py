@@ -23,8 +23,8 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 
-from app.cards.numbers import grouped
 from app.cli.ipp import IppPrinter
+from cards.numbers import grouped
 
 # A renewable sign-in is renewed when less than this is left of its token.
 RENEW_BEFORE_SECONDS = 120

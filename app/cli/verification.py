@@ -8,13 +8,13 @@ from pathlib import Path
 
 import typer
 
-from app.cards.numbers import grouped
 from app.cli.session import command_session
 from app.cli.verifier import keyset_path, status_list_paths
 from app.config import settings
 from app.kit.errors import ResidentIdError
 from app.verification import status_lists
 from cards.errors import CredentialError
+from cards.numbers import grouped
 from cards.verifier import OfflineVerifier, VerificationResult, load_keyset
 
 EXIT_CODES = {"valid": 0, "invalid": 1, "revoked": 2, "expired": 3, "revocation_unknown": 4}

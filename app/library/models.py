@@ -4,6 +4,7 @@ transaction, and what the library's system answered when the worker sent it."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,7 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
 
-PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
+
+class LibraryPaymentStatus(StrEnum):
+    """pending until the library answers (or its fee record shows it paid): then accepted or
+    refused. A refused payment goes back to pending when staff send it again."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
 
 
 class LibraryPayment(Model):
@@ -34,7 +42,9 @@ class LibraryPayment(Model):
     patron_barcode: Mapped[str] = mapped_column(sa.String(32))
     fee_id: Mapped[str] = mapped_column(sa.String(64))
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[str] = mapped_column(sa.String(12), default=PENDING)
+    status: Mapped[LibraryPaymentStatus] = mapped_column(
+        sa.String(12), default=LibraryPaymentStatus.PENDING
+    )
     created_at: Mapped[CreatedAt] = mapped_column(index=True)
     # The fee's outstanding amount before our first send (0: the library did not list it); what
     # lets a send whose answer was lost be asked about instead of sent again blind.

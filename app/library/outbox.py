@@ -11,7 +11,7 @@ from app.cards.models import Card
 from app.config import settings
 from app.library import connection, repository
 from app.library.barcode import library_barcode
-from app.library.models import ACCEPTED, PENDING, REFUSED, LibraryPayment
+from app.library.models import LibraryPayment, LibraryPaymentStatus
 from app.library.protocol import FeePaidAnswer
 from app.payments.schemas import ChargeRead
 
@@ -56,7 +56,9 @@ def failed(payment: LibraryPayment, reason: str, *, now: datetime, after_send: b
 
 def answered(payment: LibraryPayment, answer: FeePaidAnswer, *, now: datetime) -> None:
     payment.answers += 1
-    payment.status = ACCEPTED if answer.accepted else REFUSED
+    payment.status = (
+        LibraryPaymentStatus.ACCEPTED if answer.accepted else LibraryPaymentStatus.REFUSED
+    )
     payment.settled_by = ANSWER
     payment.screen_message = answer.screen_message[:255] or None
     payment.answered_at = now
@@ -65,7 +67,7 @@ def answered(payment: LibraryPayment, answer: FeePaidAnswer, *, now: datetime) -
 
 def found_paid(payment: LibraryPayment, *, now: datetime) -> None:
     """An earlier send's answer was lost, and the library's own record shows the fee paid."""
-    payment.status = ACCEPTED
+    payment.status = LibraryPaymentStatus.ACCEPTED
     payment.settled_by = LOOKUP
     payment.answered_at = now
     payment.last_error = None
@@ -79,7 +81,7 @@ def booked(before_cents: int, outstanding_cents: int, amount_cents: int) -> bool
 
 def retry(payment: LibraryPayment, *, now: datetime) -> None:
     """Staff fixed what made the library refuse: send it again (same transaction id)."""
-    payment.status = PENDING
+    payment.status = LibraryPaymentStatus.PENDING
     payment.failures = 0
     payment.next_attempt_at = now
     payment.settled_by = None

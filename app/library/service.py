@@ -18,7 +18,7 @@ from app.library.errors import (
     NotALibrary,
     PatronNotKnown,
 )
-from app.library.models import REFUSED, LibraryPayment
+from app.library.models import LibraryPayment, LibraryPaymentStatus
 from app.library.protocol import PatronFines
 from app.library.schemas import (
     FineChargeRead,
@@ -109,7 +109,7 @@ def retry_refused(session: Session, staff: Principal, payment_id: str) -> Librar
     payment = repository.get(session, payment_id)
     if payment is None:
         raise LibraryPaymentNotFound("no library payment has this id")
-    if payment.status != REFUSED:
+    if payment.status != LibraryPaymentStatus.REFUSED:
         raise LibraryPaymentNotRefused(
             f"library payment {payment_id} is {payment.status}: only a refused one is sent again"
         )

@@ -29,8 +29,8 @@ def list_all(session: Session) -> list[Merchant]:
     return list(session.scalars(sa.select(Merchant).order_by(Merchant.name, Merchant.id)))
 
 
-def add(session: Session, merchant: Merchant) -> None:
-    session.add(merchant)
+def add(session: Session, row: Merchant | MerchantStaff) -> None:
+    session.add(row)
     session.flush()
 
 

@@ -49,8 +49,7 @@ def add(
         username=data.username,
         password_hash=hash_password(data.password),
     )
-    session.add(staff)
-    session.flush()
+    repository.add(session, staff)
     audit.record(
         session,
         actor=actor,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.cards.models import Card
 from app.payments.errors import CardNotAccepted
+from app.verification.models import Outcome
 from app.verification.service import CardCheck, check_card_qr
 
 
@@ -19,6 +20,6 @@ def check_qr(session: Session, qr: str, *, now: datetime | None = None) -> CardC
 def accepted_card(session: Session, qr: str) -> Card:
     """The card whose QR was presented, if it is valid now: 403 when revoked, expired or forged."""
     check = check_card_qr(session, qr)
-    if check.status != "valid" or check.card is None:
+    if check.status != Outcome.VALID or check.card is None:
         raise CardNotAccepted(check.status, check.reason)
     return check.card

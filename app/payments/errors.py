@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.kit.errors import BadRequest, Conflict, Forbidden, NotFound, ResidentIdError, Unprocessable
-from app.verification.schemas import Outcome
+from app.verification.models import Outcome
 
 
 class PaymentRequired(ResidentIdError):

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.kit.types import UTCDateTime
 from app.payments.models import Fee, IdempotencyRecord, KeyScope
 
-# Run by every money-moving request: plain SQL compiled once (see ledger/accounts.py). The
-# claim waits, on PostgreSQL, for another transaction holding the same key to end, then finds
-# its row.
+# Run by every money-moving request: plain SQL compiled once (see
+# ledger/accounts_repository.py). The claim waits, on PostgreSQL, for another transaction holding
+# the same key to end, then finds its row.
 _CLAIM = sa.text(
     'INSERT INTO idempotency_keys (principal, scope, "key", request_hash, status_code,'
     " response_body, created_at) VALUES (:principal, :scope, :key, :request_hash, 0, '',"

@@ -11,30 +11,29 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.applicants import repository as applicants
 from app.applicants.models import Applicant
 from app.auth.principal import Principal
 from app.cards import numbers
+from app.cards import repository as cards
 from app.cards.credentials import claims_for
 from app.cards.models import Card
 from app.cards.validity import usable
 from app.kit.types import utcnow
 from app.verification import counts
+from app.verification.models import Outcome
 from app.verification.schemas import VerifyResult
 from app.verification.service import outcome_of
 
-UNKNOWN = VerifyResult(status="invalid", reason="unknown_card")
+UNKNOWN = VerifyResult(status=Outcome.INVALID, reason="unknown_card")
 
 
 def _card_and_holder(session: Session, number: str) -> tuple[Card, Applicant] | None:
-    row = session.execute(
-        sa.select(Card, Applicant)
-        .join(Applicant, Applicant.id == Card.applicant_id)
-        .where(Card.number == number)
-    ).one_or_none()
-    return None if row is None else (row[0], row[1])
+    card = cards.get_by_number(session, number)
+    holder = None if card is None else applicants.get(session, card.applicant_id)
+    return None if card is None or holder is None else (card, holder)
 
 
 def check_number(session: Session, number: str, date_of_birth: date) -> VerifyResult:
@@ -45,7 +44,7 @@ def check_number(session: Session, number: str, date_of_birth: date) -> VerifyRe
     card, holder = found
     claims = claims_for(card, holder)
     shown = VerifyResult(
-        status="valid",
+        status=Outcome.VALID,
         given_name=claims.given_name or None,
         family_name=claims.family_name,
         date_of_birth=claims.date_of_birth,

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model
+
+
+class Outcome(StrEnum):
+    """What a verification answers about a card, online or typed by number. Only a count of each
+    is kept: one column of that name per merchant and day (VerificationCount)."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    INVALID = "invalid"
 
 
 class VerificationCount(Model):

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from app.kit.paging import keyset
 from app.merchants.models import Merchant
-from app.verification.models import RateBucket, VerificationCount
+from app.verification.models import Outcome, RateBucket, VerificationCount
 
-OUTCOMES = ("valid", "revoked", "expired", "invalid")
+# The counts' columns, one per outcome, in the order the enum lists them.
+OUTCOMES: tuple[str, ...] = tuple(Outcome)
 
 
 def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[str, int]) -> None:

@@ -12,7 +12,9 @@ from app.kit.schema import InputSchema, Schema
 # scanned from a card, and is refused before any decoding is tried.
 QR_MAX_CHARS = 4296
 
-Outcome = Literal["valid", "revoked", "expired", "invalid"]
+# The published spelling of Outcome (app.verification.outcomes): a Literal, which the OpenAPI
+# document shows inline; tests/verification holds the two equal.
+PublishedOutcome = Literal["valid", "revoked", "expired", "invalid"]
 
 
 class VerifyRequest(InputSchema):
@@ -30,7 +32,7 @@ class VerifyResult(Schema):
     """What a merchant learns: the card's standing and, when the signature is good, what the card
     itself prints. Absent fields are left out of the answer."""
 
-    status: Outcome
+    status: PublishedOutcome
     # Why a card is `invalid`: malformed, unknown_key, bad_signature, unsupported_algorithm,
     # unknown_card (signed by the city but not on record) or not_issued (never handed out).
     reason: str | None = None

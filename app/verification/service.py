@@ -30,8 +30,8 @@ from app.kit.paging import MAX_LIMIT, Page, decode, page_of
 from app.kit.types import utcnow
 from app.verification import counts, ratelimit, repository
 from app.verification.errors import RateLimited
-from app.verification.models import VerificationCount
-from app.verification.schemas import DailyCountRead, Outcome, VerifyResult
+from app.verification.models import Outcome, VerificationCount
+from app.verification.schemas import DailyCountRead, VerifyResult
 from cards.credential import decode_qr
 from cards.errors import CredentialError
 
@@ -72,15 +72,15 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
         credential = decode_qr(qr_text)
         credential.cose.verify(keys.published_keyset(session))
     except CredentialError as exc:
-        return CardCheck(status="invalid", reason=exc.reason)
+        return CardCheck(status=Outcome.INVALID, reason=exc.reason)
     except Exception as exc:
         # A decoder bug met hostile input: still the merchant's answer is "invalid", not a 500.
         # Only the error's type is logged: its message could quote the card's data.
         log.error("QR decoding failed unexpectedly (a bug): %s", type(exc).__name__)
-        return CardCheck(status="invalid", reason="malformed")
+        return CardCheck(status=Outcome.INVALID, reason="malformed")
     claims = credential.claims
     signed = CardCheck(
-        status="valid",
+        status=Outcome.VALID,
         given_name=claims.given_name or None,
         family_name=claims.family_name,
         date_of_birth=claims.date_of_birth,
@@ -89,12 +89,12 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
     card = cards_repository.get_by_number(session, claims.card_number)
     if card is None:
         # Signed by the city yet not on record: a test card, or a database restored from before.
-        return replace(signed, status="invalid", reason="unknown_card")
+        return replace(signed, status=Outcome.INVALID, reason="unknown_card")
     signed = replace(signed, card=card)
     # The QR's own expiry first, as the offline verifier reads it; then the card's record as it
     # stood at `now` (app.cards.validity), so both paths answer alike.
     if now >= claims.expires_at:
-        return replace(signed, status="expired")
+        return replace(signed, status=Outcome.EXPIRED)
     status, reason = outcome_of(usable(card, now))
     return replace(signed, status=status, reason=reason)
 
@@ -102,12 +102,12 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
 def outcome_of(use: CardUse) -> tuple[Outcome, str | None]:
     """A card's usability as verification answers it: the outcome, and why it is `invalid`."""
     if use == CardUse.USABLE:
-        return "valid", None
+        return Outcome.VALID, None
     if use == CardUse.EXPIRED:
-        return "expired", None
+        return Outcome.EXPIRED, None
     if use == CardUse.REVOKED:
-        return "revoked", None
-    return "invalid", "not_issued"
+        return Outcome.REVOKED, None
+    return Outcome.INVALID, "not_issued"
 
 
 def verify_for_merchant(session: Session, merchant: Principal, qr_text: str) -> VerifyResult:

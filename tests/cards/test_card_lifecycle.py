@@ -17,6 +17,7 @@ from app.cards.printing.models import PrintJob
 from app.config import settings
 from app.kit.dates import add_months, add_years
 from app.kit.types import utcnow
+from cards.numbers import grouped
 from tests.support.builders import make_applicant, make_card, make_printed_card
 from tests.support.http import Login
 
@@ -43,12 +44,12 @@ def test_a_clerk_reads_a_card_by_its_number_as_printed(
     client: TestClient, session: Session, login: Login
 ) -> None:
     card = make_printed_card(session)
-    grouped = numbers.grouped(card.number)
-    response = client.get(f"/v1/cards/{grouped}", headers=login("clerk"))
+    spaced = grouped(card.number)
+    response = client.get(f"/v1/cards/{spaced}", headers=login("clerk"))
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["number"] == card.number
-    assert body["number_grouped"] == grouped
+    assert body["number_grouped"] == spaced
     assert body["status"] == "active"
     assert body["expires_on"] == card.expires_on.isoformat()
     assert body["renewal_opens_on"] == (card.expires_on - timedelta(days=60)).isoformat()

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from app.auth.roles import STAFF_ROLES
 from app.cards import numbers
 from app.main import ROUTERS
+from cards.numbers import grouped
 from tests.support.builders import make_merchant
 from tests.support.http import Headers
 
@@ -54,7 +55,7 @@ def test_no_route_repeats_a_path_value_in_its_error(
                 json={},
             )
             text = response.text
-            if value[:40] in text or numbers.grouped(UNKNOWN_CARD) in text:
+            if value[:40] in text or grouped(UNKNOWN_CARD) in text:
                 echoed.append(f"{method} {path} -> {response.status_code}")
     assert echoed == []
 

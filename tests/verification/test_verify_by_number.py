@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.cards import numbers
 from app.config import settings
 from app.kit.types import utcnow
+from cards.numbers import grouped
 from tests.support.builders import make_applicant, make_merchant
 from tests.support.http import Headers
 from tests.support.verification import signed_card
@@ -39,7 +40,7 @@ def test_number_and_birth_date_answer_as_the_scanned_qr_does(
 ) -> None:
     card, qr = signed_card(session)
     scanned = client.post("/v1/verify", json={"qr": qr}, headers=merchant).json()
-    typed = _answer(client, merchant, numbers.grouped(card.number), "1990-04-12")
+    typed = _answer(client, merchant, grouped(card.number), "1990-04-12")
     assert typed == scanned
     assert typed["status"] == "valid"
     assert typed["given_name"] == "Ánh"

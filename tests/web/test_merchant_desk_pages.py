@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.cards import numbers
 from app.config import settings
+from cards.numbers import grouped
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
 from tests.support.console import csrf_of, post_form, text_of
 from tests.support.desk import desk_signed_in
@@ -72,7 +72,7 @@ def test_wedge_input_of_a_real_cards_qr_shows_valid_with_what_the_card_prints(
 def test_typed_number_and_date_of_birth(client: TestClient, session: Session) -> None:
     card, _ = signed_card(session)
     desk_signed_in(client)
-    data = {"number": numbers.grouped(card.number), "date_of_birth": "1990-04-12"}
+    data = {"number": grouped(card.number), "date_of_birth": "1990-04-12"}
     answer = post_form(client, "/merchant/", "/merchant/verify-number", data)
     assert answer.status_code == 200
     assert "Valid" in text_of(answer)

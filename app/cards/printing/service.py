@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.cards import numbers
 from app.cards import repository as cards_repository
 from app.cards import service as cards
 from app.cards.errors import CardExpired, CardNotPrinted, CardRevoked, PrintJobOpen
@@ -24,6 +23,7 @@ from app.cards.printing.models import PrintJob, PrintJobKind, PrintJobStatus
 from app.cards.printing.schemas import BatchLayout, PrintJobRead
 from app.cards.validity import effective_status
 from app.kit.types import utcnow
+from cards.numbers import grouped
 
 _NOT_ACTIVE = {
     CardStatus.REVOKED: CardRevoked,
@@ -162,9 +162,7 @@ def reprint(session: Session, number: str, reason: str, *, actor: str) -> PrintJ
     card = cards.find(session, number, for_update=True)
     state = effective_status(card, utcnow().date())
     if state != CardStatus.ACTIVE:
-        raise _NOT_ACTIVE[state](
-            f"card {numbers.grouped(card.number)} is {state.replace('_', ' ')}"
-        )
+        raise _NOT_ACTIVE[state](f"card {grouped(card.number)} is {state.replace('_', ' ')}")
     if queue.queued_job(session, card) is not None:
-        raise PrintJobOpen(f"card {numbers.grouped(card.number)} is already in the print queue")
+        raise PrintJobOpen(f"card {grouped(card.number)} is already in the print queue")
     return queue.enqueue(session, card, actor=actor, kind=PrintJobKind.REPRINT, reason=reason)

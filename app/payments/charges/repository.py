@@ -1,7 +1,9 @@
-"""The charges' SQL: booking a charge, finding one to refund, and a merchant's day of them."""
+"""The charges' SQL: booking a charge, finding one to refund, a merchant's day of them, and what
+other domains read of charges and refunds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -142,3 +144,35 @@ def totals_by_purpose(session: Session) -> dict[str, tuple[int, int]]:
         sa.select(purpose, sa.func.count(), sa.func.sum(Charge.amount_cents)).group_by(purpose)
     ).all()
     return {str(p): (int(n), int(c or 0)) for p, n, c in rows}
+
+
+def refunded_cents(session: Session, charge_ids: Sequence[str]) -> dict[str, int]:
+    """How much has been given back on each charge, by charge id (charges gone to the retention
+    rollup left out)."""
+    if not charge_ids:
+        return {}
+    query = sa.select(Charge.id, Charge.refunded_cents).where(Charge.id.in_(charge_ids))
+    return {row.id: row.refunded_cents for row in session.execute(query)}
+
+
+def refunded_in_full(session: Session, charge_ids: Sequence[str]) -> set[str]:
+    """Which of these charges have been refunded to the last cent."""
+    if not charge_ids:
+        return set()
+    query = sa.select(Charge.id).where(
+        Charge.id.in_(charge_ids), Charge.refunded_cents >= Charge.amount_cents
+    )
+    return set(session.scalars(query))
+
+
+def refunds_of_purpose(
+    session: Session, purpose: ChargePurpose, start: datetime, end: datetime
+) -> list[Refund]:
+    """Refunds booked in [start, end) on charges made for `purpose`, oldest first."""
+    query = (
+        sa.select(Refund)
+        .join(Charge, Charge.id == Refund.charge_id)
+        .where(Charge.purpose == purpose, Refund.at >= start, Refund.at < end)
+        .order_by(Refund.at, Refund.id)
+    )
+    return list(session.scalars(query))

@@ -27,6 +27,7 @@ from app.payments.ledger.accounts import Account, Leg
 from app.payments.models import AccountKind, ChargePurpose, Side, TransferKind
 from app.payments.schemas import ChargeCreate, ChargeRead
 from app.verification import service as verification
+from app.verification.models import Outcome
 
 # No 0/O or 1/I: a receipt number is read aloud over a counter.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -178,5 +179,5 @@ def charge_once(
         raise
     except PaymentRequired:
         # A valid card without the balance or the day's allowance for this amount.
-        verification.count_refused_charge(session, merchant, "valid")
+        verification.count_refused_charge(session, merchant, Outcome.VALID)
         raise

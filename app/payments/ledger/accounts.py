@@ -9,21 +9,21 @@ Locks are always taken in one order, so two transactions never wait on each othe
 idempotency key, account rows being created (by kind, then owner), a charge being refunded or a
 parking session being extended, then cardholders' stored value (by account id), each one's
 shortfall, a branch drawer; the audit chain head last, at commit.
+
+The statements themselves are in accounts_repository.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.kit.types import UTCDateTime, new_id, utcnow
-from app.payments.models import AccountKind, LedgerAccount, LedgerEntry, Side, TransferKind
+from app.kit.types import new_id
+from app.payments.ledger import accounts_repository as repository
+from app.payments.models import AccountKind, Side, TransferKind
 
 CITY = "city"
 # Staff accounts always have a branch; this names the drawer if one somehow has none.
@@ -66,74 +66,16 @@ def signed(kind: AccountKind, side: Side, amount: int) -> int:
     return amount if side == NORMAL_SIDE[kind] else -amount
 
 
-def insert_ignoring_conflict(
-    session: Session, table: sa.Table, values: Mapping[str, Any], keys: Sequence[str]
-) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; True when this call inserted the row.
-
-    On PostgreSQL a conflicting row another transaction has not committed yet makes this wait for
-    that transaction: the loser of a race learns it lost only once the winner's row is final.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        # RETURNING rather than rowcount, which drivers do not all report for this statement.
-        .returning(table.c[keys[0]])
-    )
-    return session.execute(statement).first() is not None
-
-
-# What every charge runs is plain SQL compiled once: building these statements from the ORM on
-# each call costs about three times the Python of running them (see bench/charges.py).
-_FIND = sa.text("SELECT id, kind, owner FROM ledger_accounts WHERE kind = :kind AND owner = :owner")
-_FIND_PAIR = sa.text(
-    "SELECT id, kind, owner FROM ledger_accounts"
-    " WHERE (kind = :kind_a AND owner = :owner_a) OR (kind = :kind_b AND owner = :owner_b)"
-)
-_SPEND = sa.text(
-    "UPDATE ledger_accounts SET balance_cents = balance_cents - :amount,"
-    " spent_cents = CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount,"
-    " spent_on = :day"
-    " WHERE id = :id AND balance_cents >= :amount"
-    " AND CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount <= :limit"
-    " RETURNING balance_cents"
-).bindparams(sa.bindparam("day", type_=sa.Date()))
-# An offline stay made today counts in today's spending the way the online limit does.
-_COUNT_SPENT = sa.text(
-    "UPDATE ledger_accounts SET"
-    " spent_cents = CASE WHEN spent_on = :day THEN spent_cents ELSE 0 END + :amount,"
-    " spent_on = :day WHERE id = :id"
-).bindparams(sa.bindparam("day", type_=sa.Date()))
-_MOVE = sa.text(
-    "UPDATE ledger_accounts SET balance_cents = balance_cents + :delta WHERE id = :id"
-    " RETURNING balance_cents"
-)
-_TRANSFER = sa.text(
-    "INSERT INTO ledger_transfers (id, kind, amount_cents, at) VALUES (:id, :kind, :amount, :at)"
-).bindparams(sa.bindparam("at", type_=UTCDateTime()))
-_ENTRY = sa.text(
-    "INSERT INTO ledger_entries (transfer_id, account_id, side, amount_cents)"
-    " VALUES (:transfer_id, :account_id, :side, :amount)"
-)
-_IDENTITY = (LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner)
-
-
 def find(session: Session, kind: AccountKind, owner: str) -> Account | None:
-    row = session.execute(_FIND, {"kind": kind, "owner": owner}).first()
-    return None if row is None else Account(row[0], AccountKind(row[1]), row[2])
+    found = repository.find(session, kind, owner)
+    return None if found is None else Account(*found)
 
 
 def find_pair(
     session: Session, a: tuple[AccountKind, str], b: tuple[AccountKind, str]
 ) -> dict[tuple[AccountKind, str], Account]:
     """Two accounts by (kind, owner) in one query; those that exist."""
-    rows = session.execute(
-        _FIND_PAIR, {"kind_a": a[0], "owner_a": a[1], "kind_b": b[0], "owner_b": b[1]}
-    )
-    found = (Account(id, AccountKind(kind), owner) for id, kind, owner in rows)
+    found = (Account(*row) for row in repository.find_pair(session, a, b))
     return {(account.kind, account.owner): account for account in found}
 
 
@@ -142,39 +84,19 @@ def ensure(session: Session, kind: AccountKind, owner: str) -> Account:
     account = find(session, kind, owner)
     if account is not None:
         return account
-    insert_ignoring_conflict(
-        session,
-        LedgerAccount.__table__,  # type: ignore[arg-type]  # a mapped class's Table
-        {
-            "id": new_id(),
-            "kind": kind,
-            "owner": owner,
-            "balance_cents": None if kind in SUMMED_KINDS else 0,
-            "spent_cents": 0,
-            "created_at": utcnow(),
-        },
-        ["kind", "owner"],
-    )
+    repository.add_account(session, kind, owner, cached=kind not in SUMMED_KINDS)
     account = find(session, kind, owner)
     assert account is not None, "an account inserted or found a moment ago"
     return account
 
 
 def by_id(session: Session, account_id: str) -> Account:
-    id, kind, owner = session.execute(
-        sa.select(*_IDENTITY).where(LedgerAccount.id == account_id)
-    ).one()
-    return Account(id, kind, owner)
+    return Account(*repository.identity(session, account_id))
 
 
 def cached_balance(session: Session, account: Account, *, lock: bool = False) -> int:
     """The account's cached balance; with `lock`, its row stays locked until the transaction ends."""
-    query = sa.select(LedgerAccount.balance_cents).where(LedgerAccount.id == account.id)
-    if lock:
-        # FOR NO KEY UPDATE: enough to queue other movers, while inserts that merely reference
-        # the account (entries, charges) need not wait for it.
-        query = query.with_for_update(key_share=True)
-    balance = session.execute(query).scalar_one()
+    balance = repository.cached_balance(session, account.id, lock=lock)
     assert balance is not None, f"{account.kind} accounts are summed, not cached"
     return balance
 
@@ -182,20 +104,13 @@ def cached_balance(session: Session, account: Account, *, lock: bool = False) ->
 def cached_balances(session: Session, kind: AccountKind, owners: Sequence[str]) -> dict[str, int]:
     """Cached balances of many owners' accounts of one kind, by owner (no account: left out)."""
     assert kind not in SUMMED_KINDS, f"{kind} accounts are summed, not cached"
-    query = sa.select(LedgerAccount.owner, LedgerAccount.balance_cents).where(
-        LedgerAccount.kind == kind, LedgerAccount.owner.in_(owners)
-    )
-    return {owner: int(balance or 0) for owner, balance in session.execute(query)}
+    return repository.cached_balances(session, kind, owners)
 
 
 def spent_today(session: Session, account: Account, day: date) -> int:
     """What the cardholder has spent on the city day `day`."""
-    spent_on, spent = session.execute(
-        sa.select(LedgerAccount.spent_on, LedgerAccount.spent_cents).where(
-            LedgerAccount.id == account.id
-        )
-    ).one()
-    return int(spent) if spent_on == day else 0
+    spent_on, spent = repository.spending(session, account.id)
+    return spent if spent_on == day else 0
 
 
 def spend(session: Session, account_id: str, amount: int, *, day: date, limit: int) -> int | None:
@@ -203,19 +118,17 @@ def spend(session: Session, account_id: str, amount: int, *, day: date, limit: i
     `limit`; the new balance, or None when refused. One statement: the row lock it takes and
     PostgreSQL's re-check of the WHERE on the newest row version make concurrent charges queue
     on the card instead of overdrawing it, under plain READ COMMITTED."""
-    return session.execute(
-        _SPEND, {"id": account_id, "amount": amount, "day": day, "limit": limit}
-    ).scalar_one_or_none()
+    return repository.spend(session, account_id, amount, day=day, limit=limit)
 
 
 def count_spent(session: Session, account_id: str, amount: int, *, day: date) -> None:
     """Add `amount` to what the card spent on `day` without moving its balance (an offline
     charge, which its balance and shortfall already paid)."""
-    session.execute(_COUNT_SPENT, {"id": account_id, "amount": amount, "day": day})
+    repository.count_spent(session, account_id, amount, day=day)
 
 
 def _move(session: Session, account_id: str, delta: int) -> int:
-    balance = session.execute(_MOVE, {"id": account_id, "delta": delta}).scalar_one()
+    balance = repository.move(session, account_id, delta)
     assert balance is not None, "only cached accounts are moved"
     return int(balance)
 
@@ -238,36 +151,11 @@ def post(
             session, leg.account.id, signed(leg.account.kind, leg.side, leg.amount)
         )
     transfer_id = new_id()
-    session.execute(_TRANSFER, {"id": transfer_id, "kind": kind, "amount": debits, "at": at})
-    session.execute(
-        _ENTRY,
-        [
-            {
-                "transfer_id": transfer_id,
-                "account_id": leg.account.id,
-                "side": leg.side,
-                "amount": leg.amount,
-            }
-            for leg in legs
-        ],
-    )
+    entries = [(leg.account.id, leg.side, leg.amount) for leg in legs]
+    repository.add_transfer(session, transfer_id, kind, debits, at, entries)
     return transfer_id, balances
 
 
 def balance_of(session: Session, account: Account) -> int:
     """A balance as the entries say: what summed accounts report, what `ledger check` compares."""
-    normal = NORMAL_SIDE[account.kind]
-    total = session.scalar(
-        sa.select(
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case(
-                        (LedgerEntry.side == normal, LedgerEntry.amount_cents),
-                        else_=-LedgerEntry.amount_cents,
-                    )
-                ),
-                0,
-            )
-        ).where(LedgerEntry.account_id == account.id)
-    )
-    return int(total or 0)
+    return repository.entries_total(session, account.id, NORMAL_SIDE[account.kind])

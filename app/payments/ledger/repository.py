@@ -1,7 +1,7 @@
-"""The ledger's SQL beyond the hot path (whose statements, compiled once, are in accounts.py):
-`ledger check`'s passes over the books, and the rollup replacing a period's detail by its totals
-and forgetting old parking sessions and idempotency keys. Both span every payments table: the
-books are checked and rolled up as one."""
+"""The ledger's SQL beyond the hot path (whose statements, compiled once, are in
+accounts_repository.py): `ledger check`'s passes over the books, and the rollup replacing a
+period's detail by its totals and forgetting old parking sessions and idempotency keys. Both span
+every payments table: the books are checked and rolled up as one."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.cards import numbers
 from app.cards.errors import CardExpired, CardRevoked
 from app.cards.models import Card
 from app.cards.service import find as find_card
@@ -23,6 +22,7 @@ from app.payments.ledger.accounts import DEFAULT_BRANCH, Account, Leg
 from app.payments.loads import repository
 from app.payments.models import AccountKind, Load, Side, TransferKind
 from app.payments.schemas import BalanceRead, LoadRead
+from cards.numbers import grouped
 
 
 def _balance_after(session: Session, stored_value: Account, amount: int) -> int:
@@ -48,12 +48,10 @@ def _refuse_unusable(card: Card) -> None:
     a revoked or expired one does not: the holder's current card does."""
     use = usable(card, utcnow())
     if use is CardUse.REVOKED:
-        raise CardRevoked(
-            f"card {numbers.grouped(card.number)} is revoked: load the holder's current card"
-        )
+        raise CardRevoked(f"card {grouped(card.number)} is revoked: load the holder's current card")
     if use is CardUse.EXPIRED:
         raise CardExpired(
-            f"card {numbers.grouped(card.number)} has expired: renew it, then load the new card"
+            f"card {grouped(card.number)} has expired: renew it, then load the new card"
         )
 
 

@@ -43,6 +43,7 @@ from app.payments.parking.offline_booking import book_stay
 from app.payments.parking.schemas import OfflineCharge, OfflineResult, OfflineUploadRead
 from app.payments.parking.schemas import OfflineUpload as OfflineUploadBody
 from app.payments.parking.zones import require_parking
+from app.verification.models import Outcome
 
 # Meters' clocks drift: a charge dated this far ahead of ours is still believed.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -70,10 +71,10 @@ def _judge(session: Session, item: OfflineCharge, now: datetime) -> tuple[Card, 
         raise StayTooLong(f"zone {zone.code!r} sells at most {zone.max_minutes} minutes per stay")
     # Judged as the card stood when it was presented: a card revoked after the stay still pays.
     check = check_qr(session, item.qr, now=item.occurred_at)
-    if check.status != "valid" or check.card is None:
+    if check.status != Outcome.VALID or check.card is None:
         raise CardNotAccepted(check.status, check.reason)
     if item.occurred_at < check.card.issued_at:
-        raise CardNotAccepted("invalid", "the stay is dated before the card was issued")
+        raise CardNotAccepted(Outcome.INVALID, "the stay is dated before the card was issued")
     return check.card, zone
 
 

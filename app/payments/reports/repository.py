@@ -11,7 +11,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.payments.ledger.accounts import insert_ignoring_conflict
+from app.payments.ledger.accounts_repository import insert_ignoring_conflict
 from app.payments.models import (
     Charge,
     DrawerClose,

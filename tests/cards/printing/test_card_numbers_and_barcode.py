@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.cards import numbers
 from app.cards.printing.models import PrintJob
 from app.config import settings
+from cards.numbers import grouped
 from tests.support.builders import make_applicant, make_card
 from tests.support.http import Login
 
@@ -88,7 +89,7 @@ def test_a_card_issued_with_a_16_digit_number_keeps_it_and_keeps_working(
     card = make_card(session, make_applicant(session), status="pending_print", number=LEGACY)
     found = _scan_back(_pdf_of(client, session, login, card.id), tmp_path)
     assert found.get("Codabar") == [f"A{LEGACY}A"], found
-    response = client.get(f"/v1/cards/{numbers.grouped(LEGACY)}", headers=login("clerk"))
+    response = client.get(f"/v1/cards/{grouped(LEGACY)}", headers=login("clerk"))
     assert response.status_code == 200, response.text
     assert response.json()["number"] == LEGACY
     typo = client.get(f"/v1/cards/{LEGACY[:-1]}5", headers=login("clerk"))

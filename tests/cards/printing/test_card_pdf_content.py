@@ -15,8 +15,8 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from app.applicants.models import Photo
-from app.cards import numbers
 from app.cards.printing.models import PrintJob
+from cards.numbers import grouped
 from tests.support.builders import make_applicant, make_card
 from tests.support.http import Login
 
@@ -74,7 +74,7 @@ def test_the_card_shows_the_holders_chosen_details(
     text = _text(pdf)
     for shown in ("Ngozi", "Okonkwo", "200 Orange St", "Igbo", "Chidi Okonkwo", "203-555-0188"):
         assert shown in text
-    assert numbers.grouped(pdf.stem) in text
+    assert grouped(pdf.stem) in text
 
 
 def test_an_address_left_off_the_card_is_nowhere_in_the_pdf(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.applicants.models import Applicant
 from app.config import settings
+from cards.numbers import grouped
 from tests.payments.conftest import BRANCH, holder_of
 from tests.support.builders import make_card
 from tests.support.http import Headers
@@ -60,7 +61,7 @@ def test_the_balance_follows_the_cardholder_to_a_new_card(
 def test_the_number_may_be_typed_with_spaces(
     client: TestClient, clerk: Headers, holder: Holder
 ) -> None:
-    spaced = " ".join(holder.number[i : i + 4] for i in range(0, 16, 4))
+    spaced = grouped(holder.number)
     response = load(client, clerk, spaced, 700)
     assert response.status_code == 201, response.text
     assert balance(client, clerk, holder.number) == 700

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.keys.service import ensure_signing_key
 from app.kit.types import utcnow
+from cards.numbers import grouped
 from tests.web.browser.media import photo_file
 from tests.web.browser.screens import Screens, open_as, wait_until
 
@@ -149,8 +150,7 @@ def _print(page: Page, screens: Screens, says: dict[str, str], number: str) -> N
 
 def _load_and_replace(page: Page, screens: Screens, says: dict[str, str], number: str) -> None:
     page.locator("a[href='/console/']").first.click()
-    grouped = " ".join(number[i : i + 4] for i in range(0, 16, 4))
-    page.fill("#q", grouped)
+    page.fill("#q", grouped(number))
     page.locator("form[action='/console/search'] button[type=submit]").click()
     screens.look(page, "search-card")
     page.locator(".rid-table a[href^='/console/people/']").click()

@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy.orm import Session
 
-from app.cards import numbers
 from app.cards.credentials import status_list_uri
 from app.config import settings
 from app.keys import service as keys
 from app.kit.types import utcnow
+from cards.numbers import grouped
 from cards.status_list import StatusList, issue_status_list_token
 from tests.support.applicants import ready_to_approve
 from tests.support.builders import TEST_PASSWORD, make_desk_staff, make_merchant
@@ -142,7 +142,7 @@ def test_desk_scans_types_charges_refunds_and_exports(
 
     # Typed by hand: the number and the date of birth.
     page.goto("/merchant/")
-    page.fill("#number", numbers.grouped(card.number))
+    page.fill("#number", grouped(card.number))
     page.fill("#date_of_birth", "1990-04-12")
     page.locator("form[action='/merchant/verify-number'] button[type=submit]").click()
     expect(page.locator("#verdict-word")).to_have_text(says["valid"])
