@@ -77,3 +77,17 @@ def by_ids(session: Session, ids: list[str]) -> list[User]:
     if not ids:
         return []
     return list(session.scalars(sa.select(User).where(User.id.in_(ids))))
+
+
+def delete_idle_throttles(
+    session: Session, prefix: str, *, idle_before: datetime, now: datetime
+) -> int:
+    """The counts under `prefix` nobody has added to lately and that block nothing (the
+    pre-application form keeps its per-client submission counts here too)."""
+    row = SignInThrottle
+    statement = sa.delete(row).where(
+        row.key.startswith(prefix, autoescape=True),
+        row.updated_at < idle_before,
+        sa.or_(row.blocked_until.is_(None), row.blocked_until < now),
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]  # DML result

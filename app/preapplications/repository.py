@@ -7,7 +7,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.auth.models import SignInThrottle
 from app.preapplications.models import PreApplication
 
 
@@ -27,17 +26,4 @@ def delete(session: Session, id_: str) -> int:
 
 def delete_created_before(session: Session, cutoff: datetime) -> int:
     statement = sa.delete(PreApplication).where(PreApplication.created_at < cutoff)
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]  # DML result
-
-
-def delete_idle_limits(
-    session: Session, prefix: str, *, idle_before: datetime, now: datetime
-) -> int:
-    """The per-client submission counts nobody has added to lately and that block nothing."""
-    row = SignInThrottle
-    statement = sa.delete(row).where(
-        row.key.startswith(prefix, autoescape=True),
-        row.updated_at < idle_before,
-        sa.or_(row.blocked_until.is_(None), row.blocked_until < now),
-    )
     return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]  # DML result

@@ -145,7 +145,7 @@ def purge(session: Session, *, days: int | None = None) -> PurgeReport:
     window = timedelta(minutes=settings.preapplication_window_minutes)
     return PurgeReport(
         preapplications=repository.delete_created_before(session, cutoff),
-        limits=repository.delete_idle_limits(
+        limits=throttles.delete_idle_throttles(
             session, _LIMIT_PREFIX, idle_before=now - window, now=now
         ),
     )
