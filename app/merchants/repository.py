@@ -20,6 +20,12 @@ def get(session: Session, merchant_id: str, *, for_update: bool = False) -> Merc
     return session.scalars(query).one_or_none()
 
 
+def present(merchant_id: str) -> sa.Subquery:
+    """One row with the merchant's `id` while it exists, none once it is gone: for another
+    domain's statement that must write only for a merchant that exists, checked as it runs."""
+    return sa.select(Merchant.id).where(Merchant.id == merchant_id).subquery()
+
+
 def page(session: Session, after: list[str] | None, limit: int) -> list[Merchant]:
     order = [Merchant.name, Merchant.id]
     return list(session.scalars(keyset(sa.select(Merchant), order, after, limit)))

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.kit.paging import keyset
-from app.merchants.models import Merchant
+from app.merchants import repository as merchants
 from app.verification.models import Outcome, RateBucket, VerificationCount
 
 # The counts' columns, one per outcome, in the order the enum lists them.
@@ -18,16 +18,16 @@ OUTCOMES: tuple[str, ...] = tuple(Outcome)
 def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[str, int]) -> None:
     """Add to one merchant's counts for one day: a single upsert, no read-modify-write race.
 
-    Written as INSERT ... SELECT from merchants, so the counts of a merchant whose row is gone
-    are dropped rather than failing the request that folds them in.
+    Written as INSERT ... SELECT from the merchant's row (merchants' repository), so the counts
+    of a merchant whose row is gone are dropped rather than failing the request that folds them.
     """
     table = VerificationCount.__table__
     assert isinstance(table, sa.Table)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = [sa.literal(counts.get(outcome, 0), sa.Integer) for outcome in OUTCOMES]
-    source = sa.select(Merchant.id, sa.literal(day, sa.Date), *values).where(
-        Merchant.id == merchant_id
-    )
+    merchant = merchants.present(merchant_id)
+    # SQLite reads "FROM x ON CONFLICT" as a join's ON unless the SELECT has a WHERE.
+    source = sa.select(merchant.c.id, sa.literal(day, sa.Date), *values).where(sa.true())
     statement = insert(table).from_select(["merchant_id", "day", *OUTCOMES], source)
     statement = statement.on_conflict_do_update(
         index_elements=["merchant_id", "day"],
