@@ -18,6 +18,13 @@ class ApplicantStatus(StrEnum):
     DENIED = "denied"
 
 
+class DecisionOutcome(StrEnum):
+    """What a decision did: the status it gave the application."""
+
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
 class Applicant(Model):
     """A person applying for (or holding) a card: only what the card and the city need.
 
@@ -96,7 +103,7 @@ class Decision(Model):
 
     id: Mapped[UUIDPk]
     applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), index=True)
-    outcome: Mapped[str] = mapped_column(sa.String(16))
+    outcome: Mapped[DecisionOutcome] = mapped_column(sa.String(16))
     # Denials only: a code from a fixed list, never free text.
     reason: Mapped[str | None] = mapped_column(sa.String(32))
     # Approvals only: what the applicant owes, and the (coarse) waiver that lowered it.

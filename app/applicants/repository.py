@@ -8,7 +8,14 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session
 
-from app.applicants.models import Applicant, ApplicantStatus, Decision, Photo, Signature
+from app.applicants.models import (
+    Applicant,
+    ApplicantStatus,
+    Decision,
+    DecisionOutcome,
+    Photo,
+    Signature,
+)
 from app.kit.paging import keyset
 
 
@@ -123,7 +130,9 @@ def latest_approvers(session: Session, applicant_ids: Sequence[str]) -> dict[str
     never approved are left out."""
     query = (
         sa.select(Decision.applicant_id, Decision.decided_by)
-        .where(Decision.outcome == "approved", Decision.applicant_id.in_(applicant_ids))
+        .where(
+            Decision.outcome == DecisionOutcome.APPROVED, Decision.applicant_id.in_(applicant_ids)
+        )
         .order_by(Decision.decided_at, Decision.id)
     )
     # Oldest first, so each applicant's latest approval is the one left in the dict.

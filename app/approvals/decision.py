@@ -17,7 +17,7 @@ from app.applicants.errors import (
     RequirementsNotMet,
     SelfApprovalRefused,
 )
-from app.applicants.models import Applicant, ApplicantStatus, Decision
+from app.applicants.models import Applicant, ApplicantStatus, Decision, DecisionOutcome
 from app.applicants.schemas import (
     ApprovalRead,
     DenialRead,
@@ -85,7 +85,7 @@ def _record(session: Session, applicant: Applicant, card: Card, *, actor: str) -
     applicant.status = ApplicantStatus.APPROVED
     decision = Decision(
         applicant_id=applicant.id,
-        outcome="approved",
+        outcome=DecisionOutcome.APPROVED,
         fee_cents=card.fee_cents,
         fee_waiver=card.fee_waiver,
         card_id=card.id,
@@ -143,12 +143,15 @@ def deny(session: Session, applicant_id: str, reason: DenialReason, *, actor: st
     applicant.status = ApplicantStatus.DENIED
     decision = Decision(
         applicant_id=applicant.id,
-        outcome="denied",
+        outcome=DecisionOutcome.DENIED,
         reason=reason,
         decided_by=actor,
         decided_at=utcnow(),
     )
     _decide(session, applicant, decision, "applicant.deny", actor=actor)
     return DenialRead(
-        applicant_id=applicant.id, decision_id=decision.id, status="denied", reason=reason
+        applicant_id=applicant.id,
+        decision_id=decision.id,
+        status=ApplicantStatus.DENIED,
+        reason=reason,
     )

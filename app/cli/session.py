@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.cli.output import EXIT_NO_DATABASE, fail
 from app.config import settings
-from app.db import get_engine, normalize_url, session_factory
+from app.db import normalize_url, reading_session_factory, session_factory
 
 _checked: set[str] = set()
 
@@ -39,8 +39,9 @@ def require_database() -> None:
             if not path.is_file():
                 fail(f"no database at {_shown(url)} ({path}): {hint}", EXIT_NO_DATABASE)
     try:
-        with get_engine().connect() as connection:
-            migrated = sa.inspect(connection).has_table("alembic_version")
+        # A read-only transaction: the check neither takes nor waits for SQLite's write lock.
+        with reading_session_factory()() as reader:
+            migrated = sa.inspect(reader.connection()).has_table("alembic_version")
     except sa.exc.SQLAlchemyError as exc:
         cause = str(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).splitlines()
         fail(
