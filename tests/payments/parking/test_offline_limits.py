@@ -160,11 +160,11 @@ def test_offline_stays_beyond_the_daily_limit_are_refused(
     holder = loaded(10_000)
     spent = charge(client, library.headers, holder.qr, settings.daily_spend_limit_cents - 100)
     assert spent.status_code == 201, spent.text
-    results = upload(
-        client,
-        parking_operator,
-        [stay(holder.qr, "e-1", datetime.now(UTC) - timedelta(minutes=70), 60)],
-    )
+    # The limit is the city's day's: the stay must begin on the day of the charge just made,
+    # even when that day began less than 70 minutes ago.
+    now = datetime.now(UTC)
+    starts = max(now - timedelta(minutes=70), day_bounds(city_day(now))[0] + timedelta(seconds=1))
+    results = upload(client, parking_operator, [stay(holder.qr, "e-1", starts, 60)])
     assert (results[0]["outcome"], results[0]["error"]) == ("rejected", "DailySpendLimitReached")
 
 
