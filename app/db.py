@@ -66,21 +66,30 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, *, single_statements: bool = False) -> Engine:
+    """The engine of the sessions (or, with `single_statements`, SQLite's engine for the hot
+    paths' statements, app.statements: each its own transaction, no BEGIN)."""
     url = normalize_url(url)
     if not is_sqlite(url):
-        engine = sa.create_engine(
-            url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
-        )
+        return _postgres_engine(url)
+    return _sqlite_engine(url, single_statements=single_statements)
 
-        @event.listens_for(engine, "begin")
-        def _on_pg_begin(conn: sa.Connection) -> None:
-            if conn.get_execution_options().get(READ_ONLY):
-                # psycopg begins the transaction implicitly with this, its first statement.
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
-        return engine
+def _postgres_engine(url: str) -> Engine:
+    engine = sa.create_engine(
+        url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
+    @event.listens_for(engine, "begin")
+    def _on_pg_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # psycopg begins the transaction implicitly with this, its first statement.
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
+
+
+def _sqlite_engine(url: str, *, single_statements: bool) -> Engine:
     database_file = _sqlite_file(url)
     if database_file is not None:
         create_owner_only(database_file)
@@ -97,10 +106,17 @@ def create_db_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if single_statements:
+            # These connections write only rate buckets: a power cut may lose the last few
+            # takes (never money), and a take need not wait for an fsync (WAL keeps the file
+            # consistent either way).
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
+        if single_statements:
+            return
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("PRAGMA query_only = ON")
             conn.exec_driver_sql("BEGIN DEFERRED")
@@ -139,6 +155,11 @@ def sessions_joining(connection: sa.Connection) -> Iterator[None]:
 
 def joined() -> bool:
     return _joined is not None
+
+
+def joined_connection() -> sa.Connection | None:
+    """The test's transaction that sessions join, if any (see sessions_joining)."""
+    return _joined
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

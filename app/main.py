@@ -24,6 +24,7 @@ from app.auth.tokens import token_secret
 from app.cards.applicants_router import router as applicant_cards_router
 from app.cards.printing.router import router as printing_router
 from app.cards.router import router as cards_router
+from app.changes.listener import listening
 from app.config import settings
 from app.keys.router import router as keys_router
 from app.keys.service import check_signing_key_setting
@@ -41,11 +42,13 @@ from app.kit.text import check_params
 from app.library import worker as library_worker
 from app.library.router import router as library_router
 from app.openapi import allowed_methods, document_contract
+from app.ops import repository as ops_repository
 from app.ops.logs import configure_logging
 from app.ops.requests import RequestContext
 from app.ops.router import router as ops_router
 from app.payments.router import router as payments_router
 from app.proofs.router import router as proofs_router
+from app.statements import statements
 from app.verification.router import router as verification_router
 
 log = logging.getLogger("resident_id")
@@ -129,7 +132,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     token_secret()
     check_signing_key_setting()
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    with library_worker.in_server():
+    with library_worker.in_server(), listening(settings.database_url):
         yield
 
 
@@ -152,6 +155,14 @@ def create_app() -> FastAPI:
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
         """Liveness: answers 200 while the process serves."""
+        return {"status": "ok"}
+
+    @app.get("/healthz/database", tags=["health"])
+    async def healthz_database() -> dict[str, str]:
+        """Liveness of the database as the hot paths reach it: one `SELECT 1` through their
+        pool (app.statements), no session, no worker thread on PostgreSQL."""
+        async with statements() as run:
+            await ops_repository.ping_now(run)
         return {"status": "ok"}
 
     # Not in ROUTERS: operator routes live outside /v1 and outside the role walk.

@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app import migrate  # noqa: E402
 from app.auth.service import issue_token  # noqa: E402
+from app.changes import caches  # noqa: E402
 from app.db import get_engine, is_sqlite, sessions_joining  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
@@ -110,17 +111,22 @@ def _commits(item: pytest.Item) -> bool:
 
 @pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
-    if _commits(request.node):
-        yield
-        _empty_tables()
-        return
-    with get_engine().connect() as connection:
-        outer = connection.begin()
-        try:
-            with sessions_joining(connection):
-                yield
-        finally:
-            outer.rollback()
+    # A worker's caches (merchant keys, published keys) would outlive a rolled-back test.
+    caches.forget_all()
+    try:
+        if _commits(request.node):
+            yield
+            _empty_tables()
+            return
+        with get_engine().connect() as connection:
+            outer = connection.begin()
+            try:
+                with sessions_joining(connection):
+                    yield
+            finally:
+                outer.rollback()
+    finally:
+        caches.forget_all()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card, CardStatus
+from app.cards.validity import CardState
+from app.statements import Statements
 
 
 def get_by_number(session: Session, number: str, *, for_update: bool = False) -> Card | None:
@@ -14,6 +17,34 @@ def get_by_number(session: Session, number: str, *, for_update: bool = False) ->
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
+
+
+# Built once: the hot path binds the number on every scan.
+_STATE_BY_NUMBER = sa.select(
+    Card.status, Card.expires_on, Card.activated_at, Card.revoked_at
+).where(Card.number == sa.bindparam("number"))
+
+
+@dataclass(frozen=True)
+class _State:
+    status: CardStatus
+    expires_on: date
+    activated_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # The driver's own value (app.statements): aware in the session's zone on PostgreSQL.
+    return None if moment is None else moment.astimezone(UTC)
+
+
+async def state_by_number(run: Statements, number: str) -> CardState | None:
+    """The columns a card's usability is judged from, by its number: one indexed read."""
+    rows = await run.run(_STATE_BY_NUMBER, {"number": number})
+    if not rows:
+        return None
+    ((status, expires_on, activated_at, revoked_at),) = rows
+    return _State(CardStatus(status), expires_on, _utc(activated_at), _utc(revoked_at))
 
 
 def number_taken(session: Session, number: str) -> bool:

@@ -10,8 +10,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from app.cards.models import Card, CardStatus
+
+
+class CardState(Protocol):
+    """What usability is judged from: a Card row, or the hot path's read of those columns."""
+
+    @property
+    def status(self) -> CardStatus: ...
+    @property
+    def expires_on(self) -> date: ...
+    @property
+    def activated_at(self) -> datetime | None: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
 
 
 class CardUse(StrEnum):
@@ -25,7 +39,7 @@ class CardUse(StrEnum):
     NOT_ISSUED = "not_issued"
 
 
-def usable(card: Card, now: datetime) -> CardUse:
+def usable(card: CardState, now: datetime) -> CardUse:
     """The card as it stood at `now` (an offline charge uploaded later is judged at the moment
     it was made, so a card revoked since was still good then). In the order the offline
     verifier checks: expired first, then revoked, then never issued."""

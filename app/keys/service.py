@@ -16,11 +16,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.changes.caches import Cache, announce
 from app.config import settings
+from app.db import reading_session_factory
 from app.keys import repository
 from app.keys.errors import KeyNotFound, NoSigningKey, SigningKeyUnavailable
 from app.keys.models import SigningKeyRecord
 from app.kit.types import utcnow
+from app.statements import in_thread
 from cards.keys import KeySet, SigningKey, b64url, to_jwk, unb64url
 
 # A retired key stays published this long even with no valid card: the status lists it signed
@@ -97,6 +100,7 @@ def _register(session: Session, key: SigningKey, *, actor: str) -> SigningKeyRec
         kid=b64url(key.kid), public_key=b64url(key.public_key), created_at=now
     )
     repository.add(session, record)
+    announce(session, KEYS_PUBLISHED)
     audit.record(session, actor=actor, action="key.create", subject=f"key:{record.kid}")
     return record
 
@@ -156,6 +160,7 @@ def withdraw(session: Session, kid: str, *, actor: str) -> SigningKeyRecord:
         record.withdrawn_at = now
         if record.signs_until is None or record.signs_until > now:
             record.signs_until = now
+        announce(session, KEYS_PUBLISHED)
         audit.record(session, actor=actor, action="key.withdraw", subject=f"key:{kid}")
     return record
 
@@ -171,8 +176,36 @@ def _keyset(published: tuple[tuple[str, str], ...]) -> KeySet:
     return KeySet.from_jwks({"keys": [to_jwk(unb64url(pub)) for _kid, pub in published]})
 
 
+# Announced when a key is made or withdrawn; a key's publication also ends with time (its grace
+# after the last card it signed), which the cache's bounded life covers.
+KEYS_PUBLISHED = "signing_keys"
+_keysets: Cache[str, KeySet] = Cache(KEYS_PUBLISHED, most=1)
+
+
 def published_keyset(session: Session) -> KeySet:
-    return _keyset(_published(session))
+    """The keys a credential may be signed with: from this worker's cache, else read."""
+    found = _keysets.get(KEYS_PUBLISHED)
+    if found is None:
+        generation = _keysets.generation
+        found = _keyset(_published(session))
+        _keysets.put(KEYS_PUBLISHED, found, generation)
+    return found
+
+
+def _read_keyset() -> KeySet:
+    with reading_session_factory()() as session:
+        return published_keyset(session)
+
+
+async def published_keyset_cached() -> KeySet:
+    """published_keyset for the hot paths: from this worker's cache, read again on a miss."""
+    found = _keysets.get(KEYS_PUBLISHED)
+    if found is not None:
+        return found
+    generation = _keysets.generation
+    found = await in_thread(_read_keyset)
+    _keysets.put(KEYS_PUBLISHED, found, generation)
+    return found
 
 
 def jwks(session: Session) -> dict[str, Any]:

@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.principal import API_KEY_PREFIX, Principal
 from app.auth.roles import Role
+from app.changes.caches import Cache, announce
+from app.db import reading_session_factory
 from app.kit.paging import decode, page_of
 from app.kit.types import utcnow
 from app.merchants import repository
 from app.merchants.errors import MerchantDisabled, MerchantNotFound
 from app.merchants.models import Merchant
 from app.merchants.schemas import MerchantCreate, MerchantKey
+from app.statements import in_thread
 
 # Enough of the key to tell two devices' keys apart in a list, far too little to guess the rest.
 _SHOWN_PREFIX = 12
@@ -34,12 +37,50 @@ def new_api_key() -> str:
     return API_KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def principal_for_api_key(session: Session, api_key: str) -> Principal | None:
-    """The merchant holding this key, if the key is known and the merchant active."""
-    merchant = repository.by_key_hash(session, hash_api_key(api_key))
+# Announced when a key is made, rotated or a merchant disabled: every worker drops its copies.
+KEYS_CHANGED = "merchant_keys"
+# Key hash -> the active merchant holding it. Unknown keys are not kept: a stranger guessing
+# keys must not fill the memory of every worker.
+_principals: Cache[str, Principal] = Cache(KEYS_CHANGED)
+
+
+def _principal(session: Session, key_hash: str) -> Principal | None:
+    merchant = repository.by_key_hash(session, key_hash)
     if merchant is None or not merchant.active:
         return None
     return Principal(id=merchant.id, role=Role.MERCHANT, name=merchant.name)
+
+
+def principal_for_api_key(session: Session, api_key: str) -> Principal | None:
+    """The merchant holding this key, if the key is known and the merchant active: from this
+    worker's cache, else read in the session."""
+    key_hash = hash_api_key(api_key)
+    found = _principals.get(key_hash)
+    if found is None:
+        generation = _principals.generation
+        found = _principal(session, key_hash)
+        if found is not None:
+            _principals.put(key_hash, found, generation)
+    return found
+
+
+def _read_principal(key_hash: str) -> Principal | None:
+    with reading_session_factory()() as session:
+        return _principal(session, key_hash)
+
+
+async def principal_for_api_key_cached(api_key: str) -> Principal | None:
+    """principal_for_api_key for the hot paths: from this worker's cache, and on a miss from a
+    read-only session of its own in the thread pool."""
+    key_hash = hash_api_key(api_key)
+    found = _principals.get(key_hash)
+    if found is not None:
+        return found
+    generation = _principals.generation
+    found = await in_thread(lambda: _read_principal(key_hash))
+    if found is not None:
+        _principals.put(key_hash, found, generation)
+    return found
 
 
 def _set_key(merchant: Merchant) -> str:
@@ -77,6 +118,7 @@ def rotate_key(session: Session, merchant_id: str, *, actor: str) -> MerchantKey
         raise MerchantDisabled(f"merchant {merchant.name!r} is disabled: enable it first")
     api_key = _set_key(merchant)
     session.flush()
+    announce(session, KEYS_CHANGED)
     audit.record(
         session,
         actor=actor,
@@ -94,6 +136,7 @@ def set_active(session: Session, merchant_id: str, active: bool, *, actor: str) 
         merchant.active = active
         merchant.disabled_at = None if active else utcnow()
         session.flush()
+        announce(session, KEYS_CHANGED)
         audit.record(
             session,
             actor=actor,

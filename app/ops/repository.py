@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.cards.printing import repository as printing
 from app.payments.charges import repository as charges
 from app.payments.ledger import repository as ledger
+from app.statements import Statements
 from app.verification import repository as verification
 
 
@@ -23,6 +24,10 @@ class Figures:
 
 def ping(session: Session) -> None:
     session.execute(sa.select(1))
+
+
+async def ping_now(run: Statements) -> None:
+    await run.run(sa.select(1))
 
 
 def migration_heads(session: Session) -> set[str]:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.kit.paging import keyset
 from app.merchants import repository as merchants
+from app.statements import Statements
 from app.verification.models import Outcome, RateBucket, VerificationCount
 
 # The counts' columns, one per outcome, in the order the enum lists them.
@@ -36,47 +39,67 @@ def add_counts(session: Session, merchant_id: str, day: date, counts: Mapping[st
     session.execute(statement)
 
 
-def _clock(session: Session) -> sa.ColumnElement[float]:
+def _clock(dialect: str) -> sa.ColumnElement[float]:
     """The database's time in seconds since the epoch, read when the statement runs: after it
     has waited for the bucket's row (PostgreSQL) or for the write lock (SQLite), so takes from
     one bucket see times in the order they take, whatever the app servers' clocks say."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return sa.cast(sa.extract("epoch", sa.func.clock_timestamp()), sa.Double)
     return (sa.func.julianday("now") - 2440587.5) * 86400.0
 
 
-def take_from_bucket(
-    session: Session, key: str, interval: float, window: float
-) -> tuple[bool, float, float]:
-    """Take one request from the key's bucket if it holds one: whether it did, the moment the
-    bucket will be full again, and the database's time. One upsert, so concurrent takes from any
-    process queue on the row instead of racing a read against a write.
+@lru_cache(maxsize=2)
+def _take(dialect: str) -> sa.Executable:
+    """Take one request from a key's bucket if it holds one, returning whether it did, the
+    moment the bucket will be full again, and the database's time. One upsert, so concurrent
+    takes from any process queue on the row instead of racing a read against a write. Built
+    once per dialect (a hot path): the key, `interval` and `window` are bound when it runs.
 
     The bucket holds a request when it is full again within `window - interval` from now;
     taking one moves that moment `interval` later than now or than itself, whichever is later.
     """
     table = RateBucket.__table__
     assert isinstance(table, sa.Table)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    now = _clock(session)
-    step = sa.literal(interval, sa.Double)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = _clock(dialect)
+    step = sa.bindparam("interval", type_=sa.Double)
     full_at = table.c.full_at
-    holds_one = full_at <= now + sa.literal(window - interval, sa.Double)
+    holds_one = full_at <= now + sa.bindparam("window", type_=sa.Double) - step
     later = sa.case((full_at > now, full_at), else_=now)
-    statement = insert(table).values(key=key, full_at=now + step, admitted=True)
+    statement = insert(table).values(key=sa.bindparam("key"), full_at=now + step, admitted=True)
     upsert = statement.on_conflict_do_update(
         index_elements=["key"],
         set_={"admitted": holds_one, "full_at": sa.case((holds_one, later + step), else_=full_at)},
     )
-    returning = upsert.returning(table.c.admitted, table.c.full_at, now)
-    admitted, full, at = session.execute(returning).one()
-    return bool(admitted), float(full), float(at)
+    return upsert.returning(table.c.admitted, table.c.full_at, now)
+
+
+def _taken(row: Sequence[Any]) -> tuple[bool, float, float]:
+    return bool(row[0]), float(row[1]), float(row[2])
+
+
+def take_from_bucket(
+    session: Session, key: str, interval: float, window: float
+) -> tuple[bool, float, float]:
+    """_take in the session's transaction (its row stays locked until that commits)."""
+    statement = _take(session.get_bind().dialect.name)
+    values = {"key": key, "interval": interval, "window": window}
+    return _taken(session.execute(statement, values).one())
+
+
+async def take_from_bucket_now(
+    run: Statements, key: str, interval: float, window: float
+) -> tuple[bool, float, float]:
+    """_take as a transaction of its own: the row is locked for this one statement only."""
+    values = {"key": key, "interval": interval, "window": window}
+    (row,) = await run.run(_take(run.dialect), values)
+    return _taken(row)
 
 
 def bucket_full_at(session: Session, key: str) -> tuple[float | None, float]:
     """When the key's bucket will be full again (None: never taken from), and the database's time."""
     query = sa.select(RateBucket.full_at).where(RateBucket.key == key).scalar_subquery()
-    full_at, now = session.execute(sa.select(query, _clock(session))).one()
+    full_at, now = session.execute(sa.select(query, _clock(session.get_bind().dialect.name))).one()
     return (None if full_at is None else float(full_at)), float(now)
 
 

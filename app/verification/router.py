@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.access.deps import allow, public
+from app.access.deps import allow, allow_keys, public
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.config import settings
@@ -38,6 +38,8 @@ async def _save_counts_at_shutdown(_app: Any) -> AsyncIterator[None]:
 router = APIRouter(tags=["verification"], lifespan=_save_counts_at_shutdown)
 
 Merchants = Annotated[Principal, Depends(allow(Role.MERCHANT))]
+# The scan: no session, no worker thread (app.statements); the key from the worker's cache.
+ScanningMerchants = Annotated[Principal, Depends(allow_keys(Role.MERCHANT))]
 # Counts are the whole record of verifications; the people who oversee merchants may read them.
 Overseers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]
 
@@ -58,11 +60,10 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     response_model_exclude_none=True,
     responses=responses(*GUARDED, ValidationError, RateLimited),
 )
-def verify(session: SessionDep, merchant: Merchants, body: VerifyRequest) -> VerifyResult:
+async def verify(merchant: ScanningMerchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
     holder's name, date of birth and expiry when the signature is good. Rate-limited per key."""
-    service.take_rate(session, merchant)
-    return service.verify_for_merchant(session, merchant, body.qr)
+    return await service.verify_scan(merchant, body.qr)
 
 
 @router.post(

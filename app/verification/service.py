@@ -21,19 +21,21 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.cards import repository as cards_repository
 from app.cards.models import Card
-from app.cards.validity import CardUse, usable
+from app.cards.validity import CardState, CardUse, usable
 from app.config import settings
 from app.db import write_transaction
 from app.keys import service as keys
 from app.kit.errors import BadCursor
 from app.kit.paging import MAX_LIMIT, Page, decode, page_of
 from app.kit.types import utcnow
+from app.statements import in_thread, statements
 from app.verification import counts, ratelimit, repository
 from app.verification.errors import RateLimited
 from app.verification.models import Outcome, VerificationCount
 from app.verification.schemas import DailyCountRead, VerifyResult
-from cards.credential import decode_qr
+from cards.credential import CardClaims, decode_qr
 from cards.errors import CredentialError
+from cards.keys import KeySet
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +64,21 @@ class CardCheck:
         )
 
 
-def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None) -> CardCheck:
-    """Check a scanned QR text against the published keys and the card's record, as they stood
-    at `now` (default: this moment). Never raises for bad input: every kind of garbage answers
-    `invalid` with its reason."""
-    now = now or utcnow()
+def read_qr(qr_text: str, keyset: KeySet) -> tuple[CardCheck, CardClaims | None]:
+    """The QR's signature checked against the published keys: `invalid` with its reason, or
+    `valid` with the holder and the claims it signs (the card not looked up yet). Never raises
+    for bad input: every kind of garbage answers `invalid` with its reason."""
     try:
         # Not verify_qr: an expired card's signature is still checked, and its holder shown.
         credential = decode_qr(qr_text)
-        credential.cose.verify(keys.published_keyset(session))
+        credential.cose.verify(keyset)
     except CredentialError as exc:
-        return CardCheck(status=Outcome.INVALID, reason=exc.reason)
+        return CardCheck(status=Outcome.INVALID, reason=exc.reason), None
     except Exception as exc:
         # A decoder bug met hostile input: still the merchant's answer is "invalid", not a 500.
         # Only the error's type is logged: its message could quote the card's data.
         log.error("QR decoding failed unexpectedly (a bug): %s", type(exc).__name__)
-        return CardCheck(status=Outcome.INVALID, reason="malformed")
+        return CardCheck(status=Outcome.INVALID, reason="malformed"), None
     claims = credential.claims
     signed = CardCheck(
         status=Outcome.VALID,
@@ -86,17 +87,33 @@ def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None
         date_of_birth=claims.date_of_birth,
         expires_on=claims.expires_at.date(),
     )
-    card = cards_repository.get_by_number(session, claims.card_number)
+    return signed, claims
+
+
+def judge(
+    signed: CardCheck, claims: CardClaims, card: CardState | None, now: datetime
+) -> CardCheck:
+    """A signed QR's answer from its card's record as it stood at `now`: the QR's own expiry
+    first, as the offline verifier reads it; then the card (app.cards.validity), so both paths
+    answer alike."""
     if card is None:
         # Signed by the city yet not on record: a test card, or a database restored from before.
         return replace(signed, status=Outcome.INVALID, reason="unknown_card")
-    signed = replace(signed, card=card)
-    # The QR's own expiry first, as the offline verifier reads it; then the card's record as it
-    # stood at `now` (app.cards.validity), so both paths answer alike.
     if now >= claims.expires_at:
         return replace(signed, status=Outcome.EXPIRED)
     status, reason = outcome_of(usable(card, now))
     return replace(signed, status=status, reason=reason)
+
+
+def check_card_qr(session: Session, qr_text: str, *, now: datetime | None = None) -> CardCheck:
+    """Check a scanned QR text against the published keys and the card's record, as they stood
+    at `now` (default: this moment)."""
+    now = now or utcnow()
+    signed, claims = read_qr(qr_text, keys.published_keyset(session))
+    if claims is None:
+        return signed
+    card = cards_repository.get_by_number(session, claims.card_number)
+    return replace(judge(signed, claims, card, now), card=card)
 
 
 def outcome_of(use: CardUse) -> tuple[Outcome, str | None]:
@@ -116,6 +133,25 @@ def verify_for_merchant(session: Session, merchant: Principal, qr_text: str) -> 
     check = check_card_qr(session, qr_text, now=now)
     if counts.pending.note(merchant.id, now.date(), check.status):
         counts.fold(session)
+    return check.result()
+
+
+async def verify_scan(merchant: Principal, qr_text: str) -> VerifyResult:
+    """verify_for_merchant on the hot path: the keys from this worker's cache, the rate take
+    and the card's read as two statements that commit by themselves, no session, no thread on
+    PostgreSQL (app.statements). The card's row is still read on every scan."""
+    keyset = await keys.published_keyset_cached()
+    async with statements() as run:
+        wait = await ratelimit.take_now(run, merchant.id, settings.verify_rate_per_minute)
+        if wait:
+            raise RateLimited(wait)
+        now = utcnow()
+        check, claims = read_qr(qr_text, keyset)
+        if claims is not None:
+            card = await cards_repository.state_by_number(run, claims.card_number)
+            check = judge(check, claims, card, now)
+    if counts.pending.note(merchant.id, now.date(), check.status):
+        await in_thread(counts.fold_now)
     return check.result()
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
 from tests.support.builders import make_merchant
+from tests.support.http import Login
 from tests.support.served import free_port
 from tests.support.verification import signed_card
 
@@ -144,3 +145,31 @@ def test_every_verification_is_counted_after_the_workers_stop(
             0,
             0,
         )
+
+
+def test_a_rotated_key_is_refused_by_every_worker_within_a_second(
+    serve: Served, session: Session, login: Login
+) -> None:
+    """Each worker keeps merchant keys in memory (app.merchants.service); a rotation reaches the
+    workers that did not make it by NOTIFY on PostgreSQL (where an entry would otherwise live a
+    minute) and by the entry's one-second life on SQLite."""
+    _card, qr = signed_card(session)
+    merchant, old_key = make_merchant()
+    # Every request authenticates (and so caches the key) before the rate limit answers; sent
+    # on new connections, the requests reach every worker.
+    warmed = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * SENT, old_key)
+    assert {r.status_code for r in warmed} <= {200, 429}
+
+    rotated = httpx.post(
+        f"{serve.url}/v1/merchants/{merchant.id}/rotate-key", headers=login("admin"), timeout=60
+    )
+    assert rotated.status_code == 200, rotated.text
+    new_key = {"Authorization": f"Bearer {rotated.json()['api_key']}"}
+    time.sleep(1.0)
+
+    refused = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * SENT, old_key)
+    assert Counter(r.status_code for r in refused) == {401: SENT}
+    admitted = serve.post_each_on_a_new_connection("/v1/verify", [{"qr": qr}] * SENT, new_key)
+    # The new key is known everywhere; the merchant's bucket was emptied by the warm-up.
+    assert {r.status_code for r in admitted} <= {200, 429}
+    assert Counter(r.status_code for r in admitted)[429] >= 1

@@ -1,0 +1,104 @@
+"""Per-worker caches of what rarely changes, each named by the topic a change announces."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Generic, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.changes import repository
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# An entry's life while a listener hears every change: long, since a change drops it anyway;
+# bounded, because a key's publication also ends with time (app.keys), which nobody announces.
+HEARD_TTL = 60.0
+# While nothing listens (SQLite; the listening connection lost or not up yet), an entry lives
+# one second: a change elsewhere is seen within that.
+UNHEARD_TTL = 1.0
+
+
+class _Hearing:
+    """Whether a listener hears changes now (set by app.changes.listener). Which one: a
+    listener that stops while a newer one listens (an app started again in one process) must
+    not turn the newer one's hearing off."""
+
+    def __init__(self) -> None:
+        self.by: object | None = None
+
+    @property
+    def on(self) -> bool:
+        return self.by is not None
+
+    def start(self, listener: object) -> None:
+        self.by = listener
+
+    def stop(self, listener: object) -> None:
+        if self.by is listener:
+            self.by = None
+
+
+hearing = _Hearing()
+_caches: dict[str, list[Cache[object, object]]] = {}
+_lock = threading.Lock()
+
+
+class Cache(Generic[K, V]):
+    """A map of a few entries, emptied when its topic changes. A value read from the database
+    before a change and stored after it would outlive the change, so `put` takes the generation
+    read before the database was, and drops the value if the cache was emptied since."""
+
+    def __init__(self, topic: str, *, most: int = 10_000) -> None:
+        self.topic = topic
+        self._most = most
+        self._entries: dict[K, tuple[float, V]] = {}
+        self.generation = 0
+        with _lock:
+            _caches.setdefault(topic, []).append(self)  # type: ignore[arg-type]
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        stored_at, value = found
+        if time.monotonic() - stored_at > (HEARD_TTL if hearing.on else UNHEARD_TTL):
+            return None
+        return value
+
+    def put(self, key: K, value: V, generation: int) -> None:
+        if generation != self.generation:
+            return
+        if len(self._entries) >= self._most:
+            self._entries.clear()  # a bound, not an eviction policy: keys are few
+        self._entries[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+
+
+def forget(topic: str) -> None:
+    with _lock:
+        found = list(_caches.get(topic, ()))
+    for cache in found:
+        cache.clear()
+
+
+def forget_all() -> None:
+    with _lock:
+        topics = list(_caches)
+    for topic in topics:
+        forget(topic)
+
+
+def announce(session: Session, topic: str) -> None:
+    """`topic` changes in this session's transaction: every worker drops its copies when it
+    commits (this one at once and again after the commit; the others when NOTIFY reaches them)."""
+    forget(topic)
+    if session.get_bind().dialect.name == "postgresql":
+        repository.notify(session, topic)
+    event.listen(session, "after_commit", lambda _session: forget(topic), once=True)

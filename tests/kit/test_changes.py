@@ -1,0 +1,78 @@
+"""The per-worker caches of what rarely changes (app.changes): what they keep, how long, and that
+a change announced in a committed transaction empties them within a second."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from app.changes import caches
+from app.changes import repository as changes_repository
+from app.changes.listener import listening
+from app.db import write_transaction
+
+TOPIC = "test_topic"
+
+
+@pytest.fixture
+def cache() -> Iterator[caches.Cache[str, str]]:
+    made: caches.Cache[str, str] = caches.Cache(TOPIC)
+    yield made
+    made.clear()
+
+
+def test_a_value_read_before_a_change_is_not_kept_after_it(cache: caches.Cache[str, str]) -> None:
+    before = cache.generation
+    caches.forget(TOPIC)  # a change lands while the value was being read
+
+    cache.put("key", "old", before)
+
+    assert cache.get("key") is None
+    cache.put("key", "new", cache.generation)
+    assert cache.get("key") == "new"
+
+
+def test_without_a_listener_an_entry_lives_a_second(
+    cache: caches.Cache[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not caches.hearing.on
+    monkeypatch.setattr(caches, "UNHEARD_TTL", 0.2)
+    cache.put("key", "value", cache.generation)
+    assert cache.get("key") == "value"
+
+    time.sleep(0.3)
+
+    assert cache.get("key") is None
+
+
+def test_an_announced_change_empties_the_cache_when_it_commits(
+    cache: caches.Cache[str, str],
+) -> None:
+    cache.put("key", "value", cache.generation)
+    with write_transaction() as session:
+        caches.announce(session, TOPIC)
+        cache.put("key", "read inside the change", cache.generation)
+    assert cache.get("key") is None
+
+
+@pytest.mark.postgres
+def test_a_change_committed_elsewhere_reaches_a_listening_worker_within_a_second(
+    cache: caches.Cache[str, str], database_url: str
+) -> None:
+    with listening(database_url):
+        deadline = time.monotonic() + 10
+        while not caches.hearing.on:
+            assert time.monotonic() < deadline, "the listener did not connect"
+            time.sleep(0.05)
+        cache.put("key", "value", cache.generation)
+        time.sleep(caches.UNHEARD_TTL + 0.1)
+        assert cache.get("key") == "value"  # heard, an entry lives a minute unless told
+        # As another worker announces it: NOTIFY alone, nothing forgotten in this process.
+        with write_transaction() as session:
+            changes_repository.notify(session, TOPIC)
+        deadline = time.monotonic() + 1.0
+        while cache.get("key") is not None:
+            assert time.monotonic() < deadline, "the change was not heard within a second"
+            time.sleep(0.01)
