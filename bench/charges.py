@@ -309,6 +309,38 @@ def http_charge(url: str, fixture: Fixture, cards: list[BenchCard]) -> Worker:
     return make
 
 
+def http_get(url: str, path: str) -> Worker:
+    """A GET that must answer 200: /healthz (no database), /healthz/database (one SELECT 1
+    through the hot paths' pool)."""
+
+    def make(index: int) -> Callable[[], None]:
+        http = httpx.Client(base_url=url)
+
+        def op() -> None:
+            response = http.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{response.status_code} {response.text[:120]}")
+
+        return op
+
+    return make
+
+
+def http_verify(url: str, fixture: Fixture, cards: list[BenchCard]) -> Worker:
+    def make(index: int) -> Callable[[], None]:
+        http, pick = httpx.Client(base_url=url), random.Random(index).choice
+        auth = {"Authorization": f"Bearer {fixture.api_key}"}
+
+        def op() -> None:
+            response = http.post("/v1/verify", json={"qr": pick(cards).qr}, headers=auth)
+            if response.status_code != 200 or response.json()["status"] != "valid":
+                raise RuntimeError(f"{response.status_code} {response.text[:120]}")
+
+        return op
+
+    return make
+
+
 def http_floor(url: str, fixture: Fixture) -> Worker:
     """The same route, authenticated, without its Idempotency-Key: refused with 400 after the
     merchant's key is looked up; nothing else is done."""
@@ -489,6 +521,18 @@ def main() -> None:
             print(f"  service / plain SQL floor = {ratio:.2f} (target >= 0.50)")
 
         with server() as url:
+            print("\n(b) over HTTP, one server process: the floors and verification")
+            floors = (
+                ("GET /healthz", http_get(url, "/healthz")),
+                ("GET /healthz/database (async, one SELECT 1)", http_get(url, "/healthz/database")),
+                ("POST /v1/verify", http_verify(url, fixture, fixture.cards)),
+            )
+            for name, worker in floors:
+                run = Run(name, args.clients, args.seconds).go(worker)
+                results[f"b {name}"] = run
+                print(run.line())
+            health = results["b GET /healthz"].rate
+            print(f"  verify / healthz = {results['b POST /v1/verify'].rate / health:.2f}")
             for spread in ("spread over cards", "all on one card"):
                 cards = fixture.cards if spread == "spread over cards" else fixture.cards[:1]
                 print(f"\n(b) over HTTP, one server process, {spread}")
@@ -500,11 +544,17 @@ def main() -> None:
                     results[f"b {spread} {name}"] = run
                     print(run.line())
                     print(f"      {ledger_check()}")
+                charges = results[f"b {spread} POST /v1/charges"]
                 ratio = (
-                    results[f"b {spread} POST /v1/charges"].rate
+                    charges.rate
                     / results[f"b {spread} authenticated POST floor (400, no key)"].rate
                 )
                 print(f"  charges / authenticated POST floor = {ratio:.2f} (target >= 0.33)")
+                p99 = percentile(charges.latencies, 0.99) * 1000
+                print(
+                    f"  charges / GET /healthz = {charges.rate / health:.2f} (issue 14: >= 0.15), "
+                    f"p99 {p99:.1f} ms (issue 14: < 100 ms)"
+                )
         failures = [f for run in results.values() for f in run.failures]
         if failures:
             raise SystemExit(f"{len(failures)} operations failed, e.g. {failures[0]}")
