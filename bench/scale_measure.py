@@ -246,9 +246,10 @@ def registrations(res: Results, url: str, n: int, picker: NamePicker) -> None:
 
         def insert_row() -> None:
             conn.execute(
-                "INSERT INTO applicants (id, given_name, family_name, name_key, date_of_birth,"
-                " street, city, postal_code, address_on_card, status, created_at) VALUES"
-                " (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', '1980-01-01',"
+                "INSERT INTO applicants (id, given_name, family_name, name_key, name_skeleton,"
+                " date_of_birth, street, city, postal_code, address_on_card, status, created_at)"
+                " VALUES (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', 'floor row',"
+                " '1980-01-01',"
                 " '1 Main St', 'New York', '10007', true, 'pending', now())"
             )
             conn.commit()
