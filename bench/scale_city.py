@@ -19,8 +19,7 @@ from typing import Any
 
 import psycopg
 
-from app.applicants.names import name_key
-from app.cards.numbers import luhn_check_digit
+from app.applicants.names import name_key, name_skeleton
 from bench.scale_names import NamePicker
 
 NULL = "\\N"
@@ -42,6 +41,7 @@ REFUND_SHARE = 0.01
 BALANCE_CAP = 15_000
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _memo_key = functools.lru_cache(maxsize=300_000)(name_key)
+_memo_skeleton = functools.lru_cache(maxsize=300_000)(name_skeleton)
 
 
 def status_list_size(holders: int) -> int:
@@ -163,6 +163,11 @@ class City:
         self.samples = Samples()
         self.sample_every = max(self.holders * shards // 1000, 1)
         self.indexes = StatusIndexes(seed, status_list_size(holders), shard, shards)
+        # Imported here, not at the top: app.cards.numbers reads the settings, and scale.py sets
+        # their environment after asking this module the status list's size.
+        from app.cards.numbers import luhn_check_digit
+
+        self._check_digit = luhn_check_digit
         self._numbers: set[int] = set()
         self._receipts = 0
 
@@ -172,7 +177,7 @@ class City:
             body = body * self.shards + self.shard
             if body not in self._numbers:
                 self._numbers.add(body)
-                return f"{body}{luhn_check_digit(str(body))}"
+                return f"{body}{self._check_digit(str(body))}"
 
     def receipt(self) -> str:
         n, chars = self._receipts * self.shards + self.shard, []
@@ -233,6 +238,7 @@ def _applicant_line(city: City, i: int, applicant_id: str, status: str) -> tuple
             given,
             family,
             _memo_key(given, family),
+            _memo_skeleton(given, family),
             born.isoformat(),
             f"{rng.randrange(1, 3000)} {rng.choice(('Broadway', 'Main St', '5th Ave', 'Grand Concourse', 'Flatbush Ave', 'Roosevelt Ave'))}",
             unit,
@@ -257,7 +263,7 @@ def _applicant_line(city: City, i: int, applicant_id: str, status: str) -> tuple
 
 
 APPLICANT_COLUMNS = (
-    "id, given_name, family_name, name_key, date_of_birth, street, unit, city, postal_code,"
+    "id, given_name, family_name, name_key, name_skeleton, date_of_birth, street, unit, city, postal_code,"
     " address_on_card, phone, email, language_1, language_2, gender, emergency_contact_name,"
     " emergency_contact_phone, status, created_at"
 )

@@ -246,9 +246,10 @@ def registrations(res: Results, url: str, n: int, picker: NamePicker) -> None:
 
         def insert_row() -> None:
             conn.execute(
-                "INSERT INTO applicants (id, given_name, family_name, name_key, date_of_birth,"
-                " street, city, postal_code, address_on_card, status, created_at) VALUES"
-                " (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', '1980-01-01',"
+                "INSERT INTO applicants (id, given_name, family_name, name_key, name_skeleton,"
+                " date_of_birth, street, city, postal_code, address_on_card, status, created_at)"
+                " VALUES (gen_random_uuid()::text, 'Floor', 'Row', 'floor row', 'floor row',"
+                " '1980-01-01',"
                 " '1 Main St', 'New York', '10007', true, 'pending', now())"
             )
             conn.commit()
@@ -265,7 +266,7 @@ def registrations(res: Results, url: str, n: int, picker: NamePicker) -> None:
     )
 
 
-def ledger(res: Results, url: str) -> None:
+def ledger(res: Results, url: str, *, rollup: bool = True) -> None:
     floor = _bare(url, "SELECT count(*), sum(amount_cents) FROM ledger_entries", [()])
     started = time.perf_counter()
     with request() as session:
@@ -282,6 +283,8 @@ def ledger(res: Results, url: str) -> None:
             target="< 60 s",
         )
     )
+    if not rollup:
+        return
     started = time.perf_counter()
     with request() as session:
         rolled = retention.rollup(session, actor=ACTOR)

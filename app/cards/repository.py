@@ -134,14 +134,22 @@ def list_exists(session: Session, list_id: str) -> bool:
 
 
 def list_fingerprint(session: Session, list_id: str) -> tuple[int, datetime | None, int | None]:
-    """What changes whenever the list's content does: revocations only ever add entries."""
+    """What changes whenever the list's content does: revocations only ever add entries.
+
+    Asked on every request for the list, so it reads indexes only: the revoked cards from their
+    partial index, the top index from the end of the (list, index) unique index. Counting every
+    card on the list instead cost about 1 s a request at 1.5 million cards."""
+    revoked = (Card.status_list_id == list_id, Card.status == CardStatus.REVOKED)
+    top_index = (
+        sa.select(sa.func.max(Card.status_index))
+        .where(Card.status_list_id == list_id)
+        .correlate(None)
+    )
     query = sa.select(
-        sa.func.count(Card.id).filter(Card.status == CardStatus.REVOKED),
-        sa.func.max(Card.revoked_at).filter(Card.status == CardStatus.REVOKED),
-        sa.func.max(Card.status_index),
-    ).where(Card.status_list_id == list_id)
-    count, last_revoked, top_index = session.execute(query).one()
-    return int(count), last_revoked, top_index
+        sa.func.count(), sa.func.max(Card.revoked_at), top_index.scalar_subquery()
+    ).where(*revoked)
+    count, last_revoked, top = session.execute(query).one()
+    return int(count), last_revoked, top
 
 
 def revoked_indexes(session: Session, list_id: str) -> list[int]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import cbor2
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.cards.models import Card
 from app.config import settings
 from cards.credential import decode_qr
 from cards.errors import StaleStatusList
@@ -92,6 +96,57 @@ def test_a_revocation_shows_in_the_next_list_and_the_older_list_is_refused(
     with pytest.raises(StaleStatusList):
         device.update_status_list(before)
     assert device.verify(lost_qr).status == "revoked"
+
+
+def test_a_revocation_stamped_before_the_last_one_still_shows(
+    client: TestClient, session: Session, login: Login
+) -> None:
+    """A worker whose clock runs behind stamps a revocation earlier than the last one: the list
+    still changes (the fingerprint counts the revoked cards, not only the latest time)."""
+    first, _ = signed_card(session)
+    late, late_qr = signed_card(session)
+    keys = _keys(client)
+
+    def revoke(number: str) -> None:
+        done = client.post(
+            f"/v1/cards/{number}/revoke", json={"reason": "lost"}, headers=login("clerk")
+        )
+        assert done.status_code == 200, done.text
+
+    revoke(first.number)
+    before = _fetch(client)
+    revoke(late.number)
+    session.refresh(first)
+    assert first.revoked_at is not None
+    session.execute(
+        sa.update(Card)
+        .where(Card.id == late.id)
+        .values(revoked_at=first.revoked_at - timedelta(minutes=5))
+    )
+    session.commit()
+
+    after = _fetch(client)
+    assert after != before
+    assert verify_status_list_token(after, keys).statuses.get(late.status_index) == 1
+    device = OfflineVerifier(keys)
+    device.update_status_list(after)
+    assert device.verify(late_qr).status == "revoked"
+
+
+def test_a_card_given_an_index_past_the_lists_end_grows_the_list(
+    client: TestClient, session: Session
+) -> None:
+    signed_card(session)
+    keys = _keys(client)
+    size = verify_status_list_token(_fetch(client), keys).statuses.size
+    far, far_qr = signed_card(session, status_index=size + 100)
+
+    statuses = verify_status_list_token(_fetch(client), keys).statuses
+    assert statuses.size > far.status_index
+    assert statuses.get(far.status_index) == 0
+    device = OfflineVerifier(keys)
+    device.update_status_list(_fetch(client))
+    assert device.verify(far_qr).status == "valid"
 
 
 def test_an_unchanged_list_is_served_from_cache(client: TestClient, session: Session) -> None:

@@ -93,6 +93,45 @@ def test_a_refund_total_that_disagrees_fails_the_check(
     assert "refunded 0 recorded, 300 in refunds" in done.stdout
 
 
+def test_every_other_kind_of_break_is_reported(
+    cli_env: dict[str, str], busy_books: Holder, session: Session
+) -> None:
+    """The breaks the tests above leave out, made at once: each is reported on its own line."""
+    # A transfer whose entries balance but disagree with the amount recorded on it.
+    execute(session, "UPDATE ledger_transfers SET amount_cents = 301 WHERE kind = 'refund'")
+    # A transfer with no entries at all.
+    execute(
+        session,
+        "INSERT INTO ledger_transfers (id, kind, amount_cents, at)"
+        " VALUES ('no-entries', 'load', 500, CURRENT_TIMESTAMP)",
+    )
+    # The fine's two entries swap sides: still balanced, but the merchant's payable, summed from
+    # its entries (800 credit, 200 credit, 300 debit before), is now 900 below zero.
+    execute(
+        session,
+        "UPDATE ledger_entries SET side = CASE side WHEN 'debit' THEN 'credit' ELSE 'debit' END"
+        " WHERE transfer_id = (SELECT transfer_id FROM charges WHERE amount_cents = 800)",
+    )
+    # A summed account (the payable) that caches a balance, and an account of no known kind.
+    execute(session, "UPDATE ledger_accounts SET balance_cents = 0 WHERE kind = 'payable'")
+    execute(session, "UPDATE ledger_accounts SET kind = 'mystery' WHERE kind = 'drawer'")
+
+    done = ledger_check(cli_env)
+
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+
+    def reported(start: str, end: str) -> bool:
+        return any(line.startswith(f"- {start}") and line.endswith(end) for line in lines)
+
+    assert reported("transfer ", "(refund): entries total 300, recorded 301")
+    assert "- transfer no-entries (load): entries total 0, recorded 500" in lines
+    assert reported("payable account ", "is negative: -900")
+    assert reported("payable account ", "caches a balance it must not")
+    assert reported("payable account ", "cached balance 0 != entries -900")
+    assert reported("account ", "has an unknown kind 'mystery'")
+
+
 def test_rollup_replaces_old_detail_by_totals_and_keeps_the_books(
     client: TestClient,
     cli_env: dict[str, str],
