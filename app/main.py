@@ -32,11 +32,13 @@ from app.keys.service import check_signing_key_setting
 from app.kit.bodylimit import BodyLimit, route_limits
 from app.kit.errors import (
     PROBLEM_JSON,
+    DatabaseUnavailable,
     HTTPError,
     InternalError,
     ResidentIdError,
     ValidationError,
     problem,
+    responses,
 )
 from app.kit.headers import SecurityHeaders
 from app.kit.text import check_params
@@ -173,7 +175,7 @@ def create_app() -> FastAPI:
         """Liveness: answers 200 while the process serves."""
         return {"status": "ok"}
 
-    @app.get("/healthz/database", tags=["health"])
+    @app.get("/healthz/database", tags=["health"], responses=responses(DatabaseUnavailable))
     async def healthz_database() -> dict[str, str]:
         """Liveness of the database as the hot paths reach it: one `SELECT 1` through their
         pool (app.statements), no session, no worker thread on PostgreSQL."""

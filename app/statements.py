@@ -6,12 +6,15 @@ read needs no snapshot beyond its own statement, and neither holds a lock past i
 
 On PostgreSQL they run through an async engine's pool (psycopg's async driver), so the request
 never waits for a worker thread, and on the driver's own connection: each statement is compiled
-by SQLAlchemy once, and runs as psycopg prepared it, with no compile, cache key or result
-processing per run (the rows are the driver's: the caller converts what it must). On SQLite they run without BEGIN IMMEDIATE: a read
-takes no lock and runs on the event loop, and the take, in the thread pool, holds the write lock
-for its one statement only. Tests
-that run in one rolled-back transaction (app.db.sessions_joining) run them on that transaction,
-each in a savepoint, so the hot path sees what the test made.
+by SQLAlchemy once and runs as psycopg prepared it, with no compile, cache key or result
+processing per run (the rows are the driver's: the caller converts what it must). A connection
+lost under a statement (a restart, a failover) answers 503 and leaves the pool.
+
+On SQLite they run without BEGIN IMMEDIATE: a read takes no lock and runs on the event loop, and
+the take, in the thread pool, holds the write lock for its one statement only.
+
+Tests that run in one rolled-back transaction (app.db.sessions_joining) run them on that
+transaction, each in a savepoint, so the hot path sees what the test made.
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app import db
 from app.config import settings
+from app.kit.errors import DatabaseUnavailable
 
 T = TypeVar("T")
+# The hot paths' PostgreSQL connections, as pg_stat_activity names them.
+APPLICATION = "resident-id hot paths"
 # A statement's rows, whatever its columns, read whole.
 Rows = list[tuple[Any, ...]]
 # A statement's bound values, by name (statements on hot paths are built once, bound per run).
@@ -53,8 +59,15 @@ class _Driver:
 
     async def run(self, statement: sa.Executable, values: Values | None = None) -> Rows:
         sql, defaults = _compiled(statement, self._dialect)
-        cursor = await self._driver.execute(sql, {**defaults, **(values or {})}, prepare=True)
-        return await cursor.fetchall()
+        try:
+            cursor = await self._driver.execute(sql, {**defaults, **(values or {})}, prepare=True)
+            return await cursor.fetchall()
+        except psycopg.OperationalError as exc:
+            if not self._driver.broken:
+                raise
+            # The pool takes no ping before each use (a round trip a scan): a connection the
+            # server dropped is found here instead, and statements() discards it.
+            raise DatabaseUnavailable("the database connection was lost; retry") from exc
 
 
 @lru_cache(maxsize=64)
@@ -130,7 +143,8 @@ def async_engine(url: str) -> AsyncEngine:
     # every take from one key's bucket would wait for the previous one's WAL flush.
     return create_async_engine(
         db.normalize_url(url),
-        connect_args={"options": "-c synchronous_commit=off"},
+        # Named, so an operator (or a test) can tell these connections apart in pg_stat_activity.
+        connect_args={"options": "-c synchronous_commit=off", "application_name": APPLICATION},
         isolation_level="AUTOCOMMIT",
         pool_size=20,
         max_overflow=20,
@@ -159,7 +173,11 @@ async def statements() -> AsyncIterator[Statements]:
         pooled = await hot.get_raw_connection()
         driver = pooled.driver_connection
         assert isinstance(driver, psycopg.AsyncConnection)
-        yield _Driver(driver, hot.dialect)
+        try:
+            yield _Driver(driver, hot.dialect)
+        finally:
+            if driver.broken:
+                await hot.invalidate()
 
 
 async def in_thread(work: Callable[[], T]) -> T:

@@ -107,6 +107,13 @@ class RequestTooLarge(ResidentIdError):
     status_code = 413
 
 
+class DatabaseUnavailable(ResidentIdError):
+    """The database connection was lost (a restart, a failover): nothing was done; retry."""
+
+    status_code = 503
+    headers = {"Retry-After": "1"}
+
+
 class HTTPError(ResidentIdError):
     """What Starlette or FastAPI refuse before a route runs: an unknown path (404), a method the
     path does not serve (405), a body that cannot be parsed (400)."""

@@ -15,7 +15,7 @@ from app.config import settings
 from app.db import SessionDep, writes
 from app.keys.errors import NoSigningKey, SigningKeyUnavailable
 from app.kit.bounds import DayQuery
-from app.kit.errors import GUARDED, BadCursor, ValidationError, responses
+from app.kit.errors import GUARDED, BadCursor, DatabaseUnavailable, ValidationError, responses
 from app.kit.paging import CursorQuery, LimitQuery, Page
 from app.kit.types import utcnow
 from app.verification import by_number, counts, service, status_lists
@@ -58,7 +58,7 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
     "/v1/verify",
     response_model=VerifyResult,
     response_model_exclude_none=True,
-    responses=responses(*GUARDED, ValidationError, RateLimited),
+    responses=responses(*GUARDED, ValidationError, RateLimited, DatabaseUnavailable),
 )
 async def verify(merchant: ScanningMerchants, body: VerifyRequest) -> VerifyResult:
     """Verify a scanned card QR: valid, revoked, expired or invalid (with a reason), and the
