@@ -184,23 +184,17 @@ def setup(n_cards: int) -> tuple[str, list[str]]:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:create_app",
-        "--factory",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--workers",
-        str(workers),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    """The server as `resident-id serve` runs it (app.cli.serve: h11 for its header bound,
+    uvloop, no access log), so the figures are production's."""
+    from app.cli.serve import uvicorn_command
+
+    command = uvicorn_command(HOST, port, workers)
+    # Its log (a JSON line per request, as in production) goes to a file, not this terminal.
+    log = tempfile.NamedTemporaryFile(prefix="bench-verify-server-", suffix=".log", delete=False)
+    print(f"server log: {log.name}")
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -79,6 +81,27 @@ class Cache(Generic[K, V]):
     def clear(self) -> None:
         self.generation += 1
         self._entries.clear()
+
+    def through(self, key: K, read: Callable[[], V | None]) -> V | None:
+        """The cached value, else what `read()` answers, kept unless it is None or a change
+        came while it read."""
+        found = self.get(key)
+        if found is None:
+            generation = self.generation
+            found = read()
+            if found is not None:
+                self.put(key, found, generation)
+        return found
+
+    async def through_thread(self, key: K, read: Callable[[], V | None]) -> V | None:
+        """through() for the event loop: a miss reads in the thread pool (a session of its own)."""
+        found = self.get(key)
+        if found is None:
+            generation = self.generation
+            found = await to_thread.run_sync(read)
+            if found is not None:
+                self.put(key, found, generation)
+        return found
 
 
 def forget(topic: str) -> None:

@@ -23,7 +23,6 @@ from app.keys import repository
 from app.keys.errors import KeyNotFound, NoSigningKey, SigningKeyUnavailable
 from app.keys.models import SigningKeyRecord
 from app.kit.types import utcnow
-from app.statements import in_thread
 from cards.keys import KeySet, SigningKey, b64url, to_jwk, unb64url
 
 # A retired key stays published this long even with no valid card: the status lists it signed
@@ -184,11 +183,8 @@ _keysets: Cache[str, KeySet] = Cache(KEYS_PUBLISHED, most=1)
 
 def published_keyset(session: Session) -> KeySet:
     """The keys a credential may be signed with: from this worker's cache, else read."""
-    found = _keysets.get(KEYS_PUBLISHED)
-    if found is None:
-        generation = _keysets.generation
-        found = _keyset(_published(session))
-        _keysets.put(KEYS_PUBLISHED, found, generation)
+    found = _keysets.through(KEYS_PUBLISHED, lambda: _keyset(_published(session)))
+    assert found is not None
     return found
 
 
@@ -199,12 +195,8 @@ def _read_keyset() -> KeySet:
 
 async def published_keyset_cached() -> KeySet:
     """published_keyset for the hot paths: from this worker's cache, read again on a miss."""
-    found = _keysets.get(KEYS_PUBLISHED)
-    if found is not None:
-        return found
-    generation = _keysets.generation
-    found = await in_thread(_read_keyset)
-    _keysets.put(KEYS_PUBLISHED, found, generation)
+    found = await _keysets.through_thread(KEYS_PUBLISHED, _read_keyset)
+    assert found is not None
     return found
 
 

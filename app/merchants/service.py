@@ -23,7 +23,6 @@ from app.merchants import repository
 from app.merchants.errors import MerchantDisabled, MerchantNotFound
 from app.merchants.models import Merchant
 from app.merchants.schemas import MerchantCreate, MerchantKey
-from app.statements import in_thread
 
 # Enough of the key to tell two devices' keys apart in a list, far too little to guess the rest.
 _SHOWN_PREFIX = 12
@@ -55,13 +54,7 @@ def principal_for_api_key(session: Session, api_key: str) -> Principal | None:
     """The merchant holding this key, if the key is known and the merchant active: from this
     worker's cache, else read in the session."""
     key_hash = hash_api_key(api_key)
-    found = _principals.get(key_hash)
-    if found is None:
-        generation = _principals.generation
-        found = _principal(session, key_hash)
-        if found is not None:
-            _principals.put(key_hash, found, generation)
-    return found
+    return _principals.through(key_hash, lambda: _principal(session, key_hash))
 
 
 def _read_principal(key_hash: str) -> Principal | None:
@@ -73,14 +66,7 @@ async def principal_for_api_key_cached(api_key: str) -> Principal | None:
     """principal_for_api_key for the hot paths: from this worker's cache, and on a miss from a
     read-only session of its own in the thread pool."""
     key_hash = hash_api_key(api_key)
-    found = _principals.get(key_hash)
-    if found is not None:
-        return found
-    generation = _principals.generation
-    found = await in_thread(lambda: _read_principal(key_hash))
-    if found is not None:
-        _principals.put(key_hash, found, generation)
-    return found
+    return await _principals.through_thread(key_hash, lambda: _read_principal(key_hash))
 
 
 def _set_key(merchant: Merchant) -> str:

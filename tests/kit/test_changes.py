@@ -34,6 +34,20 @@ def test_a_value_read_before_a_change_is_not_kept_after_it(cache: caches.Cache[s
     assert cache.get("key") == "new"
 
 
+def test_a_value_is_read_once_and_an_unknown_one_every_time(
+    cache: caches.Cache[str, str],
+) -> None:
+    reads: list[str] = []
+
+    def read(key: str) -> str | None:
+        reads.append(key)
+        return None if key == "unknown" else key.upper()
+
+    assert [cache.through("known", lambda: read("known")) for _ in range(3)] == ["KNOWN"] * 3
+    assert [cache.through("unknown", lambda: read("unknown")) for _ in range(2)] == [None, None]
+    assert reads == ["known", "unknown", "unknown"]
+
+
 def test_without_a_listener_an_entry_lives_a_second(
     cache: caches.Cache[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
