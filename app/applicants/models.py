@@ -33,6 +33,19 @@ class Applicant(Model):
     """
 
     __tablename__ = "applicants"
+    # Trigram indexes for a name search without a date of birth (migration 0019): a word may
+    # start anywhere in the name, so no btree serves it. PostgreSQL's alone; on SQLite the
+    # same names are empty partial indexes, so models and schema stay one.
+    __table_args__ = tuple(
+        sa.Index(
+            f"ix_applicants_{column}_trgm",
+            column,
+            postgresql_using="gin",
+            postgresql_ops={column: "gin_trgm_ops"},
+            sqlite_where=sa.text("0"),
+        )
+        for column in ("name_key", "name_skeleton")
+    )
 
     id: Mapped[UUIDPk]
     given_name: Mapped[str] = mapped_column(sa.String(100))
