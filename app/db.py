@@ -113,10 +113,11 @@ def _sqlite_engine(url: str, *, single_statements: bool) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    if single_statements:
+        return engine  # no BEGIN: each statement is a transaction of its own
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        if single_statements:
-            return
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("PRAGMA query_only = ON")
             conn.exec_driver_sql("BEGIN DEFERRED")

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cards.models import Card, CardStatus
 from app.cards.validity import CardState
+from app.kit.types import as_utc
 from app.statements import Statements
 
 
@@ -33,18 +34,14 @@ class _State:
     revoked_at: datetime | None
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    # The driver's own value (app.statements): aware in the session's zone on PostgreSQL.
-    return None if moment is None else moment.astimezone(UTC)
-
-
 async def state_by_number(run: Statements, number: str) -> CardState | None:
     """The columns a card's usability is judged from, by its number: one indexed read."""
     rows = await run.run(_STATE_BY_NUMBER, {"number": number})
     if not rows:
         return None
     ((status, expires_on, activated_at, revoked_at),) = rows
-    return _State(CardStatus(status), expires_on, _utc(activated_at), _utc(revoked_at))
+    # The driver's own values (app.statements), not the column types': made UTC here.
+    return _State(CardStatus(status), expires_on, as_utc(activated_at), as_utc(revoked_at))
 
 
 def number_taken(session: Session, number: str) -> bool:
