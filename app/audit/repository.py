@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent, AuditHead
+from app.kit.types import UTCDateTime
 
 GENESIS = "0" * 64
 
@@ -17,6 +18,56 @@ def lock_head(session: Session) -> AuditHead:
 
 def add(session: Session, event: AuditEvent) -> None:
     session.add(event)
+
+
+# PostgreSQL appends an event in one statement: it locks the head, computes the link with its own
+# sha256 over the same JSON text `service._digest` hashes, moves the head and inserts the row.
+# The head stays locked from here to COMMIT, and every audited transaction queues on it, so it
+# is held for one statement and the commit rather than for three round trips to a worker thread.
+# `tail` is the JSON array of the event's own fields without its "[": the hash and the seq, which
+# only the locked head knows, are put in front of it here.
+_APPEND = sa.text(
+    """
+    WITH prev AS (
+        SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE
+    ), moved AS (
+        UPDATE audit_head
+        SET seq = prev.seq + 1,
+            hash = encode(sha256(convert_to(
+                '["' || prev.hash || '",' || (prev.seq + 1)::text || ',' || :tail, 'UTF8'
+            )), 'hex')
+        FROM prev
+        WHERE audit_head.id = 1
+        RETURNING audit_head.seq AS seq, audit_head.hash AS hash, prev.hash AS prev_hash
+    )
+    INSERT INTO audit_events (seq, at, actor, action, subject, detail, prev_hash, hash)
+    SELECT seq, :at, :actor, :action, :subject, :detail, prev_hash, hash FROM moved
+    """
+).bindparams(sa.bindparam("at", type_=UTCDateTime()))
+
+
+def append_in_database(
+    session: Session,
+    *,
+    tail: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: str,
+) -> None:
+    """Chain one event on PostgreSQL, the link computed by the database (see `_APPEND`)."""
+    session.execute(
+        _APPEND,
+        {
+            "tail": tail,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "detail": detail,
+        },
+    )
 
 
 def page(

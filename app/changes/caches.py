@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -58,6 +59,7 @@ class Cache(Generic[K, V]):
         self.topic = topic
         self._most = most
         self._entries: dict[K, tuple[float, V]] = {}
+        self._reading: dict[K, asyncio.Future[V | None]] = {}
         self.generation = 0
         with _lock:
             _caches.setdefault(topic, []).append(self)  # type: ignore[arg-type]
@@ -81,6 +83,9 @@ class Cache(Generic[K, V]):
     def clear(self) -> None:
         self.generation += 1
         self._entries.clear()
+        # A read begun before the change may answer what the change undid: who asks from now
+        # on starts a read of their own.
+        self._reading.clear()
 
     def through(self, key: K, read: Callable[[], V | None]) -> V | None:
         """The cached value, else what `read()` answers, kept unless it is None or a change
@@ -94,13 +99,32 @@ class Cache(Generic[K, V]):
         return found
 
     async def through_thread(self, key: K, read: Callable[[], V | None]) -> V | None:
-        """through() for the event loop: a miss reads in the thread pool (a session of its own)."""
+        """through() for the event loop: a miss reads in the thread pool (a session of its own).
+
+        Requests that miss the same key at once share one read: a burst on a cold cache (a
+        worker's first second, or just after a key rotated) would otherwise take a pooled
+        connection each on top of their own, and could empty the pool."""
         found = self.get(key)
-        if found is None:
-            generation = self.generation
-            found = await to_thread.run_sync(read)
-            if found is not None:
-                self.put(key, found, generation)
+        if found is not None:
+            return found
+        loop = asyncio.get_running_loop()
+        reading = self._reading.get(key)
+        if reading is None or reading.get_loop() is not loop:
+            # (Another loop's read is a test's other client; it reads for itself.)
+            reading = loop.create_task(self._read(key, read))
+            self._reading[key] = reading
+            reading.add_done_callback(lambda done: self._done_reading(key, done))
+        return await asyncio.shield(reading)
+
+    def _done_reading(self, key: K, done: asyncio.Future[V | None]) -> None:
+        if self._reading.get(key) is done:
+            del self._reading[key]
+
+    async def _read(self, key: K, read: Callable[[], V | None]) -> V | None:
+        generation = self.generation
+        found = await to_thread.run_sync(read)
+        if found is not None:
+            self.put(key, found, generation)
         return found
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 from fastapi.responses import JSONResponse
 
-from app.access.deps import allow
+from app.access.deps import allow, allow_keys
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.openapi import IDEMPOTENCY_KEY_PATTERN
@@ -19,7 +19,8 @@ from app.payments.idempotency import REPLAYED_HEADER, Answer
 # Loads are counter work; looking at a cardholder's money is also an auditor's.
 CounterStaff = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR))]
 CardReaders = Annotated[Principal, Depends(allow(Role.CLERK, Role.SUPERVISOR, Role.AUDITOR))]
-Merchants = Annotated[Principal, Depends(allow(Role.MERCHANT))]
+# A merchant key is found in the worker's cache (access.deps.KeyGuard): no query per sale.
+Merchants = Annotated[Principal, Depends(allow_keys(Role.MERCHANT))]
 # A refund: the merchant that charged (checked in the service), or a supervisor.
 Refunders = Annotated[Principal, Depends(allow(Role.MERCHANT, Role.SUPERVISOR))]
 Bookkeepers = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AUDITOR))]

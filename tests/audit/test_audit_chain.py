@@ -116,3 +116,20 @@ def test_audit_verify_detects_a_deleted_last_row(
     deleted = _verify(cli_env)
     assert deleted.returncode == 1
     assert "missing" in deleted.stdout
+
+
+def test_links_the_database_computes_are_the_links_verify_recomputes(session: Session) -> None:
+    """On PostgreSQL the database hashes each link (app/audit/repository.py); the chain check
+    recomputes them in Python. Text beyond ASCII, quotes and backslashes must hash alike."""
+    from app.audit import service as audit
+    from app.audit.service import verify_chain
+
+    for actor, detail in (
+        ("user:peña", {"note": 'comillas " y \\ barra', "ñ": "ü – 名"}),
+        ("merchant:plain", {}),
+    ):
+        audit.record(session, actor=actor, action="test.link", subject="test:1", detail=detail)
+        session.commit()
+    report = verify_chain(session)
+    assert report.ok, report
+    assert report.checked >= 2

@@ -3,6 +3,7 @@ a change announced in a committed transaction empties them within a second."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -46,6 +47,43 @@ def test_a_value_is_read_once_and_an_unknown_one_every_time(
     assert [cache.through("known", lambda: read("known")) for _ in range(3)] == ["KNOWN"] * 3
     assert [cache.through("unknown", lambda: read("unknown")) for _ in range(2)] == [None, None]
     assert reads == ["known", "unknown", "unknown"]
+
+
+def test_requests_missing_one_key_at_once_share_one_read(cache: caches.Cache[str, str]) -> None:
+    reads: list[str] = []
+
+    def read() -> str:
+        reads.append("read")
+        time.sleep(0.05)
+        return "value"
+
+    async def burst() -> list[str | None]:
+        return list(await asyncio.gather(*(cache.through_thread("k", read) for _ in range(30))))
+
+    assert asyncio.run(burst()) == ["value"] * 30
+    assert reads == ["read"]
+
+
+def test_a_change_during_a_shared_read_starts_a_new_read_for_later_requests(
+    cache: caches.Cache[str, str],
+) -> None:
+    answers = iter(["before the change", "after the change"])
+
+    def read() -> str:
+        time.sleep(0.05)
+        return next(answers)
+
+    async def around_a_change() -> tuple[str | None, str | None]:
+        early = asyncio.ensure_future(cache.through_thread("k", read))
+        await asyncio.sleep(0.01)  # the early read is under way
+        caches.forget(TOPIC)
+        late = await cache.through_thread("k", read)
+        return await early, late
+
+    early, late = asyncio.run(around_a_change())
+    assert (early, late) == ("before the change", "after the change")
+    # What was read before the change is not kept; what was read after it is.
+    assert cache.get("k") == "after the change"
 
 
 def test_without_a_listener_an_entry_lives_a_second(

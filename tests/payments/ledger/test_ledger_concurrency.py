@@ -18,6 +18,7 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
+from app.audit.service import verify_chain
 from app.config import settings
 from app.db import session_factory
 from app.payments.ledger import checks
@@ -58,10 +59,15 @@ def statuses(responses: list[httpx2.Response]) -> Counter[int]:
 
 
 def assert_books_hold() -> None:
+    """The ledger balances, and the audit chain every one of those writes appended to at once
+    (on PostgreSQL, each link computed by the database under the head's lock) is unbroken."""
     with session_factory()(expire_on_commit=True) as session:
         report = checks.check(session)
+        chain = verify_chain(session)
     assert report.problems == []
     assert report.debits_cents == report.credits_cents > 0
+    assert chain.ok, chain
+    assert chain.checked > 0
 
 
 def many_charges_on_one_card(
