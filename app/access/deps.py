@@ -16,7 +16,7 @@ from fastapi.security import OAuth2PasswordBearer
 from app.auth.errors import PasswordChangeRequired
 from app.auth.principal import API_KEY_PREFIX, Principal
 from app.auth.roles import Role
-from app.auth.service import user_for_token
+from app.auth.service import principal_for_token
 from app.db import SessionDep, reading_session_factory
 from app.kit.errors import Forbidden, NotAuthenticated
 from app.merchants.service import principal_for_api_key, principal_for_api_key_cached
@@ -31,14 +31,7 @@ def _resolve(session: SessionDep, token: str) -> Principal:
         if principal is None:
             raise NotAuthenticated("unknown or disabled API key")
         return principal
-    user = user_for_token(session, token)
-    return Principal(
-        id=user.id,
-        role=Role(user.role),
-        name=user.username,
-        branch=user.branch,
-        must_change_password=user.must_change_password,
-    )
+    return principal_for_token(session, token)
 
 
 class RoleGuard:

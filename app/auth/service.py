@@ -8,6 +8,8 @@ anything (on SQLite a session that holds the write lock would wait for itself).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -15,10 +17,12 @@ from app.auth import repository, throttle
 from app.auth.errors import LastAdmin, UsernameTaken, UserNotFound, WrongPassword
 from app.auth.models import User
 from app.auth.passwords import check_policy, hash_password, verify_password
+from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.auth.tokens import ALGORITHM, issue_token, read_token, token_secret
 from app.branches import service as branches
+from app.changes.caches import Cache, announce
 from app.db import READ_ONLY, reading_session_factory, write_transaction
 from app.kit.errors import NotAuthenticated
 from app.kit.metrics import failed_sign_in
@@ -35,8 +39,8 @@ __all__ = [
     "read_token",
     "reset_password",
     "token_secret",
+    "principal_for_token",
     "update_user",
-    "user_for_token",
 ]
 
 
@@ -98,10 +102,55 @@ def current_user(session: Session, user_id: str, version: int) -> User:
     return user
 
 
-def user_for_token(session: Session, token: str) -> User:
-    """The active account a staff token belongs to (see current_user)."""
+# Announced whenever an account's role, branch, activity, password or tokens change: every
+# worker drops its copies of the accounts (app.changes), so a disabled account, a reset password
+# or a new role reaches every worker within a second.
+ACCOUNTS_CHANGED = "staff_accounts"
+
+
+@dataclass(frozen=True)
+class _Signed:
+    """What checking a staff token needs of the account, as this worker keeps it."""
+
+    principal: Principal
+    token_version: int
+
+
+# User id -> the active account. Disabled and unknown accounts are not kept.
+_accounts: Cache[str, _Signed] = Cache(ACCOUNTS_CHANGED)
+
+
+def _read_account(session: Session, user_id: str) -> _Signed | None:
+    user = repository.get(session, user_id)
+    if user is None or not user.active:
+        return None
+    principal = Principal(
+        id=user.id,
+        role=Role(user.role),
+        name=user.username,
+        branch=user.branch,
+        must_change_password=user.must_change_password,
+    )
+    return _Signed(principal, user.token_version)
+
+
+def principal_for_token(session: Session, token: str) -> Principal:
+    """The active staff account a token speaks for (401 as current_user would refuse it): from
+    this worker's cache, else read in the session. A token newer than the copy (a password just
+    changed, its fresh token sent to this worker before the change's notice) reads the account
+    again rather than refusing it."""
     claims = read_token(token)
-    return current_user(session, claims.user_id, claims.version)
+    signed = _accounts.through(claims.user_id, lambda: _read_account(session, claims.user_id))
+    if signed is not None and signed.token_version < claims.version:
+        generation = _accounts.generation
+        signed = _read_account(session, claims.user_id)
+        if signed is not None:
+            _accounts.put(claims.user_id, signed, generation)
+    if signed is None:
+        raise NotAuthenticated("the account is disabled or gone")
+    if signed.token_version != claims.version:
+        raise NotAuthenticated("the sign-in was ended by a password change; sign in again")
+    return signed.principal
 
 
 def _end_tokens(user: User) -> None:
@@ -128,6 +177,7 @@ def change_password(user_id: str, current: str, new: str, client_address: str | 
         account.password_hash = new_hash
         account.must_change_password = False
         _end_tokens(account)
+        announce(writer, ACCOUNTS_CHANGED)
         audit.record(
             writer, actor=f"user:{user_id}", action="user.password", subject=f"user:{user_id}"
         )
@@ -145,6 +195,7 @@ def reset_password(session: Session, user_id: str, new: str, *, actor: str) -> U
     user.must_change_password = True
     _end_tokens(user)
     session.flush()
+    announce(session, ACCOUNTS_CHANGED)
     audit.record(session, actor=actor, action="user.password_reset", subject=f"user:{user.id}")
     return user
 
@@ -190,6 +241,7 @@ def update_user(session: Session, user_id: str, data: UserUpdate, *, actor: str)
         user.disabled_at = utcnow()
         _end_tokens(user)
     session.flush()
+    announce(session, ACCOUNTS_CHANGED)
     audit.record(
         session,
         actor=actor,

@@ -5,6 +5,7 @@ The policy is NIST SP 800-63B's: 12 characters at least and not a common passwor
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 
 import pytest
@@ -252,3 +253,38 @@ def test_cli_resets_a_password_read_from_stdin(client: TestClient, cli_env: dict
     )
     assert weak.returncode == 2
     assert "password" in weak.stderr
+
+
+def test_a_new_role_applies_to_a_token_already_in_use(
+    client: TestClient, login: Callable[..., Headers]
+) -> None:
+    """Each worker keeps the accounts behind tokens (app.auth.service); a change drops them."""
+    maria = make_user("clerk", username="maria")
+    token = _bearer(_token(client, "maria", TEST_PASSWORD))
+    assert client.get("/v1/audit/verify", headers=token).status_code == 403  # a clerk's, kept
+    changed = client.patch(
+        f"/v1/users/{maria.id}", headers=login("admin"), json={"role": "auditor"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert client.get("/v1/audit/verify", headers=token).status_code == 200
+
+
+def test_a_reset_made_by_another_process_ends_a_kept_token_within_a_second(
+    client: TestClient, cli_env: dict[str, str]
+) -> None:
+    """The command line resets the password in a process of its own: the server hears it by
+    NOTIFY on PostgreSQL, and on SQLite its copy of the account lives one second."""
+    make_user("clerk", username="maria")
+    old = _bearer(_token(client, "maria", TEST_PASSWORD))
+    assert client.get("/v1/auth/me", headers=old).status_code == 200  # the account is kept now
+    done = subprocess.run(
+        [CLI, "users", "reset-password", "maria"],
+        input="given at the desk\n",
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    time.sleep(1.0)
+    assert client.get("/v1/auth/me", headers=old).status_code == 401

@@ -1,5 +1,6 @@
 """Verification through a real server with four worker processes (`resident-id serve --workers 4`):
-a key's rate limit holds across the workers, and every verification is counted once they stop.
+a key's rate limit holds across the workers, every verification is counted once they stop, and
+a merchant key rotated or a staff account disabled is refused by every worker within a second.
 
 Each request opens a connection of its own, so the kernel hands the requests to whichever
 worker accepts first: spread over the workers, as a load balancer's would be.
@@ -21,9 +22,10 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from app.auth.tokens import issue_token
 from app.kit.types import utcnow
 from app.verification.models import VerificationCount
-from tests.support.builders import make_merchant
+from tests.support.builders import make_merchant, make_user
 from tests.support.http import Login
 from tests.support.served import free_port
 from tests.support.verification import signed_card
@@ -82,6 +84,18 @@ class Served:
 
         with ThreadPoolExecutor(len(bodies)) as pool:
             return list(pool.map(send, bodies))
+
+    def get_each_on_a_new_connection(
+        self, path: str, times: int, headers: dict[str, str]
+    ) -> list[httpx.Response]:
+        start = threading.Barrier(times)
+
+        def send(_: int) -> httpx.Response:
+            start.wait()
+            return httpx.get(self.url + path, headers=headers, timeout=120)
+
+        with ThreadPoolExecutor(times) as pool:
+            return list(pool.map(send, range(times)))
 
 
 @pytest.fixture
@@ -173,3 +187,28 @@ def test_a_rotated_key_is_refused_by_every_worker_within_a_second(
     # The new key is known everywhere; the merchant's bucket was emptied by the warm-up.
     assert {r.status_code for r in admitted} <= {200, 429}
     assert Counter(r.status_code for r in admitted)[429] >= 1
+
+
+def test_a_disabled_staff_account_is_refused_by_every_worker_within_a_second(
+    serve: Served, login: Login
+) -> None:
+    """Each worker keeps the accounts behind staff tokens (app.auth.service): disabling one
+    reaches the other workers by NOTIFY on PostgreSQL and by the copy's one-second life on
+    SQLite."""
+    clerk = make_user("clerk")
+    token, _ = issue_token(clerk)
+    headers = {"Authorization": f"Bearer {token}"}
+    warmed = serve.get_each_on_a_new_connection("/v1/auth/me", SENT, headers)
+    assert Counter(r.status_code for r in warmed) == {200: SENT}
+
+    disabled = httpx.patch(
+        f"{serve.url}/v1/users/{clerk.id}",
+        headers=login("admin"),
+        json={"active": False},
+        timeout=60,
+    )
+    assert disabled.status_code == 200, disabled.text
+    time.sleep(1.0)
+
+    refused = serve.get_each_on_a_new_connection("/v1/auth/me", SENT, headers)
+    assert Counter(r.status_code for r in refused) == {401: SENT}
