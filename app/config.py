@@ -19,6 +19,10 @@ class Settings(BaseSettings):
         default=f"sqlite:///{VAR_DIR / 'resident-id.sqlite3'}",
         validation_alias=AliasChoices("DATABASE_URL", "RESIDENT_ID_DATABASE_URL"),
     )
+    # Where each worker LISTENs for changes to what it caches (app/changes); empty: database_url.
+    # LISTEN needs a session of its own, which a transaction-mode PgBouncer does not keep: behind
+    # one, point this at PostgreSQL itself or at a session-mode pool (docs/scaling.md).
+    listen_database_url: str = ""
     # Where the embedded deployment keeps what is not in the database (signing keys, the token secret).
     data_dir: Path = VAR_DIR
     # HS256 secret for staff tokens; when empty one is generated into data_dir on first use.
@@ -181,7 +185,7 @@ def shown_settings(current: Settings) -> list[tuple[str, str]]:
         if isinstance(value, SecretStr) or any(part in name for part in _SECRET_NAMES):
             text = str(value.get_secret_value() if isinstance(value, SecretStr) else value)
             shown.append((name, MASK if text else ""))
-        elif name == "database_url":
+        elif name.endswith("database_url") and value:
             try:
                 shown.append((name, make_url(value).render_as_string(hide_password=True)))
             except ArgumentError:

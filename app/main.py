@@ -150,7 +150,10 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     check_signing_key_setting()
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     _freeze_what_start_up_made()
-    with library_worker.in_server(), listening(settings.database_url):
+    with (
+        library_worker.in_server(),
+        listening(settings.listen_database_url or settings.database_url),
+    ):
         yield
 
 

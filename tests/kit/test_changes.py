@@ -7,12 +7,15 @@ import asyncio
 import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
+import sqlalchemy as sa
 
 from app.changes import caches
 from app.changes import repository as changes_repository
 from app.changes.listener import listening
 from app.db import write_transaction
+from tests.support.served import SERVE, serving
 
 TOPIC = "test_topic"
 
@@ -128,3 +131,33 @@ def test_a_change_committed_elsewhere_reaches_a_listening_worker_within_a_second
         while cache.get("key") is not None:
             assert time.monotonic() < deadline, "the change was not heard within a second"
             time.sleep(0.01)
+
+
+@pytest.mark.postgres
+def test_a_served_worker_listens_where_the_listen_setting_points(
+    cli_env: dict[str, str], database_url: str
+) -> None:
+    """Behind a transaction-mode PgBouncer the listener needs a session of its own elsewhere:
+    RESIDENT_ID_LISTEN_DATABASE_URL points it there (here: the same server, named apart)."""
+    probe = "resident-id-listener-probe"
+    listen_url = sa.make_url(database_url).update_query_dict({"application_name": probe})
+    env = {
+        **cli_env,
+        "RESIDENT_ID_LISTEN_DATABASE_URL": listen_url.render_as_string(hide_password=False),
+    }
+    conninfo = sa.make_url(database_url).set(drivername="postgresql")
+    with (
+        serving(SERVE, env),
+        psycopg.connect(conninfo.render_as_string(hide_password=False), autocommit=True) as watcher,
+    ):
+        deadline = time.monotonic() + 30
+        while True:
+            listening_there = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE application_name = %s AND query LIKE 'LISTEN%%'",
+                (probe,),
+            ).fetchone()
+            if listening_there == (1,):
+                break
+            assert time.monotonic() < deadline, "no worker listened through the listen setting"
+            time.sleep(0.1)
