@@ -87,6 +87,16 @@ class ApplicantNameWord(Model):
 
     __tablename__ = "applicant_name_words"
     __table_args__ = (
+        # A word's own rows, for counting them and reading a rare word's whole.
+        sa.Index(
+            "ix_applicant_name_words_word",
+            "word",
+            "name_key",
+            "date_of_birth",
+            "applicant_id",
+            "name_skeleton",
+        ),
+        # Every row of a head, in search's order: a common word's rows read a page at a time.
         sa.Index(
             "ix_applicant_name_words_head_order",
             "head",

@@ -27,10 +27,10 @@ FEW_ROWS = 2000
 WALK = 200
 MAX_WALK = 6400
 MAX_LEAPS = 12
-# Words the index cannot read in order (one or two letters): the fewest rows read whole if
-# under this many, else every name walked in order.
+# Words no head holds all of (one or two letters): the fewest rows read whole if under this
+# many, else every name walked in order.
 MANY_ROWS = 30_000
-# Words are indexed by their first HEAD letters.
+# Words are indexed by their first HEAD letters, then in search's order.
 HEAD = 3
 
 Key = tuple[str, str]  # a searched word and its skeleton
@@ -138,21 +138,23 @@ def _range(column: Any, prefix: str) -> sa.ColumnElement[bool]:
     return column >= prefix if end is None else sa.and_(column >= prefix, column < end)
 
 
-def _starting(prefix: str) -> sa.ColumnElement[bool]:
-    """Rows of the words that start with `prefix`: of one head, or of the heads it starts."""
-    if len(prefix) >= HEAD:
+def _starting(prefix: str, in_order: bool) -> sa.ColumnElement[bool]:
+    """Rows of the words that start with `prefix`: a range of words, or (to read them in
+    search's order) the range within the prefix's head."""
+    if in_order:
         return sa.and_(Word.head == prefix[:HEAD], _range(Word.word, prefix))
-    return _range(Word.head, prefix)
+    return _range(Word.word, prefix)
 
 
-def _stored(key: Key) -> sa.ColumnElement[bool]:
+def _stored(key: Key, in_order: bool = False) -> sa.ColumnElement[bool]:
     """The words rows of the words the key matches, from the key's side or the skeleton's."""
     word, shape = key
     if word == shape:
         # Every row is a word of the key, of the skeleton, or both: either may match.
-        return _starting(word)
+        return _starting(word, in_order)
     return sa.or_(
-        sa.and_(_starting(word), Word.in_key), sa.and_(_starting(shape), Word.in_skeleton)
+        sa.and_(_starting(word, in_order), Word.in_key),
+        sa.and_(_starting(shape, in_order), Word.in_skeleton),
     )
 
 
@@ -283,7 +285,7 @@ class _Stream:
             sa.select(
                 Word.name_key, Word.date_of_birth, Word.applicant_id, matched.label("matched")
             )
-            .where(_stored(key))
+            .where(_stored(key, in_order=True))
             .order_by(*order)
             .limit(sa.bindparam("limit", type_=sa.Integer()))
         )

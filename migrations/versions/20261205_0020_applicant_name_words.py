@@ -76,6 +76,12 @@ def upgrade() -> None:
     else:
         _fill_in_batches(connection)
     op.create_index(
+        "ix_applicant_name_words_word",
+        "applicant_name_words",
+        ["word", "name_key", "date_of_birth", "applicant_id", "name_skeleton"],
+        unique=False,
+    )
+    op.create_index(
         "ix_applicant_name_words_head_order",
         "applicant_name_words",
         ["head", "name_key", "date_of_birth", "applicant_id", "word", "name_skeleton"],
@@ -145,4 +151,5 @@ def downgrade() -> None:
             sqlite_where=sa.text("0"),
         )
     op.drop_index("ix_applicant_name_words_head_order", table_name="applicant_name_words")
+    op.drop_index("ix_applicant_name_words_word", table_name="applicant_name_words")
     op.drop_table("applicant_name_words")
