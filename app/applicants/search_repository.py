@@ -26,7 +26,7 @@ FEW_ROWS = 2000
 # leapt in up to MAX_LEAPS reads of the other words.
 WALK = 200
 MAX_WALK = 6400
-MAX_LEAPS = 12
+MAX_LEAPS = 6
 # Words no head holds all of (one or two letters): the fewest rows read whole if under this
 # many, else every name walked in order.
 MANY_ROWS = 30_000
