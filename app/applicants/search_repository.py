@@ -138,30 +138,23 @@ def _range(column: Any, prefix: str) -> sa.ColumnElement[bool]:
     return column >= prefix if end is None else sa.and_(column >= prefix, column < end)
 
 
-def _starting(prefix: str, in_order: bool) -> sa.ColumnElement[bool]:
-    """Rows of the words that start with `prefix`: a range of words, or (to read them in
-    search's order) the range within the prefix's head."""
-    if in_order:
-        return sa.and_(Word.head == prefix[:HEAD], _range(Word.word, prefix))
-    return _range(Word.word, prefix)
-
-
-def _stored(key: Key, in_order: bool = False) -> sa.ColumnElement[bool]:
+def _stored(key: Key) -> sa.ColumnElement[bool]:
     """The words rows of the words the key matches, from the key's side or the skeleton's."""
     word, shape = key
     if word == shape:
         # Every row is a word of the key, of the skeleton, or both: either may match.
-        return _starting(word, in_order)
+        return _range(Word.word, word)
     return sa.or_(
-        sa.and_(_starting(word, in_order), Word.in_key),
-        sa.and_(_starting(shape, in_order), Word.in_skeleton),
+        sa.and_(_range(Word.word, word), Word.in_key),
+        sa.and_(_range(Word.word, shape), Word.in_skeleton),
     )
 
 
-def _one_head(key: Key) -> bool:
-    """The key's rows are of one head, so come from the index in search's order."""
+def _in_heads(key: Key) -> bool:
+    """The key's rows are all of its word's head (and its skeleton's): they come from the index
+    in search's order."""
     word, shape = key
-    return len(word) >= HEAD and len(shape) >= HEAD and word[:HEAD] == shape[:HEAD]
+    return len(word) >= HEAD and len(shape) >= HEAD
 
 
 def _by_words(
@@ -171,13 +164,12 @@ def _by_words(
     if min(counts) < FEW_ROWS:
         lead = wanted[counts.index(min(counts))]
         return _keys(session, _few(lead, _others(wanted, lead), after, limit))
-    streams = [_Stream(key, _others(wanted, key)) for key in wanted if _one_head(key)]
+    streams = [_Stream(key, _others(wanted, key)) for key in wanted if _in_heads(key)]
     if streams:
         return _walk(session, streams, after, limit)
     counts = _counts(session, wanted, MANY_ROWS)
     if min(counts) < MANY_ROWS:
-        # Words of one or two letters (or with look-alikes in the first three): the fewest
-        # rows, read whole.
+        # Words of one or two letters: the fewest rows, read whole.
         lead = wanted[counts.index(min(counts))]
         return _keys(session, _few(lead, _others(wanted, lead), after, limit))
     # Every word short and common: matches are dense, so the names are walked in order.
@@ -271,6 +263,11 @@ class _Stream:
     other words too. Built once per search, run with each point as parameters."""
 
     def __init__(self, key: Key, others: list[Key]) -> None:
+        self._after = self._build(key, others, inclusive=False)
+        self._from = self._build(key, others, inclusive=True)
+
+    @staticmethod
+    def _build(key: Key, others: list[Key], *, inclusive: bool) -> sa.Select[Any]:
         order = [Word.name_key, Word.date_of_birth, Word.applicant_id]
         here = sa.tuple_(*order)
         point = sa.tuple_(
@@ -278,18 +275,34 @@ class _Stream:
             sa.bindparam("date_of_birth", type_=sa.Date()),
             sa.bindparam("applicant_id", type_=sa.String()),
         )
-        matched = sa.and_(
-            sa.true(), *(_named(Word.name_key, Word.name_skeleton, other) for other in others)
+        limit = sa.bindparam("limit", type_=sa.Integer())
+        word, shape = key
+        # A word and its skeleton of different heads ("Islam", skeleton "lslam") are two reads
+        # in order, merged (by PostgreSQL, Merge Append).
+        sides = (
+            [(word, None)] if word == shape else [(word, Word.in_key), (shape, Word.in_skeleton)]
         )
-        rows = (
-            sa.select(
-                Word.name_key, Word.date_of_birth, Word.applicant_id, matched.label("matched")
+        reads = [
+            sa.select(*order, Word.name_key.label("key"), Word.name_skeleton.label("skeleton"))
+            .where(
+                Word.head == prefix[:HEAD],
+                _range(Word.word, prefix),
+                sa.true() if side is None else side,
+                here >= point if inclusive else here > point,
             )
-            .where(_stored(key, in_order=True))
             .order_by(*order)
-            .limit(sa.bindparam("limit", type_=sa.Integer()))
+            .limit(limit)
+            .subquery()
+            for prefix, side in sides
+        ]
+        rows = (
+            reads[0] if len(reads) == 1 else sa.union_all(*(r.select() for r in reads)).subquery()
         )
-        self._after, self._from = rows.where(here > point), rows.where(here >= point)
+        matched = sa.and_(
+            sa.true(), *(_named(rows.c.key, rows.c.skeleton, other) for other in others)
+        )
+        columns = [rows.c.name_key, rows.c.date_of_birth, rows.c.applicant_id]
+        return sa.select(*columns, matched.label("matched")).order_by(*columns).limit(limit)
 
     def read(
         self, session: Session, point: SortKey | None, inclusive: bool, limit: int
