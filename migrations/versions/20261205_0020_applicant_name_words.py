@@ -2,9 +2,10 @@
 
 The trigram indexes of 0019 still read every holder with a common trigram: "maria garcia" took
 367-664 ms at 1.5 million holders. Here each word of an applicant's name key and skeleton is a
-row of `applicant_name_words`, indexed by its first three letters (`head`) and then the sort key,
-so the rows a searched word can match come in the order search answers in, each checked for the
-other words on the row (app/applicants/search_repository.py).
+row of `applicant_name_words`, indexed by the word (to count and read a rare word's rows) and by
+its first three letters (`head`) then the sort key, so the rows a searched word can match come in
+the order search answers in, each checked for the other words on the row
+(app/applicants/search_repository.py).
 The words of existing applicants are filled in; the trigram indexes, which nothing reads now,
 are dropped (downgrade makes them again).
 
