@@ -118,14 +118,16 @@ def lookups(res: Results, url: str, samples: Samples, n: int) -> None:
 
 
 class Captured:
-    """The last SQL the search sent, to EXPLAIN it and to time it bare."""
+    """The last SQL the search sent that finds matches in order, to EXPLAIN it and to time it
+    bare (since migration 0020 a search may send several: counts, then reads of the words)."""
 
     def __init__(self) -> None:
         self.sql = ""
         self.params: Any = None
 
     def __call__(self, conn: Any, cursor: Any, sql: str, params: Any, *_: Any) -> None:
-        if "FROM applicants" in sql and "ORDER BY" in sql:
+        found = "FROM applicants" in sql or "FROM applicant_name_words" in sql
+        if found and "ORDER BY" in sql:
             self.sql, self.params = sql, params
 
 

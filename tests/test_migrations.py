@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.db import create_db_engine
+from app.db import create_db_engine, is_sqlite
 from app.models import metadata
 
 # Commits: it opens engines of its own on the test database (and migrates databases of its own).
@@ -80,3 +82,72 @@ def test_an_sqlite_database_with_records_upgrades_through_table_rebuilds(tmp_pat
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
     engine.dispose()
+
+
+@contextmanager
+def _scratch_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test's own, on the backend the suite runs on."""
+    if is_sqlite(database_url):
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        return
+    url = sa.make_url(database_url)
+    name = f"{url.database}_scratch"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_applicants_registered_before_0020_get_their_name_words(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Name search reads only the words table: migration 0020 fills it for every applicant there
+    is, each word once, marked as the key's, the skeleton's or both (Cyrillic а differs)."""
+    from app.migrate import upgrade
+
+    with _scratch_database(database_url, tmp_path) as url:
+        upgrade(url, "0019")
+        engine = create_db_engine(url)
+        with engine.begin() as conn:
+            for applicant_id, key, skeleton in [
+                ("a1", "maria jose garcia", "maria jose garcia"),
+                ("a2", "m\u0430ri\u0430 maria soto", "maria maria soto"),
+            ]:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO applicants (id, given_name, family_name, name_key,"
+                        " name_skeleton, date_of_birth, address_on_card, status, created_at)"
+                        " VALUES (:id, 'x', 'y', :key, :skeleton, '1990-01-02', true,"
+                        " 'approved', '2026-01-01 00:00:00')"
+                    ),
+                    {"id": applicant_id, "key": key, "skeleton": skeleton},
+                )
+        engine.dispose()
+
+        upgrade(url, "head")
+
+        engine = create_db_engine(url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT applicant_id, word, in_key, in_skeleton, name_key, date_of_birth"
+                    " FROM applicant_name_words"
+                )
+            ).all()
+        engine.dispose()
+    born = "1990-01-02"  # SQLite answers text, PostgreSQL a date
+    assert sorted((r[0], r[1], bool(r[2]), bool(r[3]), r[4], str(r[5])) for r in rows) == sorted(
+        [
+            ("a1", "maria", True, True, "maria jose garcia", born),
+            ("a1", "jose", True, True, "maria jose garcia", born),
+            ("a1", "garcia", True, True, "maria jose garcia", born),
+            ("a2", "m\u0430ri\u0430", True, False, "m\u0430ri\u0430 maria soto", born),
+            ("a2", "maria", True, True, "m\u0430ri\u0430 maria soto", born),
+            ("a2", "soto", True, True, "m\u0430ri\u0430 maria soto", born),
+        ]
+    )

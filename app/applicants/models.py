@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Model
 from app.kit.types import CreatedAt, UTCDateTime, UUIDPk
 
+WORD = sa.String(220).with_variant(sa.String(220, collation="C"), "postgresql")
+
 
 class ApplicantStatus(StrEnum):
     """Where an application stands: pending until a decision approves or denies it."""
@@ -33,19 +35,6 @@ class Applicant(Model):
     """
 
     __tablename__ = "applicants"
-    # Trigram indexes for a name search without a date of birth (migration 0019): a word may
-    # start anywhere in the name, so no btree serves it. PostgreSQL's alone; on SQLite the
-    # same names are empty partial indexes, so models and schema stay one.
-    __table_args__ = tuple(
-        sa.Index(
-            f"ix_applicants_{column}_trgm",
-            column,
-            postgresql_using="gin",
-            postgresql_ops={column: "gin_trgm_ops"},
-            sqlite_where=sa.text("0"),
-        )
-        for column in ("name_key", "name_skeleton")
-    )
 
     id: Mapped[UUIDPk]
     given_name: Mapped[str] = mapped_column(sa.String(100))
@@ -83,6 +72,56 @@ class Applicant(Model):
     registered_by: Mapped[str | None] = mapped_column(sa.String(80))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApplicantNameWord(Model):
+    """One word of an applicant's name key or skeleton, for name search (migration 0020).
+
+    A search matches a word at the start of any word of the name, which no index on the whole
+    name serves; here each word is a row, indexed by its first three letters and then search's
+    order (name_key, date_of_birth, id): the rows a searched word can match are read in the order
+    search answers in, a page at a time, and the other words checked on the row (its skeleton
+    rides along too). Only what the applicant's row stores already: no new personal data.
+    Kept in step by app.applicants.search_repository.index_name.
+    """
+
+    __tablename__ = "applicant_name_words"
+    __table_args__ = (
+        # A word's own rows, for counting them and reading a rare word's whole.
+        sa.Index(
+            "ix_applicant_name_words_word",
+            "word",
+            "name_key",
+            "date_of_birth",
+            "applicant_id",
+            "name_skeleton",
+        ),
+        # Every row of a head, in search's order: a common word's rows read a page at a time.
+        sa.Index(
+            "ix_applicant_name_words_head_order",
+            "head",
+            "name_key",
+            "date_of_birth",
+            "applicant_id",
+            "word",
+            "name_skeleton",
+        ),
+    )
+
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), primary_key=True)
+    # Bytewise ("C") order on PostgreSQL, as SQLite compares: a prefix is then one range.
+    word: Mapped[str] = mapped_column(WORD, primary_key=True)
+    # The word's first three letters: the rows of every word a searched word of three letters
+    # or more can match come together, in search's order.
+    head: Mapped[str] = mapped_column(WORD)
+    # Which the word came from: the query word is matched against the key's words and its
+    # skeleton against the skeleton's, as before the table (they differ for look-alike letters).
+    in_key: Mapped[bool]
+    in_skeleton: Mapped[bool]
+    # The applicant's, for the order and for checking the other searched words on the row.
+    name_key: Mapped[str] = mapped_column(sa.String(220))
+    name_skeleton: Mapped[str] = mapped_column(sa.String(220))
+    date_of_birth: Mapped[date] = mapped_column(sa.Date)
 
 
 class Photo(Model):

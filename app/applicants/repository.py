@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy.orm import Session
 
 from app.applicants.models import (
     Applicant,
@@ -16,7 +16,6 @@ from app.applicants.models import (
     Photo,
     Signature,
 )
-from app.kit.paging import keyset
 
 
 def add(session: Session, row: Applicant | Decision | Photo | Signature) -> None:
@@ -30,65 +29,6 @@ def get(session: Session, applicant_id: str, *, for_update: bool = False) -> App
         # Approve/deny lock the applicant, so two clerks cannot decide (or issue two cards) at once.
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
-
-
-def _like_prefix(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
-def _has_word_starting(column: Mapped[str], word: str) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        column.like(_like_prefix(word), escape="\\"),
-        column.like("% " + _like_prefix(word), escape="\\"),
-    )
-
-
-def _matching(
-    words: list[str], skeletons: list[str], date_of_birth: date | None
-) -> sa.Select[str, str, date]:
-    matched = sa.select(Applicant.id, Applicant.name_key, Applicant.date_of_birth)
-    if len(skeletons) != len(words):
-        # A word that was all invisible characters: match by keys alone.
-        skeletons = words
-    for word, shape in zip(words, skeletons, strict=True):
-        matched = matched.where(
-            sa.or_(
-                _has_word_starting(Applicant.name_key, word),
-                _has_word_starting(Applicant.name_skeleton, shape),
-            )
-        )
-    if date_of_birth is not None:
-        matched = matched.where(Applicant.date_of_birth == date_of_birth)
-    return matched
-
-
-def search(
-    session: Session,
-    *,
-    words: list[str],
-    skeletons: list[str],
-    date_of_birth: date | None,
-    after: tuple[str, date, str] | None,
-    limit: int,
-) -> list[Applicant]:
-    """Applicants whose name key has a word starting with each searched word, in any order, or
-    whose skeleton has one starting with the word's skeleton; born on the day given (if one is)."""
-    # The matches first, then their order: left to plan one query, PostgreSQL walks the name_key
-    # btree in order for the LIMIT and tests each name on the way (692 ms for a common name at
-    # 150,000 holders), where the trigram indexes (migration 0019) find the matches at once.
-    # MATERIALIZED keeps the two apart; SQLite, which has no trigram index, plans it as before.
-    found = (
-        _matching(words, skeletons, date_of_birth)
-        .cte("matched")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    # limit + 1 rows, for the service to know whether another page follows (app.kit.paging);
-    # only the page's rows are read whole.
-    order = [found.c.name_key, found.c.date_of_birth, found.c.id]
-    page = keyset(sa.select(*order), order, after, limit).subquery("page")
-    query = sa.select(Applicant).join(page, page.c.id == Applicant.id)
-    return list(session.scalars(query.order_by(page.c.name_key, page.c.date_of_birth, page.c.id)))
 
 
 def by_ids(session: Session, applicant_ids: Sequence[str]) -> dict[str, Applicant]:

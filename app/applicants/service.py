@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.applicants import names, repository
+from app.applicants import names, repository, search_repository
 from app.applicants.errors import (
     ApplicantNotFound,
     SearchTooBroad,
@@ -142,6 +142,7 @@ def register(session: Session, body: ApplicantCreate, *, actor: str) -> Applican
         **_contact_columns(body.emergency_contact),
     )
     repository.add(session, applicant)
+    search_repository.index_name(session, applicant)
     alike = _look_alikes(
         session, applicant.name_skeleton, applicant.date_of_birth, exclude=applicant.id
     )
@@ -188,6 +189,10 @@ def _changes(body: ApplicantUpdate) -> dict[str, Any]:
     return columns
 
 
+# What name search's words rows carry besides the words (app.applicants.search_repository).
+_SEARCHED = {"given_name", "family_name", "date_of_birth"}
+
+
 def correct(
     session: Session, applicant_id: str, body: ApplicantUpdate, *, actor: str
 ) -> tuple[ApplicantRead, list[str]]:
@@ -205,6 +210,8 @@ def correct(
         applicant.name_skeleton = names.name_skeleton(applicant.given_name, applicant.family_name)
         applicant.updated_at = utcnow()
         session.flush()
+    if _SEARCHED & set(changed):
+        search_repository.index_name(session, applicant)
     audit.record(
         session,
         actor=actor,
@@ -229,7 +236,7 @@ def search(
     words = names.query_words(name or "")
     if not words and date_of_birth is None:
         raise SearchTooBroad("search by name, by date of birth, or both")
-    rows = repository.search(
+    rows = search_repository.search(
         session,
         words=words,
         skeletons=names.query_skeletons(name or ""),

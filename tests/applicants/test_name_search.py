@@ -1,12 +1,15 @@
 """A name search finds the same holders, in the same order and pages, whichever way the database
-reads them (on PostgreSQL through trigram indexes, migration 0019; on SQLite by scanning)."""
+reads them (through the applicants' name words, migration 0020: a rare word's rows whole, a
+common word's in name order, leaping stretches without a match, or every name in order)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.applicants import search_repository
 from tests.support.applicants import register
 from tests.support.http import Login
 
@@ -55,3 +58,76 @@ def test_a_name_search_finds_a_word_anywhere_a_look_alike_and_a_corrected_name(
     assert _pages(client, headers, "ruiz ana", limit=1) == [twin["id"], middle["id"]]
     assert _pages(client, headers, "rosa", limit=50) == [corrected["id"]]
     assert _pages(client, headers, "perez maria", limit=50) == [corrected["id"]]
+
+
+def _found(client: TestClient, headers: dict[str, str], **query: Any) -> list[str]:
+    answer = client.get("/v1/applicants", params=query, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return [m["id"] for m in answer.json()["items"]]
+
+
+def test_a_corrected_name_or_birthday_is_searched_as_corrected(
+    client: TestClient, login: Login
+) -> None:
+    headers = login("clerk")
+    holder = register(
+        client, headers, given_name="Rosa", family_name="Pérez", date_of_birth="1980-01-02"
+    )
+    answer = client.patch(
+        f"/v1/applicants/{holder['id']}",
+        json={"family_name": "Quintana Ortiz", "date_of_birth": "1981-03-04"},
+        headers=headers,
+    )
+    assert answer.status_code == 200, answer.text
+
+    assert _found(client, headers, name="perez") == []
+    assert _found(client, headers, name="rosa perez") == []
+    assert _found(client, headers, name="quint rosa") == [holder["id"]]
+    assert _found(client, headers, name="ortiz") == [holder["id"]]
+    assert _found(client, headers, name="rosa", date_of_birth="1981-03-04") == [holder["id"]]
+    assert _found(client, headers, name="rosa", date_of_birth="1980-01-02") == []
+
+
+@pytest.mark.parametrize(
+    ("few_rows", "many_rows"),
+    [
+        pytest.param(1, 30_000, id="common-words-read-in-name-order"),
+        pytest.param(1, 1, id="every-name-walked-in-order"),
+    ],
+)
+def test_a_common_word_finds_what_a_rare_one_would(
+    client: TestClient,
+    login: Login,
+    monkeypatch: pytest.MonkeyPatch,
+    few_rows: int,
+    many_rows: int,
+) -> None:
+    """However common a word is, and so however the repository reads it, the same holders come
+    back in the same order and pages."""
+    headers = login("clerk")
+    names = [
+        ("María José", "García"),
+        ("Mariana", "García López"),
+        ("Ana María", "Garcés"),
+        ("Maria Mariana", "Garcia"),  # two words the prefix "mari" matches: found once
+        ("M\u0430ri\u0430", "Gómez"),  # Cyrillic а: found through the skeleton
+        ("Mario", "Ruiz"),
+        ("Marco", "García"),
+    ]
+    for given, family in names:
+        register(client, headers, given_name=given, family_name=family)
+    register(client, headers, given_name="María", family_name="García", date_of_birth="1971-03-04")
+    queries = ["mari garc", "maria", "m\u0430ri\u0430", "garc", "ma", "mario ruiz", "zz", "ma garc"]
+    rare = {q: _pages(client, headers, q, limit=1) for q in queries}
+    assert len(rare["mari garc"]) == 5
+    assert len(set(rare["mari garc"])) == 5
+
+    monkeypatch.setattr(search_repository, "FEW_ROWS", few_rows)
+    monkeypatch.setattr(search_repository, "MANY_ROWS", many_rows)
+    # One row at a time, to meet stretches without a match and leap them.
+    monkeypatch.setattr(search_repository, "WALK", 1)
+    monkeypatch.setattr(search_repository, "MAX_WALK", 1)
+
+    for query in queries:
+        assert _pages(client, headers, query, limit=1) == rare[query], query
+        assert _pages(client, headers, query, limit=50) == rare[query], query

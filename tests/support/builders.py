@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.applicants import search_repository
 from app.applicants.models import Applicant
 from app.auth.models import User
 from app.auth.service import hash_password
@@ -65,8 +66,9 @@ def make_applicant(session: Session, **overrides: Any) -> Applicant:
     }
     fields.update(overrides)
     applicant = Applicant(**fields)
+    # Through the repository, so name search finds the applicant as it finds a registered one.
     session.add(applicant)
-    session.flush()
+    search_repository.index_name(session, applicant)
     return applicant
 
 
