@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.applicants import search_repository
+from app.applicants import search_repository, search_walk
 from tests.support.applicants import register
 from tests.support.http import Login
 
@@ -125,8 +125,8 @@ def test_a_common_word_finds_what_a_rare_one_would(
     monkeypatch.setattr(search_repository, "FEW_ROWS", few_rows)
     monkeypatch.setattr(search_repository, "MANY_ROWS", many_rows)
     # One row at a time, to meet stretches without a match and leap them.
-    monkeypatch.setattr(search_repository, "WALK", 1)
-    monkeypatch.setattr(search_repository, "MAX_WALK", 1)
+    monkeypatch.setattr(search_walk, "WALK", 1)
+    monkeypatch.setattr(search_walk, "MAX_WALK", 1)
 
     for query in queries:
         assert _pages(client, headers, query, limit=1) == rare[query], query
