@@ -29,6 +29,18 @@ def _bearer(token: dict[str, object]) -> Headers:
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
+def _reset_by_cli(username: str, cli_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`resident-id users reset-password`, the new password typed at its prompt."""
+    return subprocess.run(
+        [CLI, "users", "reset-password", username],
+        input="given at the desk\n",
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_staff_change_their_own_password_and_old_tokens_end(client: TestClient) -> None:
     make_user("clerk", username="maria")
     first = _bearer(_token(client, "maria", TEST_PASSWORD))
@@ -222,26 +234,12 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(
 def test_cli_resets_a_password_read_from_stdin(client: TestClient, cli_env: dict[str, str]) -> None:
     make_user("clerk", username="maria")
     old = _bearer(_token(client, "maria", TEST_PASSWORD))
-    done = subprocess.run(
-        [CLI, "users", "reset-password", "MARIA"],
-        input="given at the desk\n",
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _reset_by_cli("MARIA", cli_env)
     assert done.returncode == 0, done.stderr
     assert "given at the desk" not in done.stdout + done.stderr
     assert client.get("/v1/auth/me", headers=old).status_code == 401
     assert _token(client, "maria", "given at the desk")["must_change_password"] is True
-    unknown = subprocess.run(
-        [CLI, "users", "reset-password", "nobody"],
-        input="given at the desk\n",
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    unknown = _reset_by_cli("nobody", cli_env)
     assert unknown.returncode == 1
     weak = subprocess.run(
         [CLI, "users", "reset-password", "maria"],
@@ -277,14 +275,7 @@ def test_a_reset_made_by_another_process_ends_a_kept_token_within_a_second(
     make_user("clerk", username="maria")
     old = _bearer(_token(client, "maria", TEST_PASSWORD))
     assert client.get("/v1/auth/me", headers=old).status_code == 200  # the account is kept now
-    done = subprocess.run(
-        [CLI, "users", "reset-password", "maria"],
-        input="given at the desk\n",
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _reset_by_cli("maria", cli_env)
     assert done.returncode == 0, done.stderr
     time.sleep(1.0)
     assert client.get("/v1/auth/me", headers=old).status_code == 401
