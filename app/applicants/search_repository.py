@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.applicants import repository
 from app.applicants.models import Applicant
 from app.applicants.models import ApplicantNameWord as Word
 from app.applicants.search_clauses import HEAD, Key, SortKey, in_range, named
@@ -72,8 +73,7 @@ def search(
     else:
         page = _by_words(session, wanted, after, limit)
     # Only the page's rows are read whole, in the order the database gave (its collation's).
-    query = sa.select(Applicant).where(Applicant.id.in_([i for _, _, i in page]))
-    found = {applicant.id: applicant for applicant in session.scalars(query)}
+    found = repository.by_ids(session, [applicant_id for _, _, applicant_id in page])
     return [found[applicant_id] for _, _, applicant_id in page]
 
 

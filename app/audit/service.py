@@ -50,20 +50,18 @@ def record(
 def _digest(
     prev_hash: str, seq: int, at: datetime, actor: str, action: str, subject: str, detail: str
 ) -> str:
-    body = json.dumps(
-        [prev_hash, seq, at.isoformat(timespec="microseconds"), actor, action, subject, detail],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The link: sha256 of the JSON array [prev_hash, seq, at, actor, action, subject, detail],
+    written with no spaces and the text as it is (json.dumps of the whole list writes the same)."""
+    head = json.dumps(prev_hash, ensure_ascii=False) + "," + str(seq)
+    body = "[" + head + "," + _tail(at, actor, action, subject, detail)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
 def _tail(at: datetime, actor: str, action: str, subject: str, detail: str) -> str:
-    """What `_digest` hashes after the previous hash and the seq: the same JSON array's text
-    from its third item on. json.dumps writes a list as "[" + items joined by "," + "]", a hex
-    hash as itself in quotes and an integer as its digits, so the database (which alone knows
-    the head under its lock) can put those two in front and hash the very text `_digest` does.
-    `verify_chain` recomputes every link with `_digest`, which is what keeps the two as one."""
+    """The link's text after the previous hash and the seq, with its closing "]". On PostgreSQL
+    the database, which alone knows the head under its lock, writes those two in front of it
+    (audit/repository.py); a hex hash needs no escaping and an integer is its digits, so both
+    sides hash the text `_digest` builds here, and `verify_chain` recomputes every link with it."""
     rest = [at.isoformat(timespec="microseconds"), actor, action, subject, detail]
     return json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:]
 

@@ -33,7 +33,6 @@ __all__ = [
     "authenticate",
     "change_password",
     "create_user",
-    "current_user",
     "hash_password",
     "issue_token",
     "read_token",
@@ -90,18 +89,6 @@ def authenticate(
     return user
 
 
-def current_user(session: Session, user_id: str, version: int) -> User:
-    """The active account behind a token or a console session made when the account's token
-    version was `version`; 401 once a password change, a reset or a deactivation has ended it.
-    (A console session keeps `user.token_version` from sign-in and asks this on every request.)"""
-    user = repository.get(session, user_id)
-    if user is None or not user.active:
-        raise NotAuthenticated("the account is disabled or gone")
-    if user.token_version != version:
-        raise NotAuthenticated("the sign-in was ended by a password change; sign in again")
-    return user
-
-
 # Announced whenever an account's role, branch, activity, password or tokens change: every
 # worker drops its copies of the accounts (app.changes), so a disabled account, a reset password
 # or a new role reaches every worker within a second.
@@ -135,7 +122,8 @@ def _read_account(session: Session, user_id: str) -> _Signed | None:
 
 
 def principal_for_token(session: Session, token: str) -> Principal:
-    """The active staff account a token speaks for (401 as current_user would refuse it): from
+    """The active staff account a token speaks for (401 once a password change, a reset or a
+    deactivation has ended the token): from
     this worker's cache, else read in the session. A token newer than the copy (a password just
     changed, its fresh token sent to this worker before the change's notice) reads the account
     again rather than refusing it."""
