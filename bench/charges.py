@@ -463,7 +463,7 @@ def server() -> Iterator[str]:
         port = s.getsockname()[1]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/resident-id"), "serve", "--port", str(port)],
+        [str(ROOT / ".venv/bin/resident-id"), "serve", "--port", str(port), "--workers", "1"],
         env=os.environ,
         cwd=ROOT,
         stdout=log,
