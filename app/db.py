@@ -231,6 +231,13 @@ def get_session(request: Request) -> Iterator[Session]:
     GET and HEAD read only (unless marked @writes), so they never queue behind a writer; other
     methods write (unless marked @reads)."""
     factory = reading_session_factory() if _reads_only(request) else session_factory()
+    with _committed(factory) as session:
+        yield session
+
+
+@contextmanager
+def _committed(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction commits when the block ends, or rolls back on any error."""
     with factory() as session:
         try:
             yield session
@@ -244,14 +251,8 @@ Result = TypeVar("Result")
 
 
 def _run_transaction(work: Callable[[Session], Result]) -> Result:
-    with session_factory()() as session:
-        try:
-            result = work(session)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return result
+    with _committed(session_factory()) as session:
+        return work(session)
 
 
 async def in_one_thread(work: Callable[[Session], Result]) -> Result:
