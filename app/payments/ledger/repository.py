@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.payments.models import (
+    AccountKind,
     Charge,
     Fee,
     IdempotencyRecord,
@@ -166,15 +167,30 @@ def first_detail_before(session: Session, before: datetime) -> datetime | None:
     )
 
 
-def period_totals(session: Session, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
-    """(account id, side, cents) summed over the period's transfers, in account and side order."""
-    rows = session.execute(
-        sa.select(LedgerEntry.account_id, LedgerEntry.side, sa.func.sum(LedgerEntry.amount_cents))
+def period_totals(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[str, AccountKind, str, str, int]]:
+    """(account id, kind, owner, side, cents) summed over the period's transfers, in account and
+    side order. The account's kind and owner come in the same query: read one account at a
+    time, a month at 1.5 million holders was a SELECT for each of its accounts."""
+    sums = (
+        sa.select(
+            LedgerEntry.account_id,
+            LedgerEntry.side,
+            sa.func.sum(LedgerEntry.amount_cents).label("total"),
+        )
         .where(LedgerEntry.transfer_id.in_(_detail(start, end)))
         .group_by(LedgerEntry.account_id, LedgerEntry.side)
-        .order_by(LedgerEntry.account_id, LedgerEntry.side)
+        .subquery()
     )
-    return [(account_id, side, int(total)) for account_id, side, total in rows]
+    rows = session.execute(
+        sa.select(
+            sums.c.account_id, LedgerAccount.kind, LedgerAccount.owner, sums.c.side, sums.c.total
+        )
+        .join(LedgerAccount, LedgerAccount.id == sums.c.account_id)
+        .order_by(sums.c.account_id, sums.c.side)
+    )
+    return [(id, kind, owner, side, int(total)) for id, kind, owner, side, total in rows]
 
 
 def delete_period(session: Session, start: datetime, end: datetime) -> int:

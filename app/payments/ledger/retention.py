@@ -22,7 +22,7 @@ from app.kit.types import utcnow
 from app.payments.errors import LedgerBroken
 from app.payments.ledger import accounts as ledger
 from app.payments.ledger import checks, repository
-from app.payments.ledger.accounts import Leg
+from app.payments.ledger.accounts import Account, Leg
 from app.payments.models import (
     Side,
     TransferKind,
@@ -54,14 +54,13 @@ def _roll_period(session: Session, start: datetime, end: datetime) -> int:
     if not totals:
         return 0
     count = repository.delete_period(session, start, end)
-    accounts = {account_id: ledger.by_id(session, account_id) for account_id, _, _ in totals}
     # Balances are not moved: the totals are what the replaced entries already added up to.
     ledger.post(
         session,
         TransferKind.ROLLUP,
         [
-            Leg(accounts[account_id], Side(side), total, applied=True)
-            for account_id, side, total in totals
+            Leg(Account(account_id, kind, owner), Side(side), total, applied=True)
+            for account_id, kind, owner, side, total in totals
         ],
         at=start,
     )
