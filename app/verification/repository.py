@@ -98,8 +98,8 @@ async def take_from_bucket_now(
 
 @lru_cache(maxsize=2)
 def _full_at(dialect: str) -> sa.Executable:
-    """bucket_full_at's query, built once per dialect: every charge runs it (bound to the key),
-    and building it each time cost a charge more than running it."""
+    """bucket_full_at's query, built once per dialect as _take is: every charge runs it, and
+    only the key is bound each time."""
     table = RateBucket.__table__
     assert isinstance(table, sa.Table)
     query = sa.select(table.c.full_at).where(table.c.key == sa.bindparam("key"))

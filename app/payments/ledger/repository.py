@@ -149,13 +149,18 @@ def misrefunded_charges(session: Session, limit: int) -> list[tuple[str, int, in
     return [(c, int(amount), int(recorded), int(total)) for c, amount, recorded, total in rows]
 
 
-def _detail(start: datetime, end: datetime) -> sa.Select[str]:
-    """The transfers booked in [start, end), rollups aside."""
-    return sa.select(LedgerTransfer.id).where(
+def _in_period(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+    """A transfer booked in [start, end), rollups aside: the period's detail."""
+    return sa.and_(
         LedgerTransfer.kind != TransferKind.ROLLUP,
         LedgerTransfer.at >= start,
         LedgerTransfer.at < end,
     )
+
+
+def _detail(start: datetime, end: datetime) -> sa.Select[str]:
+    """The ids of the period's detail transfers."""
+    return sa.select(LedgerTransfer.id).where(_in_period(start, end))
 
 
 def first_detail_before(session: Session, before: datetime) -> datetime | None:
@@ -204,10 +209,7 @@ def delete_period(session: Session, start: datetime, end: datetime) -> int:
     # every transfer of the month (at 1.5 million holders, minutes for one statement).
     # transfer_id is never NULL, so the two mean the same.
     refunded_in_period = sa.exists().where(
-        LedgerTransfer.id == Refund.transfer_id,
-        LedgerTransfer.kind != TransferKind.ROLLUP,
-        LedgerTransfer.at >= start,
-        LedgerTransfer.at < end,
+        LedgerTransfer.id == Refund.transfer_id, _in_period(start, end)
     )
     session.execute(
         sa.update(Refund)
@@ -223,11 +225,7 @@ def delete_period(session: Session, start: datetime, end: datetime) -> int:
         )
     session.execute(
         sa.delete(LedgerTransfer)
-        .where(
-            LedgerTransfer.kind != TransferKind.ROLLUP,
-            LedgerTransfer.at >= start,
-            LedgerTransfer.at < end,
-        )
+        .where(_in_period(start, end))
         .execution_options(synchronize_session=False)
     )
     return count
