@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app import direct
 from app.audit.models import AuditEvent, AuditHead
 from app.kit.types import UTCDateTime
 
@@ -57,7 +58,8 @@ def append_in_database(
     detail: str,
 ) -> None:
     """Chain one event on PostgreSQL, the link computed by the database (see `_APPEND`)."""
-    session.execute(
+    direct.rows(
+        session,
         _APPEND,
         {
             "tail": tail,

@@ -12,12 +12,15 @@ from app.cards.validity import CardState
 from app.kit.types import as_utc
 from app.statements import Statements
 
+# Built once, the number bound per call: every charge and typed-number check reads a card, and
+# building the query each time cost a charge more than loading the row.
+_BY_NUMBER = sa.select(Card).where(Card.number == sa.bindparam("number"))
+_BY_NUMBER_LOCKED = _BY_NUMBER.with_for_update().execution_options(populate_existing=True)
+
 
 def get_by_number(session: Session, number: str, *, for_update: bool = False) -> Card | None:
-    query = sa.select(Card).where(Card.number == number)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return session.scalars(query).one_or_none()
+    query = _BY_NUMBER_LOCKED if for_update else _BY_NUMBER
+    return session.scalars(query, {"number": number}).one_or_none()
 
 
 # Built once: the hot path binds the number on every scan.

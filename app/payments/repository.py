@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app import direct
 from app.kit.types import UTCDateTime
 from app.payments.models import Fee, IdempotencyRecord, KeyScope
 
@@ -29,7 +30,8 @@ def claim_key(
     session: Session, principal: str, scope: KeyScope, key: str, digest: str, *, at: datetime
 ) -> bool:
     """Insert the key's row unless one exists; True when this call inserted it."""
-    claimed = session.execute(
+    claimed = direct.first(
+        session,
         _CLAIM,
         {
             "principal": principal,
@@ -38,7 +40,7 @@ def claim_key(
             "request_hash": digest,
             "created_at": at,
         },
-    ).first()
+    )
     return claimed is not None
 
 
@@ -56,7 +58,8 @@ def key_record(
 def remember_answer(
     session: Session, principal: str, scope: KeyScope, key: str, status_code: int, body: str
 ) -> None:
-    session.execute(
+    direct.rows(
+        session,
         _REMEMBER,
         {
             "principal": principal,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app import direct
 from app.kit.paging import keyset
 from app.merchants import repository as merchants
 from app.statements import Statements
@@ -109,7 +110,7 @@ def _full_at(dialect: str) -> sa.Executable:
 def bucket_full_at(session: Session, key: str) -> tuple[float | None, float]:
     """When the key's bucket will be full again (None: never taken from), and the database's time."""
     statement = _full_at(session.get_bind().dialect.name)
-    full_at, now = session.execute(statement, {"key": key}).one()
+    ((full_at, now),) = direct.rows(session, statement, {"key": key})
     return (None if full_at is None else float(full_at)), float(now)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app import direct
 from app.kit.types import UTCDateTime
 from app.payments.models import Charge, ChargePurpose, Refund
 
@@ -36,7 +37,8 @@ def insert_charge(
     at: datetime,
 ) -> None:
     """A charge nothing is refunded from yet and no shortfall was booked for."""
-    session.execute(
+    direct.rows(
+        session,
         _INSERT_CHARGE,
         {
             "id": id,

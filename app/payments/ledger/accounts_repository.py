@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app import direct
 from app.kit.types import UTCDateTime, new_id, utcnow
 from app.payments.models import AccountKind, LedgerAccount, LedgerEntry, Side, TransferKind
 
@@ -98,8 +99,8 @@ def find_pair(
     session: Session, a: tuple[AccountKind, str], b: tuple[AccountKind, str]
 ) -> list[Identity]:
     """Two accounts by (kind, owner) in one query; those that exist."""
-    rows = session.execute(
-        _FIND_PAIR, {"kind_a": a[0], "owner_a": a[1], "kind_b": b[0], "owner_b": b[1]}
+    rows = direct.rows(
+        session, _FIND_PAIR, {"kind_a": a[0], "owner_a": a[1], "kind_b": b[0], "owner_b": b[1]}
     )
     return [(id, AccountKind(kind), owner) for id, kind, owner in rows]
 
@@ -158,9 +159,10 @@ def spending(session: Session, account_id: str) -> tuple[date | None, int]:
 
 def spend(session: Session, account_id: str, amount: int, *, day: date, limit: int) -> int | None:
     """The conditional debit of stored value (see accounts.spend): the new balance, or None."""
-    return session.execute(
-        _SPEND, {"id": account_id, "amount": amount, "day": day, "limit": limit}
-    ).scalar_one_or_none()
+    row = direct.first(
+        session, _SPEND, {"id": account_id, "amount": amount, "day": day, "limit": limit}
+    )
+    return None if row is None else int(row[0])
 
 
 def count_spent(session: Session, account_id: str, amount: int, *, day: date) -> None:
@@ -182,7 +184,7 @@ def add_transfer(
     entries: Sequence[tuple[str, Side, int]],
 ) -> None:
     """A transfer's row and its entries, (account id, side, amount) each."""
-    session.execute(_TRANSFER, {"id": transfer_id, "kind": kind, "amount": amount, "at": at})
+    direct.rows(session, _TRANSFER, {"id": transfer_id, "kind": kind, "amount": amount, "at": at})
     if len(entries) > _FEW_LEGS:
         session.execute(
             _ENTRY,
@@ -195,7 +197,7 @@ def add_transfer(
     values: dict[str, Any] = {"transfer_id": transfer_id}
     for i, (account_id, side, cents) in enumerate(entries):
         values.update({f"account_{i}": account_id, f"side_{i}": side, f"amount_{i}": cents})
-    session.execute(_entries(len(entries)), values)
+    direct.rows(session, _entries(len(entries)), values)
 
 
 def entries_total(session: Session, account_id: str, normal: Side) -> int:
