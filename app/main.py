@@ -56,7 +56,13 @@ from app.verification.router import router as verification_router
 
 log = logging.getLogger("resident_id")
 
+# Matched in this order, one route after another: the hot paths (a merchant's scan and charge)
+# first, so they are not tested against every other route on each request (a charge spent about
+# a twentieth of its CPU matching routes when payments came eleventh). No path of theirs
+# overlaps another router's.
 ROUTERS = (
+    verification_router,
+    payments_router,
     auth_router,
     applicants_router,
     applicant_cards_router,
@@ -66,8 +72,6 @@ ROUTERS = (
     keys_router,
     printing_router,
     merchants_router,
-    verification_router,
-    payments_router,
     audit_router,
     library_router,
     branches_router,
