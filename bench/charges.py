@@ -1,7 +1,7 @@
 """Charges per second on PostgreSQL, 16 concurrent clients, spread over 1,000 cards and all on one
 card; each figure beside a floor the same run measures, and `ledger check` after every run.
 
-    .venv/bin/python bench/charges.py [--seconds 5] [--clients 16] [--cards 1000]
+    .venv/bin/python bench/charges.py [--seconds 5] [--clients 16] [--cards 1000] [--http-only]
 
 (a) In process: the payments service (the QR verified, the card and accounts looked up, the
     idempotency key claimed, the conditional debit, the transfer and its entries, the receipt,
@@ -456,8 +456,15 @@ def database() -> Iterator[None]:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server() -> Iterator[str]:
+def server() -> Iterator[tuple[str, int]]:
+    """A server with one worker: its URL and its process (serve execs uvicorn in place)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -482,11 +489,77 @@ def server() -> Iterator[str]:
                 log.seek(0)
                 raise SystemExit(f"server did not start: {log.read().decode(errors='replace')}")
             time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def in_process(fixture: Fixture, args: argparse.Namespace, results: dict[str, Run]) -> None:
+    for spread in ("spread over cards", "all on one card"):
+        cards = fixture.cards if spread == "spread over cards" else fixture.cards[:1]
+        print(f"\n(a) in process, {spread}")
+        for name, worker in (
+            ("plain SQL floor", plain_sql(fixture, cards, audit=False)),
+            ("plain SQL floor + audit append", plain_sql(fixture, cards, audit=True)),
+            ("payments service", service(fixture, cards)),
+        ):
+            run = Run(name, args.clients, args.seconds).go(worker)
+            results[f"a {spread} {name}"] = run
+            print(run.line())
+            print(f"      {ledger_check()}")
+        ratio = (
+            results[f"a {spread} payments service"].rate
+            / results[f"a {spread} plain SQL floor"].rate
+        )
+        print(f"  service / plain SQL floor = {ratio:.2f} (target >= 0.50)")
+
+
+def on_server(pid: int, run: Run, worker: Callable[[int], Callable[[], None]]) -> Run:
+    """Run `run` against the server and print it with the server's CPU time per request."""
+    used = cpu_seconds(pid)
+    run.go(worker)
+    used = cpu_seconds(pid) - used
+    print(run.line())
+    print(f"      server CPU {1000 * used / max(len(run.latencies), 1):.2f} ms a request")
+    return run
+
+
+def over_http(fixture: Fixture, args: argparse.Namespace, results: dict[str, Run]) -> None:
+    with server() as (url, pid):
+        print("\n(b) over HTTP, one server process: the floors and verification")
+        floors = (
+            ("GET /healthz", http_get(url, "/healthz")),
+            ("GET /healthz/database (async, one SELECT 1)", http_get(url, "/healthz/database")),
+            ("POST /v1/verify", http_verify(url, fixture, fixture.cards)),
+        )
+        for name, worker in floors:
+            run = results[f"b {name}"] = on_server(
+                pid, Run(name, args.clients, args.seconds), worker
+            )
+        health = results["b GET /healthz"].rate
+        print(f"  verify / healthz = {results['b POST /v1/verify'].rate / health:.2f}")
+        for spread in ("spread over cards", "all on one card"):
+            cards = fixture.cards if spread == "spread over cards" else fixture.cards[:1]
+            print(f"\n(b) over HTTP, one server process, {spread}")
+            for name, worker in (
+                ("authenticated POST floor (400, no key)", http_floor(url, fixture)),
+                ("POST /v1/charges", http_charge(url, fixture, cards)),
+            ):
+                run = on_server(pid, Run(name, args.clients, args.seconds), worker)
+                results[f"b {spread} {name}"] = run
+                print(f"      {ledger_check()}")
+            charges = results[f"b {spread} POST /v1/charges"]
+            ratio = (
+                charges.rate / results[f"b {spread} authenticated POST floor (400, no key)"].rate
+            )
+            print(f"  charges / authenticated POST floor = {ratio:.2f} (target >= 0.33)")
+            p99 = percentile(charges.latencies, 0.99) * 1000
+            print(
+                f"  charges / GET /healthz = {charges.rate / health:.2f} (issue 14: >= 0.15), "
+                f"p99 {p99:.1f} ms (issue 14: < 100 ms)"
+            )
 
 
 def main() -> None:
@@ -494,6 +567,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--cards", type=int, default=1000)
+    parser.add_argument(
+        "--http-only", action="store_true", help="only (b): the server, its floors and charges"
+    )
     args = parser.parse_args()
 
     with database():
@@ -504,59 +580,9 @@ def main() -> None:
         )
         print(f"  after seeding: {ledger_check()}")
         results: dict[str, Run] = {}
-        for spread in ("spread over cards", "all on one card"):
-            cards = fixture.cards if spread == "spread over cards" else fixture.cards[:1]
-            print(f"\n(a) in process, {spread}")
-            for name, worker in (
-                ("plain SQL floor", plain_sql(fixture, cards, audit=False)),
-                ("plain SQL floor + audit append", plain_sql(fixture, cards, audit=True)),
-                ("payments service", service(fixture, cards)),
-            ):
-                run = Run(name, args.clients, args.seconds).go(worker)
-                results[f"a {spread} {name}"] = run
-                print(run.line())
-                print(f"      {ledger_check()}")
-            ratio = (
-                results[f"a {spread} payments service"].rate
-                / results[f"a {spread} plain SQL floor"].rate
-            )
-            print(f"  service / plain SQL floor = {ratio:.2f} (target >= 0.50)")
-
-        with server() as url:
-            print("\n(b) over HTTP, one server process: the floors and verification")
-            floors = (
-                ("GET /healthz", http_get(url, "/healthz")),
-                ("GET /healthz/database (async, one SELECT 1)", http_get(url, "/healthz/database")),
-                ("POST /v1/verify", http_verify(url, fixture, fixture.cards)),
-            )
-            for name, worker in floors:
-                run = Run(name, args.clients, args.seconds).go(worker)
-                results[f"b {name}"] = run
-                print(run.line())
-            health = results["b GET /healthz"].rate
-            print(f"  verify / healthz = {results['b POST /v1/verify'].rate / health:.2f}")
-            for spread in ("spread over cards", "all on one card"):
-                cards = fixture.cards if spread == "spread over cards" else fixture.cards[:1]
-                print(f"\n(b) over HTTP, one server process, {spread}")
-                for name, worker in (
-                    ("authenticated POST floor (400, no key)", http_floor(url, fixture)),
-                    ("POST /v1/charges", http_charge(url, fixture, cards)),
-                ):
-                    run = Run(name, args.clients, args.seconds).go(worker)
-                    results[f"b {spread} {name}"] = run
-                    print(run.line())
-                    print(f"      {ledger_check()}")
-                charges = results[f"b {spread} POST /v1/charges"]
-                ratio = (
-                    charges.rate
-                    / results[f"b {spread} authenticated POST floor (400, no key)"].rate
-                )
-                print(f"  charges / authenticated POST floor = {ratio:.2f} (target >= 0.33)")
-                p99 = percentile(charges.latencies, 0.99) * 1000
-                print(
-                    f"  charges / GET /healthz = {charges.rate / health:.2f} (issue 14: >= 0.15), "
-                    f"p99 {p99:.1f} ms (issue 14: < 100 ms)"
-                )
+        if not args.http_only:
+            in_process(fixture, args, results)
+        over_http(fixture, args, results)
         failures = [f for run in results.values() for f in run.failures]
         if failures:
             raise SystemExit(f"{len(failures)} operations failed, e.g. {failures[0]}")
