@@ -58,7 +58,7 @@ log = logging.getLogger("resident_id")
 
 # Matched in this order, one route after another: the hot paths (a merchant's scan and charge)
 # first, so they are not tested against every other route on each request (a charge spent about
-# a twentieth of its CPU matching routes when payments came eleventh). No path of theirs
+# a fifteenth of its CPU matching routes when payments came eleventh). No path of theirs
 # overlaps another router's.
 ROUTERS = (
     verification_router,
