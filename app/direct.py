@@ -8,9 +8,9 @@ server, and its rows come back as the driver's tuples. The session still owns th
 the statement runs on the connection the session began (and, in a test's joined transaction, in
 its savepoint), and the session's pending objects are flushed first, as `execute` would.
 
-What psycopg is given is what `Session.execute` gave it for these statements: their values
-carry no SQLAlchemy type that converts on the way in (a timestamp is any aware datetime), and
-their columns none that converts on the way out. SQLite is not where these statements are hot,
+What psycopg is given is what `Session.execute` gave it for these statements, but for their
+timestamps: `UTCDateTime` would turn an aware datetime to UTC first, which a timestamptz column
+does not need. Their columns carry no type that converts on the way out. SQLite is not where these statements are hot,
 so there they go through `Session.execute` and come back as plain tuples too.
 """
 
@@ -35,7 +35,7 @@ def rows(session: Session, statement: sa.Executable, values: Values) -> Rows:
     if connection.dialect.name != "postgresql":
         result = connection.execute(statement, values)
         return [tuple(row) for row in result] if result.returns_rows else []
-    sql, defaults = _compiled(statement, connection.dialect)
+    sql, defaults = compiled(statement, connection.dialect)
     driver = connection.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
     try:
@@ -55,6 +55,9 @@ def first(session: Session, statement: sa.Executable, values: Values) -> tuple[A
 
 
 @lru_cache(maxsize=64)
-def _compiled(statement: sa.Executable, dialect: sa.Dialect) -> tuple[str, Values]:
-    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
-    return str(compiled), dict(compiled.params)
+def compiled(statement: sa.Executable, dialect: sa.Dialect) -> tuple[str, Values]:
+    """The statement's SQL for the driver, and its values bound at build time. Hot statements
+    are built once (module constants, cached builders), so this runs once for each (here and in
+    app.statements, the async hot paths)."""
+    done = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    return str(done), dict(done.params)

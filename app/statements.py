@@ -29,17 +29,14 @@ import sqlalchemy as sa
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app import db
+from app import db, direct
 from app.config import settings
+from app.direct import Rows, Values
 from app.kit.errors import DatabaseUnavailable
 
 T = TypeVar("T")
 # The hot paths' PostgreSQL connections, as pg_stat_activity names them.
 APPLICATION = "resident-id hot paths"
-# A statement's rows, whatever its columns, read whole.
-Rows = list[tuple[Any, ...]]
-# A statement's bound values, by name (statements on hot paths are built once, bound per run).
-Values = dict[str, Any]
 
 
 class Statements(Protocol):
@@ -58,7 +55,7 @@ class _Driver:
         self.dialect = dialect.name
 
     async def run(self, statement: sa.Executable, values: Values | None = None) -> Rows:
-        sql, defaults = _compiled(statement, self._dialect)
+        sql, defaults = direct.compiled(statement, self._dialect)
         try:
             cursor = await self._driver.execute(sql, {**defaults, **(values or {})}, prepare=True)
             return await cursor.fetchall()
@@ -68,13 +65,6 @@ class _Driver:
             # The pool takes no ping before each use (a round trip a scan): a connection the
             # server dropped is found here instead, and statements() discards it.
             raise DatabaseUnavailable("the database connection was lost; retry") from exc
-
-
-@lru_cache(maxsize=64)
-def _compiled(statement: sa.Executable, dialect: sa.Dialect) -> tuple[str, Values]:
-    # Hot statements are built once (module constants, cached builders), so this runs once each.
-    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
-    return str(compiled), dict(compiled.params)
 
 
 class _Joined:
