@@ -18,7 +18,7 @@ import psycopg
 from bench.scale_city import City, Samples, people, staff_and_merchants
 from bench.scale_ledger import STREAMS, Ledger, shared_accounts
 
-LOADED = ("applicants", "applicant_name_words", "cards", *STREAMS)
+LOADED = ("applicants", "applicant_name_words", "applicant_name_pairs", "cards", *STREAMS)
 # Name search's words (migration 0020), made from the loaded names in one pass as that migration
 # fills them: each word of name_key and name_skeleton once per holder, with the sort key.
 NAME_WORDS = """
@@ -37,6 +37,19 @@ CROSS JOIN LATERAL (
     WHERE part.word <> ''
     GROUP BY part.word
 ) AS w
+"""
+
+# And the pairs of their heads (migration 0021), from the words as that migration fills them.
+NAME_PAIRS = """
+INSERT INTO applicant_name_pairs
+    (applicant_id, head_low, head_high, name_key, name_skeleton, date_of_birth)
+SELECT DISTINCT one.applicant_id,
+    least(left(one.word, 2), left(two.word, 2)), greatest(left(one.word, 2), left(two.word, 2)),
+    one.name_key, one.name_skeleton, one.date_of_birth
+FROM applicant_name_words AS one
+JOIN applicant_name_words AS two
+    ON two.applicant_id = one.applicant_id AND one.word < two.word
+WHERE length(one.word) >= 2 AND length(two.word) >= 2
 """
 
 
@@ -175,6 +188,9 @@ def build(city: City, url: str, shards: int, log: Callable[[str], None]) -> Buil
         admin.commit()
         log("name words ...")
         _timed(report, "name_words", lambda: admin.execute(NAME_WORDS))
+        admin.commit()
+        log("name pairs ...")
+        _timed(report, "name_pairs", lambda: admin.execute(NAME_PAIRS))
         admin.commit()
         log("making keys, indexes and foreign keys again ...")
         _timed(report, "keys_and_indexes", lambda: restore(admin, saved))

@@ -119,14 +119,18 @@ def lookups(res: Results, url: str, samples: Samples, n: int) -> None:
 
 class Captured:
     """The last SQL the search sent that finds matches in order, to EXPLAIN it and to time it
-    bare (since migration 0020 a search may send several: counts, then reads of the words)."""
+    bare (since migration 0020 a search may send several: counts, then reads of the words; since
+    0021 a two-word search sends one, of the pairs)."""
 
     def __init__(self) -> None:
         self.sql = ""
         self.params: Any = None
 
     def __call__(self, conn: Any, cursor: Any, sql: str, params: Any, *_: Any) -> None:
-        found = "FROM applicants" in sql or "FROM applicant_name_words" in sql
+        found = any(
+            f"FROM {table}" in sql
+            for table in ("applicants", "applicant_name_words", "applicant_name_pairs")
+        )
         if found and "ORDER BY" in sql:
             self.sql, self.params = sql, params
 

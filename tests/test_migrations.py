@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.applicants import search_pairs
 from app.db import create_db_engine, is_sqlite
 from app.models import metadata
 
@@ -103,11 +104,13 @@ def _scratch_database(database_url: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def test_applicants_registered_before_0020_get_their_name_words(
+def test_applicants_registered_before_0020_get_their_name_words_and_pairs(
     database_url: str, tmp_path: Path
 ) -> None:
-    """Name search reads only the words table: migration 0020 fills it for every applicant there
-    is, each word once, marked as the key's, the skeleton's or both (Cyrillic а differs)."""
+    """Name search reads only the words and pairs tables: migration 0020 fills the words for
+    every applicant there is, each word once, marked as the key's, the skeleton's or both
+    (Cyrillic а differs), and 0021 the pairs of their heads, lower first in bytewise order, as
+    app.applicants.search_pairs makes them for a new name."""
     from app.migrate import upgrade
 
     with _scratch_database(database_url, tmp_path) as url:
@@ -139,7 +142,24 @@ def test_applicants_registered_before_0020_get_their_name_words(
                     " FROM applicant_name_words"
                 )
             ).all()
+            pairs = conn.execute(
+                sa.text("SELECT applicant_id, head_low, head_high FROM applicant_name_pairs")
+            ).all()
         engine.dispose()
+    cyrillic = "m\u0430"
+    assert sorted(tuple(p) for p in pairs) == sorted(
+        [
+            ("a1", "ga", "jo"),
+            ("a1", "ga", "ma"),
+            ("a1", "jo", "ma"),
+            ("a2", "ma", cyrillic),
+            ("a2", "ma", "so"),
+            ("a2", cyrillic, "so"),
+        ]
+    )
+    assert {(low, high) for a, low, high in pairs if a == "a2"} == search_pairs.pairs_of(
+        ["m\u0430ri\u0430", "maria", "soto"]
+    )
     born = "1990-01-02"  # SQLite answers text, PostgreSQL a date
     assert sorted((r[0], r[1], bool(r[2]), bool(r[3]), r[4], str(r[5])) for r in rows) == sorted(
         [

@@ -164,3 +164,38 @@ class Decision(Model):
     card_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cards.id"))
     decided_by: Mapped[str] = mapped_column(sa.String(80))
     decided_at: Mapped[CreatedAt]
+
+
+class ApplicantNamePair(Model):
+    """Two words of an applicant's name by their first two letters, for name search (migration
+    0021).
+
+    Most searches are two words or more ("maria garcia", "mar garc", "wei hu"). Rows of one word
+    read in name order must be checked for the other, and "maria" meets "garcia" only at the
+    m's, after tens of thousands of rows; a word of two letters ("hu") has no head of three to be
+    read by at all. Here each pair of the name's words (key's and skeleton's alike) is a row
+    under its two heads, lower first, in search's order: the rows of a two-word search are one
+    range, each checked on the row's own key and skeleton with search's LIKEs. Only what the
+    applicant's row stores already. Kept in step by app.applicants.search_repository.index_name.
+    """
+
+    __tablename__ = "applicant_name_pairs"
+    __table_args__ = (
+        sa.Index(
+            "ix_applicant_name_pairs_heads_order",
+            "head_low",
+            "head_high",
+            "name_key",
+            "date_of_birth",
+            "applicant_id",
+            "name_skeleton",
+        ),
+    )
+
+    applicant_id: Mapped[str] = mapped_column(sa.ForeignKey("applicants.id"), primary_key=True)
+    # The first two letters of two different words of the name, the lower (bytewise) first.
+    head_low: Mapped[str] = mapped_column(WORD, primary_key=True)
+    head_high: Mapped[str] = mapped_column(WORD, primary_key=True)
+    name_key: Mapped[str] = mapped_column(sa.String(220))
+    name_skeleton: Mapped[str] = mapped_column(sa.String(220))
+    date_of_birth: Mapped[date] = mapped_column(sa.Date)

@@ -5,6 +5,8 @@ for the word's skeleton). The words table finds one searched word's applicants b
 and hands them over in search's order, (name_key, date_of_birth, id), since each row carries that
 key; the other words are checked on the row's own name_key and name_skeleton with the LIKEs
 search has always used. Which word leads, and how it is read, depends on how common it is.
+Two words that can be read together come from the name pairs instead (migration 0021,
+search_pairs.py); the rest of search's SQL is in search_walk.py.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.applicants import repository
+from app.applicants import repository, search_pairs
 from app.applicants.models import Applicant
+from app.applicants.models import ApplicantNamePair as Pair
 from app.applicants.models import ApplicantNameWord as Word
 from app.applicants.search_clauses import HEAD, Key, SortKey, in_range, named
 from app.applicants.search_walk import Stream, walk
@@ -26,6 +29,9 @@ FEW_ROWS = 2000
 # Words no head holds all of (one or two letters): the fewest rows read whole if under this
 # many, else every name walked in order.
 MANY_ROWS = 30_000
+# Two searched words read together from the pairs (search_pairs.py) where they can be; False
+# only for tests of the other reads.
+PAIRS = True
 
 
 def index_name(session: Session, applicant: Applicant) -> None:
@@ -33,6 +39,7 @@ def index_name(session: Session, applicant: Applicant) -> None:
     registration, and after any correction of those."""
     session.flush()
     session.execute(sa.delete(Word).where(Word.applicant_id == applicant.id))
+    session.execute(sa.delete(Pair).where(Pair.applicant_id == applicant.id))
     in_key, in_skeleton = set(applicant.name_key.split()), set(applicant.name_skeleton.split())
     rows = [
         {
@@ -49,6 +56,19 @@ def index_name(session: Session, applicant: Applicant) -> None:
     ]
     if rows:
         session.execute(sa.insert(Word), rows)
+    pairs = [
+        {
+            "applicant_id": applicant.id,
+            "head_low": low,
+            "head_high": high,
+            "name_key": applicant.name_key,
+            "name_skeleton": applicant.name_skeleton,
+            "date_of_birth": applicant.date_of_birth,
+        }
+        for low, high in sorted(search_pairs.pairs_of(in_key | in_skeleton))
+    ]
+    if pairs:
+        session.execute(sa.insert(Pair), pairs)
 
 
 def search(
@@ -117,6 +137,10 @@ def _in_heads(key: Key) -> bool:
 def _by_words(
     session: Session, wanted: list[Key], after: SortKey | None, limit: int
 ) -> list[SortKey]:
+    pair = search_pairs.chosen(wanted) if PAIRS else None
+    if pair is not None:
+        # Two words at once: one range of the pairs, in order (the usual search).
+        return search_pairs.read(session, wanted, pair, after, limit)
     counts = _counts(session, wanted, FEW_ROWS)
     if min(counts) < FEW_ROWS:
         lead = wanted[counts.index(min(counts))]

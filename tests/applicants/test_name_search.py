@@ -1,6 +1,7 @@
 """A name search finds the same holders, in the same order and pages, whichever way the database
-reads them (through the applicants' name words, migration 0020: a rare word's rows whole, a
-common word's in name order, leaping stretches without a match, or every name in order)."""
+reads them (two words at once through the name pairs, migration 0021, or one word's rows
+through the name words, migration 0020: a rare word's rows whole, a common word's in name order,
+leaping stretches without a match, or every name in order)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.applicants import search_repository, search_walk
+from app.applicants import search_pairs, search_repository, search_walk
 from tests.support.applicants import register
 from tests.support.http import Login
 
@@ -91,6 +92,7 @@ def test_a_corrected_name_or_birthday_is_searched_as_corrected(
 @pytest.mark.parametrize(
     ("few_rows", "many_rows"),
     [
+        pytest.param(search_repository.FEW_ROWS, 30_000, id="rare-words-read-whole"),
         pytest.param(1, 30_000, id="common-words-read-in-name-order"),
         pytest.param(1, 1, id="every-name-walked-in-order"),
     ],
@@ -102,8 +104,9 @@ def test_a_common_word_finds_what_a_rare_one_would(
     few_rows: int,
     many_rows: int,
 ) -> None:
-    """However common a word is, and so however the repository reads it, the same holders come
-    back in the same order and pages."""
+    """However common a word is, and so however the repository reads it (two words at once
+    through the name pairs, or one word's rows), the same holders come back in the same order
+    and pages."""
     headers = login("clerk")
     names = [
         ("María José", "García"),
@@ -113,15 +116,62 @@ def test_a_common_word_finds_what_a_rare_one_would(
         ("M\u0430ri\u0430", "Gómez"),  # Cyrillic а: found through the skeleton
         ("Mario", "Ruiz"),
         ("Marco", "García"),
+        ("Marco", "Mateo Ruiz"),  # two words of one head, "ma"
+        ("Wei", "Hu"),
+        ("Hua", "Wei"),
+        ("Wei", "Huang"),
     ]
     for given, family in names:
         register(client, headers, given_name=given, family_name=family)
     register(client, headers, given_name="María", family_name="García", date_of_birth="1971-03-04")
-    queries = ["mari garc", "maria", "m\u0430ri\u0430", "garc", "ma", "mario ruiz", "zz", "ma garc"]
-    rare = {q: _pages(client, headers, q, limit=1) for q in queries}
-    assert len(rare["mari garc"]) == 5
-    assert len(set(rare["mari garc"])) == 5
+    queries = [
+        "mari garc",
+        "maria",
+        "m\u0430ri\u0430",
+        "garc",
+        "ma",
+        "mario ruiz",
+        "zz",
+        "ma garc",
+        "wei hu",
+        "hu wei",
+        "maria gom",
+        "m\u0430ri\u0430 gom",
+        "ana maria garc",
+        "mari mariana",
+        "marc mat",
+        "marc zz",
+    ]
+    read_pairs: set[str] = set()
+    pairs_read = search_pairs.read
 
+    def spied(session: Any, wanted: list[tuple[str, str]], *rest: Any) -> Any:
+        read_pairs.add(" ".join(word for word, _ in wanted))
+        return pairs_read(session, wanted, *rest)
+
+    monkeypatch.setattr(search_pairs, "read", spied)
+    paired = {q: _pages(client, headers, q, limit=1) for q in queries}
+    # Two words that one word of a name could both match ("mari mariana") are not read as pairs.
+    assert read_pairs == set(queries) - {
+        "maria",
+        "m\u0430ri\u0430",
+        "garc",
+        "ma",
+        "zz",
+        "mari mariana",
+    }
+    assert len(paired["mari garc"]) == 5
+    assert len(set(paired["mari garc"])) == 5
+    assert len(paired["wei hu"]) == 3  # "hu" starts "hua" and "huang" too
+    assert paired["hu wei"] == paired["wei hu"]
+    assert len(paired["maria gom"]) == 1
+    assert paired["m\u0430ri\u0430 gom"] == paired["maria gom"]
+    assert len(paired["ana maria garc"]) == 1
+    assert len(paired["mari mariana"]) == 2  # "Maria Mariana" and "Mariana García López"
+    assert len(paired["marc mat"]) == 1
+    assert paired["marc zz"] == []
+
+    monkeypatch.setattr(search_repository, "PAIRS", False)
     monkeypatch.setattr(search_repository, "FEW_ROWS", few_rows)
     monkeypatch.setattr(search_repository, "MANY_ROWS", many_rows)
     # One row at a time, to meet stretches without a match and leap them.
@@ -129,5 +179,5 @@ def test_a_common_word_finds_what_a_rare_one_would(
     monkeypatch.setattr(search_walk, "MAX_WALK", 1)
 
     for query in queries:
-        assert _pages(client, headers, query, limit=1) == rare[query], query
-        assert _pages(client, headers, query, limit=50) == rare[query], query
+        assert _pages(client, headers, query, limit=1) == paired[query], query
+        assert _pages(client, headers, query, limit=50) == paired[query], query
