@@ -257,12 +257,13 @@ def _run_transaction(work: Callable[[Session], Result]) -> Result:
 
 
 # Charges in a worker thread at once, per process; the others wait their turn in arrival order.
-# Two keep the interpreter busy while one waits on PostgreSQL. With a thread per request (16
+# A few keep the interpreter busy while others wait on PostgreSQL. With a thread per request (16
 # clients, bench/charges.py's HTTP part) they took turns on the GIL mid-transaction, so each
 # charge waited for all the others and held its card's lock meanwhile: p99 180 ms spread over
-# cards and 303 ms on one card, against 92-127 ms and 92-129 ms with two (the same code
-# otherwise). Three or more brought the turns back; one left the interpreter idle.
-MONEY_THREADS = 2
+# cards and 303 ms on one card, against 92-129 ms with two. On a faster VM (GET /healthz
+# 1,600/s against 1,000/s) three gave 278-294/s, p99 67-78 ms, and two 196-261/s, p99 75-95 ms
+# (benchmarks.md, "Three money threads"); four was no better than three.
+MONEY_THREADS = 3
 _money_threads: RunVar[anyio.CapacityLimiter] = RunVar("resident_id_money_threads")
 
 
