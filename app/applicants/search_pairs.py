@@ -23,8 +23,8 @@ Heads = tuple[str, str]
 
 
 def heads_of(word: str, other: str) -> Heads:
-    """The row's heads: both words' first letters, the lower first (code point order, which is
-    the columns' bytewise order)."""
+    """The row's heads: both words' first two letters, the lower first (code point order, which
+    is the columns' bytewise order)."""
     low, high = sorted((word[:PAIR_HEAD], other[:PAIR_HEAD]))
     return low, high
 
