@@ -6,11 +6,13 @@ keys, indexes and foreign keys are made again, which validates every row against
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,38 +21,24 @@ from bench.scale_city import City, Samples, people, staff_and_merchants
 from bench.scale_ledger import STREAMS, Ledger, shared_accounts
 
 LOADED = ("applicants", "applicant_name_words", "applicant_name_pairs", "cards", *STREAMS)
-# Name search's words (migration 0020), made from the loaded names in one pass as that migration
-# fills them: each word of name_key and name_skeleton once per holder, with the sort key.
-NAME_WORDS = """
-INSERT INTO applicant_name_words
-    (applicant_id, word, head, in_key, in_skeleton, name_key, name_skeleton, date_of_birth)
-SELECT a.id, w.word, left(w.word, 3), w.in_key, w.in_skeleton, a.name_key, a.name_skeleton,
-    a.date_of_birth
-FROM applicants AS a
-CROSS JOIN LATERAL (
-    SELECT part.word, bool_or(part.from_key) AS in_key, bool_or(NOT part.from_key) AS in_skeleton
-    FROM (
-        SELECT unnest(string_to_array(a.name_key, ' ')) AS word, true AS from_key
-        UNION ALL
-        SELECT unnest(string_to_array(a.name_skeleton, ' ')), false
-    ) AS part
-    WHERE part.word <> ''
-    GROUP BY part.word
-) AS w
-"""
 
-# And the pairs of their heads (migration 0021), from the words as that migration fills them.
-NAME_PAIRS = """
-INSERT INTO applicant_name_pairs
-    (applicant_id, head_low, head_high, name_key, name_skeleton, date_of_birth)
-SELECT DISTINCT one.applicant_id,
-    least(left(one.word, 2), left(two.word, 2)), greatest(left(one.word, 2), left(two.word, 2)),
-    one.name_key, one.name_skeleton, one.date_of_birth
-FROM applicant_name_words AS one
-JOIN applicant_name_words AS two
-    ON two.applicant_id = one.applicant_id AND one.word < two.word
-WHERE length(one.word) >= 2 AND length(two.word) >= 2
-"""
+
+def _migration_statement(file: str, name: str) -> str:
+    """A statement of a migration, read from its file (migrations are not a package)."""
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / file
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    statement: str = getattr(module, name)
+    return statement
+
+
+# Name search's words and pairs (migrations 0020 and 0021), made from the loaded names by the
+# statements those migrations fill them with for a database that already has applicants.
+NAME_WORDS = _migration_statement("20261205_0020_applicant_name_words.py", "FILL_POSTGRESQL")
+NAME_PAIRS = _migration_statement("20261205_0021_applicant_name_pairs.py", "FILL")
 
 
 @dataclass

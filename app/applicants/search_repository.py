@@ -29,9 +29,6 @@ FEW_ROWS = 2000
 # Words no head holds all of (one or two letters): the fewest rows read whole if under this
 # many, else every name walked in order.
 MANY_ROWS = 30_000
-# Two searched words read together from the pairs (search_pairs.py) where they can be; False
-# only for tests of the other reads.
-PAIRS = True
 
 
 def index_name(session: Session, applicant: Applicant) -> None:
@@ -137,7 +134,7 @@ def _in_heads(key: Key) -> bool:
 def _by_words(
     session: Session, wanted: list[Key], after: SortKey | None, limit: int
 ) -> list[SortKey]:
-    pair = search_pairs.chosen(wanted) if PAIRS else None
+    pair = search_pairs.chosen(wanted)
     if pair is not None:
         # Two words at once: one range of the pairs, in order (the usual search).
         return search_pairs.read(session, wanted, pair, after, limit)

@@ -171,7 +171,8 @@ def test_a_common_word_finds_what_a_rare_one_would(
     assert len(paired["marc mat"]) == 1
     assert paired["marc zz"] == []
 
-    monkeypatch.setattr(search_repository, "PAIRS", False)
+    # No two words read as pairs: each word's rows through the words table.
+    monkeypatch.setattr(search_pairs, "chosen", lambda wanted: None)
     monkeypatch.setattr(search_repository, "FEW_ROWS", few_rows)
     monkeypatch.setattr(search_repository, "MANY_ROWS", many_rows)
     # One row at a time, to meet stretches without a match and leap them.
